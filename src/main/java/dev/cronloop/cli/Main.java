@@ -1,0 +1,5 @@
+package dev.cronloop.cli;
+
+public final class Main {
+  public static void main(String[] args) {}
+}

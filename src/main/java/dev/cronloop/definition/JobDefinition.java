@@ -1,0 +1,42 @@
+package dev.cronloop.definition;
+
+import dev.cronloop.schedule.Schedule;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One job as loaded from a job file: immutable, validated, defaults applied, {@code ${VAR}}
+ * substituted. Safe to share between threads.
+ *
+ * @param id the job id ({@code name}, or the file name without extension)
+ * @param file the file it was loaded from
+ * @param schedule when it fires
+ * @param enabled false to keep it loaded but never fire it on schedule
+ * @param concurrency requests of this job in flight at once
+ * @param overlap what a fire does while the previous run is still going
+ * @param misfire what happens to fires missed while down
+ * @param spread window of the deterministic per-job offset (zero for none)
+ * @param jitter upper bound of the random delay added to each fire (zero for none)
+ * @param retries retry policy for each request
+ * @param requests every request of the job, {@code urlsFrom} included
+ * @param contentHash hash of the job's source text, to tell changed definitions apart
+ */
+public record JobDefinition(
+    String id,
+    Path file,
+    Schedule schedule,
+    boolean enabled,
+    int concurrency,
+    Overlap overlap,
+    Misfire misfire,
+    Duration spread,
+    Duration jitter,
+    Retries retries,
+    List<RequestSpec> requests,
+    String contentHash) {
+
+  public JobDefinition {
+    requests = List.copyOf(requests);
+  }
+}
