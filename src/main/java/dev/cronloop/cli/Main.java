@@ -1,5 +1,35 @@
 package dev.cronloop.cli;
 
-public final class Main {
-  public static void main(String[] args) {}
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code cronloop} command: a thin shell over the engine, the loader and the schedules. */
+@Command(
+    name = "cronloop",
+    mixinStandardHelpOptions = true,
+    version = "cronloop 0.1.0",
+    description = "Scheduled async HTTP jobs: cron schedules, concurrent fetches, recorded outcomes.",
+    subcommands = {
+      RunCommand.class,
+      FireCommand.class,
+      ValidateCommand.class,
+      NextCommand.class,
+      RunsCommand.class
+    })
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command tree, with usage errors exiting 2 as DESIGN.md fixes. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()).setExitCodeOnInvalidInput(2);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        new CommandLine(this), "name a command: run, fire, validate, next or runs (see --help)");
+  }
 }

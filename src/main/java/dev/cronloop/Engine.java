@@ -1,0 +1,265 @@
+package dev.cronloop;
+
+import dev.cronloop.bridge.TriggerLayer;
+import dev.cronloop.definition.Catalog;
+import dev.cronloop.definition.JobDefinition;
+import dev.cronloop.definition.JobFolder;
+import dev.cronloop.definition.Problem;
+import dev.cronloop.fetch.Fire;
+import dev.cronloop.fetch.RunLauncher;
+import dev.cronloop.fetch.RunResult;
+import dev.cronloop.record.Database;
+import dev.cronloop.record.Recorder;
+import dev.cronloop.record.RunIds;
+import dev.cronloop.server.ApiServer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Instant;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.impl.StdSchedulerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cronloop engine: owns the job catalog, the Quartz scheduler, the engine's Vert.x context,
+ * the fetcher and the recorder. The command line and embedding servers drive it through {@link
+ * #start()}, {@link #fire(String)} and {@link #close()}.
+ *
+ * <p>Threads: Quartz workers only hand fires over (see {@code bridge.FireHandoff}); all run state
+ * lives on the one context captured by {@link #start()}; JDBC runs on the recorder thread and on
+ * worker threads.
+ */
+public final class Engine {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final EngineConfig config;
+  private Context loop;
+  private Database db;
+  private Recorder recorder;
+  private WebClient client;
+  private RunLauncher launcher;
+  private Scheduler quartz;
+  private TriggerLayer triggers;
+  private volatile Catalog catalog;
+  private ApiServer api;
+  private int httpPort = -1;
+
+  Engine(Vertx vertx, boolean ownsVertx, EngineConfig config) {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.config = config;
+  }
+
+  /** A builder for an engine on its own Vert.x instance, which {@link #close()} closes. */
+  public static EngineBuilder builder() {
+    return new EngineBuilder(Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2)), true);
+  }
+
+  /** A builder for an engine on the host's {@code vertx}, which the engine never closes. */
+  public static EngineBuilder builder(Vertx vertx) {
+    return new EngineBuilder(vertx, false);
+  }
+
+  public EngineConfig config() {
+    return config;
+  }
+
+  /** Opens the database, loads the jobs, arms the triggers; completes when firing. */
+  public Future<Void> start() {
+    long t0 = System.nanoTime();
+    loop = vertx.getOrCreateContext();
+    return loop.executeBlocking(this::openStores, false)
+        .compose(v -> startLoopSide())
+        .compose(v -> loop.executeBlocking(this::startScheduler, false))
+        .compose(v -> startHttp())
+        .onSuccess(v -> logStarted(t0))
+        .mapEmpty();
+  }
+
+  /** The port the HTTP API listens on, or -1 when it does not. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** The jobs as last loaded, with the problems of files that did not load. */
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  /** The next scheduled fire of a job, or empty when it is not scheduled. */
+  public Optional<Instant> nextFire(String jobId) {
+    return triggers == null ? Optional.empty() : triggers.nextFire(jobId);
+  }
+
+  /**
+   * Fires one job now. Completes when every outcome of the run is committed; fails when no job
+   * has that id.
+   */
+  public Future<RunResult> fire(String jobId) {
+    Optional<JobDefinition> job = catalog.job(jobId);
+    if (job.isEmpty()) {
+      return Future.failedFuture(new NoSuchElementException("no job \"" + jobId + "\" in " + config.jobs()));
+    }
+    Promise<RunResult> result = Promise.promise();
+    loop.runOnContext(v -> launcher.launch(Fire.manual(job.get(), Instant.now())).onComplete(result));
+    return result.future();
+  }
+
+  /**
+   * Shuts down as DESIGN.md, "Shutdown", fixes it: stop firing, let runs finish up to the grace
+   * period, cancel the rest, flush every outcome, then close Quartz, Vert.x (if ours) and the
+   * database.
+   */
+  public Future<Void> close() {
+    if (loop == null) {
+      return ownsVertx ? vertx.close() : Future.<Void>succeededFuture();
+    }
+    return loop.executeBlocking(this::standbyScheduler, false)
+        .compose(v -> drainRuns())
+        .compose(v -> Future.fromCompletionStage(recorder.stop(), loop))
+        .compose(v -> api == null ? Future.<Void>succeededFuture() : api.close())
+        .compose(v -> loop.executeBlocking(this::closeStores, false))
+        .compose(v -> client.close())
+        .compose(v -> ownsVertx ? vertx.close() : Future.<Void>succeededFuture())
+        .onSuccess(v -> log.info("cronloop stopped: {} outcomes written in {} batches", recorder.written(), recorder.batches()));
+  }
+
+  private Void openStores() throws Exception {
+    db = Database.open(config.jdbcUrl(), 4);
+    Executor onLoop = task -> loop.runOnContext(v -> task.run());
+    recorder = new Recorder(db.dataSource(), config.recorderCapacity(), onLoop).start();
+    catalog = JobFolder.load(config.jobs(), System::getenv);
+    for (Problem p : catalog.problems()) {
+      log.warn("{}", p);
+    }
+    return null;
+  }
+
+  private Future<Void> startLoopSide() {
+    client =
+        WebClient.create(
+            vertx,
+            new WebClientOptions()
+                .setUserAgent("cronloop")
+                .setKeepAlive(true)
+                .setConnectTimeout(5_000)
+                .setFollowRedirects(true),
+            new PoolOptions().setHttp1MaxSize(config.maxInFlight()).setHttp2MaxSize(config.maxInFlight()));
+    return loop.executeBlocking(() -> RunIds.open(vertx, db), false)
+        .map(
+            ids -> {
+              launcher =
+                  new RunLauncher(vertx, loop, client, config.node(), ids, recorder, config.maxInFlight());
+              return null;
+            });
+  }
+
+  private Void startScheduler() throws SchedulerException {
+    if (!config.schedule()) {
+      return null;
+    }
+    Properties p = new Properties();
+    p.setProperty("org.quartz.scheduler.instanceName", "cronloop");
+    p.setProperty("org.quartz.scheduler.threadName", "cronloop-quartz-scheduler");
+    p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+    p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(config.quartzThreads()));
+    p.setProperty("org.quartz.threadPool.threadNamePrefix", "cronloop-quartz");
+    p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+    p.setProperty("org.quartz.jobStore.misfireThreshold", "1000");
+    quartz = new StdSchedulerFactory(p).getScheduler();
+    triggers = new TriggerLayer(quartz, TriggerLayer.DEFAULT_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD);
+    quartz.setJobFactory(triggers.jobFactory(this::handOff));
+    triggers.sync(catalog.jobs(), Instant.now());
+    quartz.start();
+    return null;
+  }
+
+  private Future<Void> startHttp() {
+    if (config.http() == null) {
+      return Future.succeededFuture();
+    }
+    api = new ApiServer(vertx, () -> quartz == null || isStarted(quartz));
+    return api.listen(config.http()).onSuccess(port -> httpPort = port).mapEmpty();
+  }
+
+  private static boolean isStarted(Scheduler s) {
+    try {
+      return s.isStarted() && !s.isInStandbyMode() && !s.isShutdown();
+    } catch (SchedulerException e) {
+      return false;
+    }
+  }
+
+  /** Called on a Quartz worker: one thread-safe post onto the engine context, then return. */
+  private void handOff(List<Fire> fires) {
+    loop.runOnContext(v -> launcher.launchAll(fires));
+  }
+
+  private void logStarted(long t0) {
+    long enabled = catalog.jobs().stream().filter(JobDefinition::enabled).count();
+    log.info(
+        "cronloop started in {} ms: {} jobs ({} enabled, {} files with problems) from {}, database {}, node {}, http {}, grace {}s",
+        (System.nanoTime() - t0) / 1_000_000,
+        catalog.jobs().size(),
+        enabled,
+        catalog.problems().stream().map(Problem::file).distinct().count(),
+        config.jobs(),
+        Database.redact(db.url()),
+        config.node(),
+        httpPort < 0 ? "off" : config.http().getHostString() + ":" + httpPort,
+        config.grace().toSeconds());
+  }
+
+  private Void standbyScheduler() throws SchedulerException {
+    if (quartz != null) {
+      quartz.standby();
+    }
+    return null;
+  }
+
+  private Future<Void> drainRuns() {
+    Promise<Void> drained = Promise.promise();
+    loop.runOnContext(
+        v -> {
+          launcher.close();
+          int active = launcher.active();
+          if (active > 0) {
+            log.info("waiting up to {} s for {} runs in flight", config.grace().toSeconds(), active);
+          }
+          long timer =
+              vertx.setTimer(
+                  Math.max(1, config.grace().toMillis()),
+                  id -> {
+                    log.warn("grace period over: cancelling {} runs", launcher.active());
+                    launcher.cancelAll();
+                  });
+          launcher.idle().onComplete(done -> {
+            vertx.cancelTimer(timer);
+            drained.complete();
+          });
+        });
+    return drained.future();
+  }
+
+  private Void closeStores() throws SchedulerException {
+    if (quartz != null) {
+      quartz.shutdown(false);
+    }
+    db.close();
+    return null;
+  }
+}

@@ -1,0 +1,29 @@
+package dev.cronloop;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The effective configuration of an {@link Engine}, as built by {@link EngineBuilder}. Immutable.
+ *
+ * @param jobs the jobs folder
+ * @param jdbcUrl where outcomes are recorded
+ * @param node this node's name, written to {@code runs.node}
+ * @param schedule false to load jobs without arming any trigger (as {@code cronloop fire} does)
+ * @param grace how long shutdown lets runs in flight finish before cancelling them
+ * @param maxInFlight requests in flight across all runs
+ * @param recorderCapacity outcomes that may wait for the database
+ * @param quartzThreads Quartz worker threads (they only hand fires over)
+ * @param http where the HTTP API listens, or null for none
+ */
+public record EngineConfig(
+    Path jobs,
+    String jdbcUrl,
+    String node,
+    boolean schedule,
+    Duration grace,
+    int maxInFlight,
+    int recorderCapacity,
+    int quartzThreads,
+    InetSocketAddress http) {}

@@ -1,0 +1,34 @@
+package dev.cronloop.bridge;
+
+import dev.cronloop.fetch.Fire;
+import java.time.Instant;
+import java.util.List;
+import org.quartz.Job;
+import org.quartz.JobExecutionContext;
+
+/**
+ * Quartz → engine. Runs on a Quartz worker thread: asks the trigger layer which jobs are due at
+ * the instant the trigger stood for, posts them to the engine context in one hand-off, and
+ * returns. It never waits for a run and touches no loop-owned state.
+ */
+final class FireHandoff implements Job {
+  static final String SHARD = "shard";
+
+  private final TriggerLayer layer;
+  private final FireSink sink;
+
+  FireHandoff(TriggerLayer layer, FireSink sink) {
+    this.layer = layer;
+    this.sink = sink;
+  }
+
+  @Override
+  public void execute(JobExecutionContext q) {
+    int shard = q.getMergedJobDataMap().getInt(SHARD);
+    Instant scheduled = q.getScheduledFireTime().toInstant();
+    List<Fire> fires = layer.takeDue(shard, scheduled, Instant.now());
+    if (!fires.isEmpty()) {
+      sink.post(fires);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.cronloop.cli;
+
+import dev.cronloop.Engine;
+import dev.cronloop.EngineBuilder;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code cronloop run}: runs the engine until SIGTERM or SIGINT, then shuts down and exits 0. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Run every job on its schedule until SIGTERM/SIGINT.")
+final class RunCommand implements Callable<Integer> {
+  @Mixin JobsOption jobs;
+  @Mixin DbOption db;
+
+  @Option(
+      names = "--http",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:8080",
+      description = "Where the HTTP API listens (default: ${DEFAULT-VALUE}).")
+  String http;
+
+  @Option(names = "--node", paramLabel = "NAME", description = "This node's name in runs.node (default: host name).")
+  String node;
+
+  @Option(
+      names = "--grace",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      description = "How long shutdown lets runs finish before cancelling them (default: ${DEFAULT-VALUE}).")
+  String grace;
+
+  @Override
+  public Integer call() throws Exception {
+    EngineBuilder builder =
+        Engine.builder()
+            .jobs(jobs.dir)
+            .database(db.url)
+            .http(HostPort.parse(http))
+            .grace(Durations.parse(grace, "--grace"));
+    if (node != null) {
+      builder.node(node);
+    }
+    Engine engine = builder.build();
+    CountDownLatch stopped = new CountDownLatch(1);
+    engine.start().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> shutDown(engine, stopped), "cronloop-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /**
+   * On SIGTERM/SIGINT: close the engine as DESIGN.md's shutdown fixes, then end the process with
+   * status 0 (a JVM ended by a signal would otherwise report 143 or 130).
+   */
+  private static void shutDown(Engine engine, CountDownLatch stopped) {
+    Duration wait = engine.config().grace().plusSeconds(30);
+    int status = 0;
+    try {
+      engine.close().toCompletionStage().toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      System.err.println("cronloop: shutdown did not complete cleanly: " + e);
+      status = 1;
+    }
+    stopped.countDown();
+    System.err.flush();
+    Runtime.getRuntime().halt(status);
+  }
+}

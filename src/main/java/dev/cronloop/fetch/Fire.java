@@ -1,0 +1,26 @@
+package dev.cronloop.fetch;
+
+import dev.cronloop.definition.JobDefinition;
+import dev.cronloop.record.Trigger;
+import java.time.Instant;
+
+/**
+ * One fire of one job: plain immutable data built on the Quartz thread (or by a manual trigger)
+ * and handed to the engine context.
+ *
+ * @param scheduledAt the fire time the schedule computed, or null for a manual fire
+ * @param firedAt when the fire was handed over
+ * @param skipped true for a missed fire of a {@code misfire: skip} job: it is recorded SKIPPED,
+ *     not run
+ */
+public record Fire(
+    JobDefinition job, Trigger trigger, Instant scheduledAt, Instant firedAt, boolean skipped) {
+
+  public static Fire manual(JobDefinition job, Instant now) {
+    return new Fire(job, Trigger.MANUAL, null, now, false);
+  }
+
+  public static Fire scheduled(JobDefinition job, Instant scheduledAt, Instant now) {
+    return new Fire(job, Trigger.SCHEDULE, scheduledAt, now, false);
+  }
+}

@@ -1,0 +1,167 @@
+package dev.cronloop.fetch;
+
+import dev.cronloop.definition.JobDefinition;
+import dev.cronloop.definition.RequestSpec;
+import dev.cronloop.record.FetchRow;
+import dev.cronloop.record.Outcome;
+import dev.cronloop.record.Recorder;
+import dev.cronloop.record.RunRow;
+import dev.cronloop.record.RunStatus;
+import dev.cronloop.record.Write;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One run of one job: its requests go out with at most {@code concurrency} in flight, each
+ * outcome is recorded as it arrives, and the run completes when its last row is committed.
+ *
+ * <p>Confined to the engine context.
+ */
+final class Run {
+  private final long id;
+  private final Fire fire;
+  private final String node;
+  private final List<RequestSpec> requests;
+  private final Fetcher fetcher;
+  private final Limiter limiter;
+  private final Recorder recorder;
+  private final Promise<RunResult> result = Promise.promise();
+  private final Set<Integer> inFlight = new HashSet<>();
+  private final Instant launchedAt = Instant.now();
+  private Instant firstRequestAt;
+  private int next;
+  private int ok;
+  private int failed;
+  private boolean cancelled;
+  private boolean finished;
+
+  Run(long id, Fire fire, String node, Fetcher fetcher, Limiter limiter, Recorder recorder) {
+    this.id = id;
+    this.fire = fire;
+    this.node = node;
+    this.requests = fire.job().requests();
+    this.fetcher = fetcher;
+    this.limiter = limiter;
+    this.recorder = recorder;
+  }
+
+  long id() {
+    return id;
+  }
+
+  JobDefinition job() {
+    return fire.job();
+  }
+
+  Future<RunResult> result() {
+    return result.future();
+  }
+
+  /**
+   * Records the run as RUNNING and starts its requests. Room for the run's two own writes (start
+   * and finish) must have been reserved.
+   */
+  void start() {
+    recorder.submit(new Write.InsertRun(row(RunStatus.RUNNING)));
+    pump();
+    finishIfDone();
+  }
+
+  /** True while the run has requests to start and room under its own concurrency. */
+  boolean wantsMore() {
+    return !cancelled && next < requests.size() && inFlight.size() < job().concurrency();
+  }
+
+  /** Starts the next request with a slot the limiter granted. */
+  void startOne() {
+    int index = next++;
+    if (firstRequestAt == null) {
+      firstRequestAt = Instant.now();
+    }
+    inFlight.add(index);
+    fetcher
+        .fetch(id, job().id(), requests.get(index), job().retries())
+        .onComplete(done -> ended(index, done.result()));
+  }
+
+  /**
+   * Stops the run: requests not started are not sent, requests in flight are recorded CANCELLED
+   * now (their late answers are dropped), and the run ends CANCELLED.
+   */
+  void cancel() {
+    if (cancelled || finished) {
+      return;
+    }
+    cancelled = true;
+    limiter.leave(this);
+    Instant now = Instant.now();
+    for (int index : inFlight) {
+      RequestSpec r = requests.get(index);
+      recorder.submit(
+          new Write.InsertFetch(
+              new FetchRow(
+                  id, job().id(), r.url(), r.method(), 1, 0, Outcome.CANCELLED, "run cancelled",
+                  0, 0, now, now)));
+      failed++;
+    }
+    finishIfDone();
+  }
+
+  private void pump() {
+    while (wantsMore() && limiter.tryAcquire(this)) {
+      startOne();
+    }
+  }
+
+  private void ended(int index, FetchRow row) {
+    limiter.release();
+    if (!inFlight.remove(index)) {
+      return;
+    }
+    if (cancelled) {
+      return;
+    }
+    if (row == null) {
+      row = new FetchRow(id, job().id(), requests.get(index).url(), requests.get(index).method(),
+          1, 0, Outcome.HTTP_ERROR, "internal error", 0, 0, Instant.now(), Instant.now());
+    }
+    recorder.submit(new Write.InsertFetch(row));
+    if (row.ok()) {
+      ok++;
+    } else {
+      failed++;
+    }
+    pump();
+    finishIfDone();
+  }
+
+  private void finishIfDone() {
+    if (finished) {
+      return;
+    }
+    boolean allDone = cancelled ? true : next == requests.size() && inFlight.isEmpty();
+    if (!allDone) {
+      return;
+    }
+    if (cancelled) {
+      inFlight.clear();
+    }
+    finished = true;
+    RunStatus status = cancelled ? RunStatus.CANCELLED : RunStatus.of(ok, failed);
+    recorder.submit(
+        new Write.FinishRun(
+            id, firstRequestAt, Instant.now(), status, requests.size(), ok, failed,
+            committed -> result.complete(
+                new RunResult(id, job().id(), status, requests.size(), ok, failed, launchedAt,
+                    committed))));
+  }
+
+  private RunRow row(RunStatus status) {
+    return new RunRow(id, job().id(), node, fire.trigger(), fire.scheduledAt(), fire.firedAt(),
+        null, null, status, requests.size(), 0, 0);
+  }
+}

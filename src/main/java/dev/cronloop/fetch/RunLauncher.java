@@ -1,0 +1,194 @@
+package dev.cronloop.fetch;
+
+import dev.cronloop.definition.Overlap;
+import dev.cronloop.record.Recorder;
+import dev.cronloop.record.RunIds;
+import dev.cronloop.record.RunRow;
+import dev.cronloop.record.RunStatus;
+import dev.cronloop.record.Write;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns fires into runs on the engine context, applying each job's overlap policy to the
+ * asynchronous run itself (Quartz only sees the hand-off, which returns at once).
+ *
+ * <ul>
+ *   <li>{@code allow}: another run starts beside the running one.
+ *   <li>{@code skip}: a SKIPPED run is recorded and the running one goes on.
+ *   <li>{@code replace}: the running one is cancelled, then the new one starts.
+ *   <li>{@code queue}: one fire waits and starts when the running one ends; a fire that finds
+ *       one already waiting is recorded SKIPPED.
+ * </ul>
+ *
+ * <p>Confined to the engine context.
+ */
+public final class RunLauncher {
+  private final Context loop;
+  private final String node;
+  private final RunIds ids;
+  private final Recorder recorder;
+  private final Limiter limiter;
+  private final Fetcher fetcher;
+  private final Map<String, Set<Run>> running = new HashMap<>();
+  private final Map<String, Waiting> queued = new HashMap<>();
+  private final List<Promise<Void>> idleWaiters = new ArrayList<>();
+  private boolean closed;
+
+  public RunLauncher(
+      Vertx vertx, Context loop, WebClient client, String node, RunIds ids, Recorder recorder,
+      int maxInFlight) {
+    this.loop = loop;
+    this.node = node;
+    this.ids = ids;
+    this.recorder = recorder;
+    this.limiter = new Limiter(maxInFlight, recorder);
+    this.fetcher = new Fetcher(vertx, client);
+  }
+
+  /** Launches every fire of one instant, in order. */
+  public void launchAll(List<Fire> fires) {
+    for (Fire f : fires) {
+      launch(f);
+    }
+  }
+
+  /**
+   * Launches one fire. The Future tells how the run ended once its last row is committed; a
+   * skipped fire yields a SKIPPED result.
+   */
+  public Future<RunResult> launch(Fire fire) {
+    requireOnLoop();
+    if (closed) {
+      return Future.failedFuture("the engine is shutting down; fire of " + fire.job().id() + " not run");
+    }
+    if (fire.skipped()) {
+      return skip(fire);
+    }
+    Set<Run> current = running.getOrDefault(fire.job().id(), Set.of());
+    if (current.isEmpty() || fire.job().overlap() == Overlap.ALLOW) {
+      return start(fire);
+    }
+    return switch (fire.job().overlap()) {
+      case SKIP -> skip(fire);
+      case REPLACE -> {
+        List.copyOf(current).forEach(Run::cancel);
+        yield start(fire);
+      }
+      case QUEUE -> queue(fire);
+      case ALLOW -> start(fire);
+    };
+  }
+
+  /** Runs in progress. */
+  public int active() {
+    return running.values().stream().mapToInt(Set::size).sum();
+  }
+
+  /** Requests in flight across all runs. */
+  public int inFlight() {
+    return limiter.inFlight();
+  }
+
+  /** Completes when no run is in progress. */
+  public Future<Void> idle() {
+    requireOnLoop();
+    if (active() == 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> p = Promise.promise();
+    idleWaiters.add(p);
+    return p.future();
+  }
+
+  /** Stops accepting fires; a fire still waiting behind a running one is recorded SKIPPED. */
+  public void close() {
+    requireOnLoop();
+    closed = true;
+    List<Waiting> waiting = List.copyOf(queued.values());
+    queued.clear();
+    waiting.forEach(w -> skip(w.fire()).onComplete(w.result()));
+  }
+
+  /** Cancels every run in progress; completes when their rows are queued. */
+  public Future<Void> cancelAll() {
+    requireOnLoop();
+    running.values().stream().flatMap(Set::stream).toList().forEach(Run::cancel);
+    return idle();
+  }
+
+  private Future<RunResult> start(Fire fire) {
+    Promise<RunResult> result = Promise.promise();
+    limiter.whenRecorderRoom(2, () -> ids.next().onSuccess(id -> begin(id, fire, result)));
+    return result.future();
+  }
+
+  private void begin(long id, Fire fire, Promise<RunResult> result) {
+    Run run = new Run(id, fire, node, fetcher, limiter, recorder);
+    running.computeIfAbsent(fire.job().id(), k -> new LinkedHashSet<>()).add(run);
+    run.result().onComplete(done -> ended(run)).onComplete(result);
+    run.start();
+  }
+
+  private void ended(Run run) {
+    String job = run.job().id();
+    Set<Run> runs = running.get(job);
+    runs.remove(run);
+    if (runs.isEmpty()) {
+      running.remove(job);
+      Waiting next = queued.remove(job);
+      if (next != null) {
+        start(next.fire()).onComplete(next.result());
+      }
+    }
+    if (active() == 0) {
+      idleWaiters.forEach(Promise::complete);
+      idleWaiters.clear();
+    }
+  }
+
+  private Future<RunResult> queue(Fire fire) {
+    if (queued.containsKey(fire.job().id())) {
+      return skip(fire);
+    }
+    Waiting w = new Waiting(fire, Promise.promise());
+    queued.put(fire.job().id(), w);
+    return w.result().future();
+  }
+
+  /** A fire of a {@code queue} job waiting for the running one to end. */
+  private record Waiting(Fire fire, Promise<RunResult> result) {}
+
+  private Future<RunResult> skip(Fire fire) {
+    Promise<RunResult> result = Promise.promise();
+    limiter.whenRecorderRoom(1, () -> ids.next().onSuccess(id -> recordSkip(id, fire, result)));
+    return result.future();
+  }
+
+  private void recordSkip(long id, Fire fire, Promise<RunResult> result) {
+    Instant now = Instant.now();
+    int total = fire.job().requests().size();
+    recorder.submit(
+        new Write.InsertRun(
+            new RunRow(id, fire.job().id(), node, fire.trigger(), fire.scheduledAt(),
+                fire.firedAt(), null, now, RunStatus.SKIPPED, total, 0, 0)));
+    result.complete(new RunResult(id, fire.job().id(), RunStatus.SKIPPED, total, 0, 0, now, now));
+  }
+
+  private void requireOnLoop() {
+    if (Vertx.currentContext() != loop) {
+      throw new IllegalStateException(
+          "RunLauncher is confined to the engine context, called on " + Thread.currentThread().getName());
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package dev.cronloop.record;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The outcome database: a small connection pool on H2 or PostgreSQL, migrated on open.
+ *
+ * <p>An H2 file URL gets {@code AUTO_SERVER=TRUE}, H2's mixed mode, so that {@code cronloop runs}
+ * in a second terminal can read the file while {@code cronloop run} holds it.
+ *
+ * <p>Runs on: whichever thread opens it (a worker thread, never the event loop).
+ */
+public final class Database implements AutoCloseable {
+  /** The default database: an H2 file under {@code ./db}. */
+  public static final String DEFAULT_URL = "jdbc:h2:file:./db/cronloop";
+
+  private final String url;
+  private final HikariDataSource pool;
+
+  private Database(String url, HikariDataSource pool) {
+    this.url = url;
+    this.pool = pool;
+  }
+
+  /** Opens the database at {@code jdbcUrl} and applies every pending migration. */
+  public static Database open(String jdbcUrl, int poolSize) {
+    String url = normalize(jdbcUrl);
+    createH2Folder(url);
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setMaximumPoolSize(poolSize);
+    config.setMinimumIdle(1);
+    config.setPoolName("cronloop-db");
+    config.setConnectionTimeout(10_000);
+    HikariDataSource pool = new HikariDataSource(config);
+    try {
+      Flyway.configure().dataSource(pool).loggers("slf4j").load().migrate();
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    return new Database(url, pool);
+  }
+
+  /** The URL as used, after {@link #normalize}. */
+  public String url() {
+    return url;
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  public boolean isPostgres() {
+    return url.startsWith("jdbc:postgresql:");
+  }
+
+  /** Takes the next block of {@link RunIds#BLOCK} run ids; returns its first id. Blocking. */
+  long nextRunIdBlock() throws SQLException {
+    String sql =
+        isPostgres() ? "SELECT nextval('run_id_blocks')" : "SELECT NEXT VALUE FOR run_id_blocks";
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** True when a connection can be had and answers a trivial query within a second. */
+  public boolean reachable() {
+    try (Connection c = pool.getConnection()) {
+      return c.isValid(1);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /** The URL with H2's mixed mode switched on for file databases; others are left as they are. */
+  static String normalize(String jdbcUrl) {
+    if (jdbcUrl.startsWith("jdbc:h2:file:") && !jdbcUrl.toUpperCase().contains("AUTO_SERVER")) {
+      return jdbcUrl + ";AUTO_SERVER=TRUE";
+    }
+    return jdbcUrl;
+  }
+
+  /** Prints the URL without a password, for the start-up line. */
+  public static String redact(String jdbcUrl) {
+    return jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1***");
+  }
+
+  private static void createH2Folder(String url) {
+    if (!url.startsWith("jdbc:h2:file:")) {
+      return;
+    }
+    String file = url.substring("jdbc:h2:file:".length()).split(";", 2)[0];
+    Path parent = Path.of(file).toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(parent);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(
+          "cannot create the database folder " + parent + "; create it or pass --db", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

@@ -1,0 +1,232 @@
+package dev.cronloop.record;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records outcomes: a bounded queue drained by one writer thread that inserts in batches, one
+ * transaction per batch.
+ *
+ * <p>The event loop never waits here. Producers first {@link #tryReserve reserve} room for what
+ * they will write; a reservation never blocks and, once held, guarantees that {@link #submit}
+ * succeeds. When room runs out the caller stops starting work and is told through {@link
+ * #whenRoom} once the writer has freed some: that is how a slow database slows runs down instead
+ * of growing memory or dropping rows.
+ *
+ * <p>Batching: the writer takes what is queued, lingers up to {@link #LINGER} for more unless the
+ * batch already ends a run, and writes at most {@link #MAX_BATCH} writes per transaction. A failed
+ * batch is retried with backoff, never dropped.
+ *
+ * <p>Runs on: the {@code cronloop-recorder} thread; {@code tryReserve}, {@code submit} and {@code
+ * whenRoom} are safe from any thread. Callbacks run on the executor given at construction.
+ */
+public final class Recorder implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Recorder.class);
+
+  /** Writes the queue holds, reserved or queued. */
+  public static final int DEFAULT_CAPACITY = 50_000;
+
+  static final int MAX_BATCH = 2_000;
+  static final Duration LINGER = Duration.ofMillis(3);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  private final BlockingQueue<Write> queue;
+  private final Semaphore room;
+  private final Executor callbacks;
+  private final OutcomeStore store;
+  private final Thread writer;
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong batches = new AtomicLong();
+  private volatile Runnable roomWaiter;
+
+  /**
+   * @param dataSource where to write
+   * @param capacity how many writes may be queued or reserved at once
+   * @param callbacks where commit callbacks and room notices run (the engine context)
+   */
+  public Recorder(DataSource dataSource, int capacity, Executor callbacks) {
+    if (capacity < 2) {
+      throw new IllegalArgumentException("recorder capacity must be >= 2, got " + capacity);
+    }
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.room = new Semaphore(capacity);
+    this.callbacks = callbacks;
+    this.store = new OutcomeStore(dataSource);
+    this.writer = new Thread(this::drain, "cronloop-recorder");
+    this.writer.setDaemon(false);
+  }
+
+  public Recorder start() {
+    writer.start();
+    return this;
+  }
+
+  /** Reserves room for {@code n} writes without waiting; false when there is not enough. */
+  public boolean tryReserve(int n) {
+    return room.tryAcquire(n);
+  }
+
+  /**
+   * Queues a write for which room was reserved. Never blocks: the reservation guarantees a free
+   * slot.
+   */
+  public void submit(Write write) {
+    if (!queue.offer(write)) {
+      throw new IllegalStateException("recorder queue full although room was reserved");
+    }
+  }
+
+  /**
+   * Asks to be told, once, when the writer has freed room. The notice runs on the callback
+   * executor. One waiter at a time: the engine has one launcher.
+   */
+  public void whenRoom(Runnable notice) {
+    roomWaiter = notice;
+    if (room.availablePermits() > 0) {
+      wakeWaiter();
+    }
+  }
+
+  /** Writes queued and not yet committed. */
+  public int depth() {
+    return queue.size();
+  }
+
+  /** Writes committed since start. */
+  public long written() {
+    return written.get();
+  }
+
+  /** Transactions committed since start. */
+  public long batches() {
+    return batches.get();
+  }
+
+  /** Stops taking work once the queue is empty; completes when the last batch is committed. */
+  public CompletableFuture<Void> stop() {
+    // No interrupt: an interrupt during H2's file I/O closes the database file.
+    stopping.set(true);
+    return stopped;
+  }
+
+  @Override
+  public void close() {
+    stop().join();
+  }
+
+  private void drain() {
+    List<Write> batch = new ArrayList<>(MAX_BATCH);
+    try {
+      while (!(stopping.get() && queue.isEmpty())) {
+        try {
+          collect(batch);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          stopping.set(true);
+        }
+        if (!batch.isEmpty()) {
+          writeUntilDone(batch);
+          batch.clear();
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      log.error("recorder stopped on an unexpected error; outcomes are no longer written", e);
+      stopped.completeExceptionally(e);
+      return;
+    } finally {
+      store.close();
+    }
+    stopped.complete(null);
+  }
+
+  private void collect(List<Write> batch) throws InterruptedException {
+    if (stopping.get()) {
+      queue.drainTo(batch, MAX_BATCH);
+      return;
+    }
+    Write first = queue.poll(100, TimeUnit.MILLISECONDS);
+    if (first == null) {
+      return;
+    }
+    batch.add(first);
+    long deadline = System.nanoTime() + LINGER.toNanos();
+    while (batch.size() < MAX_BATCH) {
+      if (queue.drainTo(batch, MAX_BATCH - batch.size()) > 0) {
+        continue;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || endsRun(batch)) {
+        return;
+      }
+      Write next = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        return;
+      }
+      batch.add(next);
+    }
+  }
+
+  private static boolean endsRun(List<Write> batch) {
+    return batch.get(batch.size() - 1) instanceof Write.FinishRun;
+  }
+
+  private void writeUntilDone(List<Write> batch) {
+    Duration backoff = Duration.ofMillis(50);
+    while (true) {
+      try {
+        store.write(batch);
+        break;
+      } catch (Exception e) {
+        log.warn(
+            "database write of {} outcomes failed ({}); retrying in {} ms",
+            batch.size(),
+            e.toString(),
+            backoff.toMillis());
+        sleepQuietly(backoff);
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+      }
+    }
+    Instant committed = Instant.now();
+    written.addAndGet(batch.size());
+    batches.incrementAndGet();
+    room.release(batch.size());
+    for (Write w : batch) {
+      if (w instanceof Write.FinishRun f && f.onCommitted() != null) {
+        callbacks.execute(() -> f.onCommitted().accept(committed));
+      }
+    }
+    wakeWaiter();
+  }
+
+  private void wakeWaiter() {
+    Runnable waiter = roomWaiter;
+    if (waiter != null) {
+      roomWaiter = null;
+      callbacks.execute(waiter);
+    }
+  }
+
+  private static void sleepQuietly(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      // retry at once: rows are never dropped
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package dev.cronloop.record;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Reads runs and fetches back. Blocking JDBC: call from a worker thread or the command line,
+ * never from the event loop.
+ */
+public final class RunQueries {
+  private static final String RUN_COLUMNS =
+      "id, job_id, node, trigger, scheduled_at, fired_at, started_at, finished_at, status,"
+          + " requests_total, requests_ok, requests_failed";
+
+  private final DataSource dataSource;
+
+  public RunQueries(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /**
+   * The newest runs first.
+   *
+   * @param job only this job, or null for all
+   * @param status only this status, or null for all
+   * @param before only ids below this one, or null: the page after a previous page's last id
+   * @param limit at most this many
+   */
+  public List<RunRow> runs(String job, RunStatus status, Long before, int limit)
+      throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT " + RUN_COLUMNS + " FROM runs WHERE 1 = 1");
+    List<Object> args = new ArrayList<>();
+    if (job != null) {
+      sql.append(" AND job_id = ?");
+      args.add(job);
+    }
+    if (status != null) {
+      sql.append(" AND status = ?");
+      args.add(status.name());
+    }
+    if (before != null) {
+      sql.append(" AND id < ?");
+      args.add(before);
+    }
+    sql.append(" ORDER BY id DESC LIMIT ?");
+    args.add(limit);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < args.size(); i++) {
+        s.setObject(i + 1, args.get(i));
+      }
+      try (ResultSet rs = s.executeQuery()) {
+        List<RunRow> rows = new ArrayList<>();
+        while (rs.next()) {
+          rows.add(run(rs));
+        }
+        return rows;
+      }
+    }
+  }
+
+  public Optional<RunRow> run(long id) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT " + RUN_COLUMNS + " FROM runs WHERE id = ?")) {
+      s.setLong(1, id);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? Optional.of(run(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  /** The fetches of one run, in the order they were recorded. */
+  public List<FetchRow> fetches(long runId) throws SQLException {
+    String sql =
+        "SELECT run_id, job_id, url, method, attempts, status_code, outcome, error, latency_ms,"
+            + " bytes, started_at, finished_at FROM fetches WHERE run_id = ? ORDER BY id";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setLong(1, runId);
+      try (ResultSet rs = s.executeQuery()) {
+        List<FetchRow> rows = new ArrayList<>();
+        while (rs.next()) {
+          rows.add(
+              new FetchRow(
+                  rs.getLong("run_id"),
+                  rs.getString("job_id"),
+                  rs.getString("url"),
+                  rs.getString("method"),
+                  rs.getInt("attempts"),
+                  rs.getInt("status_code"),
+                  Outcome.valueOf(rs.getString("outcome")),
+                  rs.getString("error"),
+                  rs.getLong("latency_ms"),
+                  rs.getLong("bytes"),
+                  OutcomeStore.instant(rs, "started_at"),
+                  OutcomeStore.instant(rs, "finished_at")));
+        }
+        return rows;
+      }
+    }
+  }
+
+  /** Counts the fetches of one run. */
+  public int fetchCount(long runId) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM fetches WHERE run_id = ?")) {
+      s.setLong(1, runId);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private static RunRow run(ResultSet rs) throws SQLException {
+    return new RunRow(
+        rs.getLong("id"),
+        rs.getString("job_id"),
+        rs.getString("node"),
+        Trigger.valueOf(rs.getString("trigger")),
+        OutcomeStore.instant(rs, "scheduled_at"),
+        OutcomeStore.instant(rs, "fired_at"),
+        OutcomeStore.instant(rs, "started_at"),
+        OutcomeStore.instant(rs, "finished_at"),
+        RunStatus.valueOf(rs.getString("status")),
+        rs.getInt("requests_total"),
+        rs.getInt("requests_ok"),
+        rs.getInt("requests_failed"));
+  }
+}

@@ -1,0 +1,8 @@
+package dev.cronloop.record;
+
+/** What started a run, as stored in {@code runs.trigger}. */
+public enum Trigger {
+  SCHEDULE,
+  MANUAL,
+  MISFIRE
+}
