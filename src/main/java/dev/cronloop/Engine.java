@@ -47,6 +47,7 @@ public final class Engine {
   private final Vertx vertx;
   private final boolean ownsVertx;
   private final EngineConfig config;
+  private final RunListener listener;
   private Context loop;
   private Database db;
   private Recorder recorder;
@@ -58,10 +59,11 @@ public final class Engine {
   private ApiServer api;
   private int httpPort = -1;
 
-  Engine(Vertx vertx, boolean ownsVertx, EngineConfig config) {
+  Engine(Vertx vertx, boolean ownsVertx, EngineConfig config, RunListener listener) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.config = config;
+    this.listener = listener;
   }
 
   /** A builder for an engine on its own Vert.x instance, which {@link #close()} closes. */
@@ -72,6 +74,11 @@ public final class Engine {
   /** A builder for an engine on the host's {@code vertx}, which the engine never closes. */
   public static EngineBuilder builder(Vertx vertx) {
     return new EngineBuilder(vertx, false);
+  }
+
+  /** The Quartz scheduler, or null when not scheduling; for tests in this package. */
+  Scheduler quartz() {
+    return quartz;
   }
 
   public EngineConfig config() {
@@ -163,7 +170,8 @@ public final class Engine {
         .map(
             ids -> {
               launcher =
-                  new RunLauncher(vertx, loop, client, config.node(), ids, recorder, config.maxInFlight());
+                  new RunLauncher(vertx, loop, client, config.node(), ids, recorder, config.maxInFlight(),
+                      listener);
               return null;
             });
   }

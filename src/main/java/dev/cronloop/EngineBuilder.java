@@ -29,6 +29,7 @@ public final class EngineBuilder {
   private int recorderCapacity = Recorder.DEFAULT_CAPACITY;
   private int quartzThreads = DEFAULT_QUARTZ_THREADS;
   private InetSocketAddress http;
+  private RunListener listener = new RunListener() {};
 
   EngineBuilder(Vertx vertx, boolean ownsVertx) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
@@ -98,13 +99,20 @@ public final class EngineBuilder {
     return this;
   }
 
+  /** Hears every fetch and run outcome, on the engine context. */
+  public EngineBuilder listener(RunListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
   public Engine build() {
     return new Engine(
         vertx,
         ownsVertx,
         new EngineConfig(
             jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
-            http));
+            http),
+        listener);
   }
 
   private static String defaultNode() {

@@ -29,6 +29,7 @@ final class Run {
   private final Fetcher fetcher;
   private final Limiter limiter;
   private final Recorder recorder;
+  private final RunObserver observer;
   private final Promise<RunResult> result = Promise.promise();
   private final Set<Integer> inFlight = new HashSet<>();
   private final Instant launchedAt = Instant.now();
@@ -39,7 +40,8 @@ final class Run {
   private boolean cancelled;
   private boolean finished;
 
-  Run(long id, Fire fire, String node, Fetcher fetcher, Limiter limiter, Recorder recorder) {
+  Run(long id, Fire fire, String node, Fetcher fetcher, Limiter limiter, Recorder recorder,
+      RunObserver observer) {
     this.id = id;
     this.fire = fire;
     this.node = node;
@@ -47,6 +49,7 @@ final class Run {
     this.fetcher = fetcher;
     this.limiter = limiter;
     this.recorder = recorder;
+    this.observer = observer;
   }
 
   long id() {
@@ -83,6 +86,7 @@ final class Run {
       firstRequestAt = Instant.now();
     }
     inFlight.add(index);
+    observer.fetchStarting(id, job().id(), requests.get(index).url());
     fetcher
         .fetch(id, job().id(), requests.get(index), job().retries())
         .onComplete(done -> ended(index, done.result()));
@@ -130,6 +134,7 @@ final class Run {
           1, 0, Outcome.HTTP_ERROR, "internal error", 0, 0, Instant.now(), Instant.now());
     }
     recorder.submit(new Write.InsertFetch(row));
+    observer.fetchEnded(row);
     if (row.ok()) {
       ok++;
     } else {

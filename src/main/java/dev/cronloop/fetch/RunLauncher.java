@@ -40,6 +40,7 @@ public final class RunLauncher {
   private final Recorder recorder;
   private final Limiter limiter;
   private final Fetcher fetcher;
+  private final RunObserver observer;
   private final Map<String, Set<Run>> running = new HashMap<>();
   private final Map<String, Waiting> queued = new HashMap<>();
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
@@ -47,13 +48,14 @@ public final class RunLauncher {
 
   public RunLauncher(
       Vertx vertx, Context loop, WebClient client, String node, RunIds ids, Recorder recorder,
-      int maxInFlight) {
+      int maxInFlight, RunObserver observer) {
     this.loop = loop;
     this.node = node;
     this.ids = ids;
     this.recorder = recorder;
     this.limiter = new Limiter(maxInFlight, recorder);
     this.fetcher = new Fetcher(vertx, client);
+    this.observer = observer;
   }
 
   /** Launches every fire of one instant, in order. */
@@ -134,9 +136,9 @@ public final class RunLauncher {
   }
 
   private void begin(long id, Fire fire, Promise<RunResult> result) {
-    Run run = new Run(id, fire, node, fetcher, limiter, recorder);
+    Run run = new Run(id, fire, node, fetcher, limiter, recorder, observer);
     running.computeIfAbsent(fire.job().id(), k -> new LinkedHashSet<>()).add(run);
-    run.result().onComplete(done -> ended(run)).onComplete(result);
+    run.result().onSuccess(observer::runEnded).onComplete(done -> ended(run)).onComplete(result);
     run.start();
   }
 

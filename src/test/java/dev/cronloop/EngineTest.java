@@ -1,0 +1,182 @@
+package dev.cronloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cronloop.fetch.RunResult;
+import dev.cronloop.record.Database;
+import dev.cronloop.record.FetchRow;
+import dev.cronloop.record.Outcome;
+import dev.cronloop.record.RunQueries;
+import dev.cronloop.record.RunRow;
+import dev.cronloop.record.RunStatus;
+import dev.cronloop.testkit.JobFiles;
+import dev.cronloop.testkit.LoopbackServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
+import org.quartz.listeners.JobListenerSupport;
+
+/** The whole path of a fire in one JVM: job files, Quartz, the hand-off, WebClient, H2. */
+@Timeout(120)
+class EngineTest {
+  @TempDir Path dir;
+  private LoopbackServer server;
+  private Engine engine;
+  private final Set<String> fetchThreads = ConcurrentHashMap.newKeySet();
+
+  @BeforeEach
+  void startServer() throws Exception {
+    server = LoopbackServer.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (engine != null) {
+      engine.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    server.close();
+  }
+
+  @Test
+  void every_request_runs_on_the_engine_loop_and_in_flight_stays_under_concurrency() throws Exception {
+    JobFiles.urls(jobs(), "many.txt", server.url("/delay/20/"), 300);
+    JobFiles.write(jobs(), "many.yaml", """
+        schedule: "0 0 0 1 1 ? 2099"
+        concurrency: 12
+        urlsFrom: many.txt
+        """);
+    start(false);
+
+    RunResult result = fire("many");
+
+    assertThat(result.status()).isEqualTo(RunStatus.OK);
+    assertThat(result.ok()).isEqualTo(300);
+    assertThat(server.received()).isEqualTo(300);
+    assertThat(server.peakInFlight()).isBetween(2, 12);
+    assertThat(fetchThreads).hasSize(1);
+    assertThat(fetchThreads.iterator().next()).startsWith("vert.x-eventloop-thread-");
+    try (Database db = Database.open(dbUrl(), 1)) {
+      RunQueries q = new RunQueries(db.dataSource());
+      assertThat(q.fetchCount(result.runId())).isEqualTo(300);
+      RunRow run = q.run(result.runId()).orElseThrow();
+      assertThat(run.status()).isEqualTo(RunStatus.OK);
+      assertThat(run.requestsOk()).isEqualTo(300);
+      assertThat(run.startedAt()).isNotNull();
+      assertThat(run.finishedAt()).isAfterOrEqualTo(run.startedAt());
+    }
+  }
+
+  @Test
+  void dead_targets_get_their_outcome_and_the_other_requests_go_on() throws Exception {
+    JobFiles.write(jobs(), "mixed.yaml", """
+        schedule: "0 0 0 1 1 ? 2099"
+        timeout: 500ms
+        requests:
+          - %s
+          - http://127.0.0.1:1/refused
+          - %s
+          - %s
+          - %s
+          - %s
+        """.formatted(
+            server.url("/ok"),
+            server.url("/hang/1"),
+            server.url("/status/503"),
+            server.url("/reset/1"),
+            server.url("/ok/again")));
+    start(false);
+
+    RunResult result = fire("mixed");
+
+    assertThat(result.status()).isEqualTo(RunStatus.PARTIAL);
+    Map<String, FetchRow> byUrl;
+    try (Database db = Database.open(dbUrl(), 1)) {
+      byUrl = new RunQueries(db.dataSource()).fetches(result.runId()).stream()
+          .collect(Collectors.toMap(FetchRow::url, f -> f));
+    }
+    assertThat(byUrl).hasSize(6);
+    assertThat(byUrl.get(server.url("/ok")).outcome()).isEqualTo(Outcome.OK);
+    assertThat(byUrl.get(server.url("/ok/again")).outcome()).isEqualTo(Outcome.OK);
+    assertThat(byUrl.get("http://127.0.0.1:1/refused").outcome()).isEqualTo(Outcome.CONNECT_ERROR);
+    assertThat(byUrl.get("http://127.0.0.1:1/refused").error()).isEqualTo("connection refused");
+    assertThat(byUrl.get(server.url("/hang/1")).outcome()).isEqualTo(Outcome.TIMEOUT);
+    assertThat(byUrl.get(server.url("/status/503")).outcome()).isEqualTo(Outcome.HTTP_ERROR);
+    assertThat(byUrl.get(server.url("/status/503")).error()).isEqualTo("status 503 not in 200-299");
+    assertThat(byUrl.get(server.url("/status/503")).statusCode()).isEqualTo(503);
+    assertThat(byUrl.get(server.url("/reset/1")).outcome()).isEqualTo(Outcome.CONNECT_ERROR);
+  }
+
+  @Test
+  void the_quartz_thread_returns_before_the_first_request_of_its_fire_starts() throws Exception {
+    JobFiles.write(jobs(), "tick.yaml", """
+        schedule: "* * * * * ?"
+        requests:
+          - %s
+        """.formatted(server.url("/tick")));
+    ConcurrentLinkedQueue<long[]> returned = new ConcurrentLinkedQueue<>();
+    start(true);
+    engine.quartz().getListenerManager().addJobListener(new JobListenerSupport() {
+      @Override
+      public String getName() {
+        return "returned";
+      }
+
+      @Override
+      public void jobWasExecuted(JobExecutionContext q, JobExecutionException e) {
+        returned.add(new long[] {q.getScheduledFireTime().getTime(), System.nanoTime()});
+      }
+    });
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> returned.size() >= 3);
+
+    List<LoopbackServer.Arrival> arrivals = server.arrivals();
+    for (long[] fire : returned) {
+      LoopbackServer.Arrival first = arrivals.stream()
+          .filter(a -> a.epochMillis() >= fire[0] && a.epochMillis() < fire[0] + 1000)
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no request for the fire at " + fire[0]));
+      assertThat(first.nanoTime()).isGreaterThan(fire[1]);
+    }
+  }
+
+  private RunResult fire(String job) throws Exception {
+    return engine.fire(job).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  private void start(boolean schedule) throws Exception {
+    engine = Engine.builder()
+        .jobs(jobs())
+        .database(dbUrl())
+        .schedule(schedule)
+        .listener(new RunListener() {
+          @Override
+          public void fetchStarting(long runId, String jobId, String url) {
+            fetchThreads.add(Thread.currentThread().getName());
+          }
+        })
+        .build();
+    engine.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private Path jobs() {
+    return dir.resolve("jobs");
+  }
+
+  private String dbUrl() {
+    return "jdbc:h2:file:" + dir.resolve("db/cronloop");
+  }
+}

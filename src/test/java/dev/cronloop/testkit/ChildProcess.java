@@ -1,0 +1,72 @@
+package dev.cronloop.testkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** {@code target/cronloop.jar} as a child process, with its output captured to a file. */
+public final class ChildProcess implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+
+  private ChildProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts {@code java -jar target/cronloop.jar ARGS}. */
+  public static ChildProcess cronloop(String... args) throws IOException {
+    Path jar = Path.of("target/cronloop.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException("target/cronloop.jar is missing; run mvn package (or mvn verify) first");
+    }
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+    cmd.addAll(List.of(args));
+    Path log = Files.createTempFile("cronloop-child", ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new ChildProcess(p, log);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Sends SIGTERM. */
+  public void signalTerm() {
+    process.destroy();
+  }
+
+  /** Sends SIGKILL. */
+  public void kill() {
+    process.destroyForcibly();
+  }
+
+  /** Waits for the exit status; fails when the process is still running after {@code max}. */
+  public int waitFor(Duration max) throws InterruptedException {
+    if (!process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("process still running after " + max + ":\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  /** Everything the process printed so far. */
+  public String output() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(output unreadable: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+}
