@@ -1,0 +1,111 @@
+package dev.cronloop.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The recorder against a real H2 file: batches, reservations, commit callbacks, flush on stop. */
+@Timeout(60)
+class RecorderTest {
+  @TempDir Path dir;
+  private final Executor direct = Runnable::run;
+
+  @Test
+  void a_run_and_its_fetches_are_written_and_the_commit_is_reported_once() throws Exception {
+    try (Database db = Database.open(url(), 2)) {
+      Recorder recorder = new Recorder(db.dataSource(), 100, direct).start();
+      CompletableFuture<Instant> committed = new CompletableFuture<>();
+      Instant t = Instant.parse("2026-01-01T00:00:00Z");
+
+      assertThat(recorder.tryReserve(2 + 3)).isTrue();
+      recorder.submit(new Write.InsertRun(new RunRow(7, "job", "n1", Trigger.MANUAL, null, t, null,
+          null, RunStatus.RUNNING, 3, 0, 0)));
+      for (int i = 0; i < 3; i++) {
+        recorder.submit(new Write.InsertFetch(new FetchRow(7, "job", "http://x/" + i, "GET", 1,
+            200, Outcome.OK, null, 5, 2, t, t)));
+      }
+      recorder.submit(new Write.FinishRun(7, t, t.plusSeconds(1), RunStatus.OK, 3, 3, 0,
+          committed::complete));
+
+      assertThat(committed.get(10, TimeUnit.SECONDS)).isAfter(t);
+      recorder.stop().get(10, TimeUnit.SECONDS);
+      RunQueries q = new RunQueries(db.dataSource());
+      RunRow run = q.run(7).orElseThrow();
+      assertThat(run.status()).isEqualTo(RunStatus.OK);
+      assertThat(run.requestsOk()).isEqualTo(3);
+      assertThat(run.finishedAt()).isEqualTo(t.plusSeconds(1));
+      assertThat(q.fetches(7)).extracting(FetchRow::url)
+          .containsExactly("http://x/0", "http://x/1", "http://x/2");
+    }
+  }
+
+  @Test
+  void reservations_stop_at_capacity_and_room_comes_back_after_a_commit() throws Exception {
+    try (Database db = Database.open(url(), 2)) {
+      ConcurrentLinkedQueue<String> notices = new ConcurrentLinkedQueue<>();
+      Recorder recorder = new Recorder(db.dataSource(), 4, direct);
+
+      assertThat(recorder.tryReserve(4)).isTrue();
+      assertThat(recorder.tryReserve(1)).isFalse();
+      recorder.whenRoom(() -> notices.add("room"));
+      Instant t = Instant.now();
+      for (int i = 0; i < 4; i++) {
+        recorder.submit(new Write.InsertRun(new RunRow(100 + i, "job", "n1", Trigger.SCHEDULE, t,
+            t, null, t, RunStatus.SKIPPED, 1, 0, 0)));
+      }
+      assertThat(notices).isEmpty();
+      recorder.start();
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> notices.size() == 1);
+      assertThat(recorder.tryReserve(4)).isTrue();
+      recorder.stop().get(10, TimeUnit.SECONDS);
+      assertThat(new RunQueries(db.dataSource()).runs("job", RunStatus.SKIPPED, null, 10)).hasSize(4);
+    }
+  }
+
+  @Test
+  void stop_flushes_everything_queued_in_batches() throws Exception {
+    try (Database db = Database.open(url(), 2)) {
+      Recorder recorder = new Recorder(db.dataSource(), 10_000, direct).start();
+      Instant t = Instant.now();
+      assertThat(recorder.tryReserve(5_001)).isTrue();
+      recorder.submit(new Write.InsertRun(new RunRow(1, "bulk", "n1", Trigger.MANUAL, null, t,
+          null, null, RunStatus.RUNNING, 5_000, 0, 0)));
+      for (int i = 0; i < 5_000; i++) {
+        recorder.submit(new Write.InsertFetch(new FetchRow(1, "bulk", "http://x/" + i, "GET", 1,
+            200, Outcome.OK, null, 1, 2, t, t)));
+      }
+
+      recorder.stop().get(30, TimeUnit.SECONDS);
+
+      assertThat(recorder.written()).isEqualTo(5_001);
+      assertThat(recorder.batches()).isGreaterThanOrEqualTo(3).isLessThan(5_001);
+      assertThat(new RunQueries(db.dataSource()).fetchCount(1)).isEqualTo(5_000);
+      assertThat(recorder.depth()).isZero();
+    }
+  }
+
+  @Test
+  void the_h2_file_url_gets_mixed_mode_so_a_second_process_can_read() {
+    assertThat(Database.normalize("jdbc:h2:file:./db/cronloop"))
+        .isEqualTo("jdbc:h2:file:./db/cronloop;AUTO_SERVER=TRUE");
+    assertThat(Database.normalize("jdbc:postgresql://127.0.0.1/x")).isEqualTo("jdbc:postgresql://127.0.0.1/x");
+    assertThat(Database.redact("jdbc:postgresql://h/x?user=a&password=s3cret")).doesNotContain("s3cret");
+  }
+
+  private String url() {
+    return "jdbc:h2:file:" + dir.resolve("db/test");
+  }
+
+}
