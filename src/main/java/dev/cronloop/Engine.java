@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -133,16 +134,33 @@ public final class Engine {
    */
   public Future<Void> close() {
     if (loop == null) {
-      return ownsVertx ? vertx.close() : Future.<Void>succeededFuture();
+      return closeVertx();
     }
-    return loop.executeBlocking(this::standbyScheduler, false)
+    Promise<Void> done = Promise.promise(); // bound to no context: the engine's may be gone
+    loop.executeBlocking(this::standbyScheduler, false)
         .compose(v -> drainRuns())
         .compose(v -> Future.fromCompletionStage(recorder.stop(), loop))
         .compose(v -> api == null ? Future.<Void>succeededFuture() : api.close())
         .compose(v -> loop.executeBlocking(this::closeStores, false))
-        .compose(v -> client.close())
-        .compose(v -> ownsVertx ? vertx.close() : Future.<Void>succeededFuture())
-        .onSuccess(v -> log.info("cronloop stopped: {} outcomes written in {} batches", recorder.written(), recorder.batches()));
+        .andThen(v -> client.close())
+        .onSuccess(v -> log.info("cronloop stopped: {} outcomes written in {} batches",
+            recorder.written(), recorder.batches()))
+        .onComplete(ar -> closeVertx().onComplete(v -> done.handle(ar)));
+    return done.future();
+  }
+
+  /**
+   * Closes the Vert.x instance when the engine created it. The close is started from a thread
+   * outside Vert.x: a close future bound to the engine's own context could never report, as that
+   * context's event loop is what is being shut down.
+   */
+  private Future<Void> closeVertx() {
+    if (!ownsVertx) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> closed = Promise.promise();
+    CompletableFuture.runAsync(() -> vertx.close().onComplete(closed));
+    return closed.future();
   }
 
   private Void openStores() throws Exception {

@@ -22,9 +22,9 @@ public final class Main implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command tree, with usage errors exiting 2 as DESIGN.md fixes. */
+  /** The command tree; picocli exits 2 on usage errors, as DESIGN.md fixes. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main()).setExitCodeOnInvalidInput(2);
+    return new CommandLine(new Main());
   }
 
   @Override

@@ -37,7 +37,7 @@ public final class Database implements AutoCloseable {
     createH2Folder(url);
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
-    config.setMaximumPoolSize(poolSize);
+    config.setMaximumPoolSize(Math.max(2, poolSize)); // Flyway holds two while migrating
     config.setMinimumIdle(1);
     config.setPoolName("cronloop-db");
     config.setConnectionTimeout(10_000);
