@@ -165,6 +165,12 @@ public final class Engine {
 
   private Void openStores() throws Exception {
     db = Database.open(config.jdbcUrl(), 4);
+    // Only a scheduling engine owns its node's runs; a one-off `fire` must not touch them.
+    int interrupted = config.schedule() ? db.interruptRunsOf(config.node()) : 0;
+    if (interrupted > 0) {
+      log.warn("{} runs of node {} were left RUNNING by a previous process; marked INTERRUPTED",
+          interrupted, config.node());
+    }
     Executor onLoop = task -> loop.runOnContext(v -> task.run());
     recorder = new Recorder(db.dataSource(), config.recorderCapacity(), onLoop).start();
     catalog = JobFolder.load(config.jobs(), System::getenv);

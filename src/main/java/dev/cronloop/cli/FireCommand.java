@@ -7,8 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,12 +36,20 @@ final class FireCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Engine engine = Engine.builder().jobs(jobs.dir).database(db.url).schedule(false).build();
+    Progress progress = new Progress();
+    Engine engine =
+        Engine.builder()
+            .jobs(jobs.dir)
+            .database(db.url)
+            .schedule(false)
+            .listener(progress)
+            .build();
     try {
       engine.start().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
       RunResult r;
       try {
-        r = engine.fire(job).toCompletionStage().toCompletableFuture().get();
+        engine.catalog().job(job).ifPresent(j -> progress.total(j.requests().size()));
+        r = await(engine.fire(job).toCompletionStage().toCompletableFuture(), progress);
       } catch (ExecutionException e) {
         if (e.getCause() instanceof NoSuchElementException missing) {
           throw new CommandLine.ParameterException(
@@ -47,6 +57,10 @@ final class FireCommand implements Callable<Integer> {
               missing.getMessage() + "; known jobs: " + engine.catalog().jobs().stream().map(j -> j.id()).toList());
         }
         throw e;
+      }
+      if (Progress.onTerminal()) {
+        progress.print(System.err);
+        System.err.println();
       }
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("job", r.jobId());
@@ -60,6 +74,21 @@ final class FireCommand implements Callable<Integer> {
       return r.failed() == 0 ? 0 : 1;
     } finally {
       engine.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+    }
+  }
+
+  /** Waits for the run, redrawing the progress line every 200 ms when stderr is a terminal. */
+  private static RunResult await(CompletableFuture<RunResult> run, Progress progress)
+      throws Exception {
+    if (!Progress.onTerminal()) {
+      return run.get();
+    }
+    while (true) {
+      try {
+        return run.get(200, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        progress.print(System.err);
+      }
     }
   }
 }

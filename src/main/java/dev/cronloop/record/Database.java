@@ -76,6 +76,26 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Marks the runs this node left RUNNING (it was killed) as INTERRUPTED, keeping the fetches
+   * they recorded. Call once at start, before any run of this node begins. Blocking.
+   *
+   * @return how many runs were marked
+   */
+  public int interruptRunsOf(String node) throws SQLException {
+    try (Connection c = pool.getConnection();
+        java.sql.PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE runs SET status = 'INTERRUPTED', finished_at = ?,"
+                    + " requests_ok = (SELECT COUNT(*) FROM fetches f WHERE f.run_id = runs.id AND f.outcome = 'OK'),"
+                    + " requests_failed = (SELECT COUNT(*) FROM fetches f WHERE f.run_id = runs.id AND f.outcome <> 'OK')"
+                    + " WHERE status = 'RUNNING' AND node = ?")) {
+      OutcomeStore.setInstant(s, 1, java.time.Instant.now());
+      s.setString(2, node);
+      return s.executeUpdate();
+    }
+  }
+
   /** True when a connection can be had and answers a trivial query within a second. */
   public boolean reachable() {
     try (Connection c = pool.getConnection()) {
