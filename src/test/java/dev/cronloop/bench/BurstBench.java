@@ -1,0 +1,142 @@
+package dev.cronloop.bench;
+
+import dev.cronloop.Engine;
+import dev.cronloop.fetch.RunResult;
+import dev.cronloop.testkit.ChildProcess;
+import dev.cronloop.testkit.JobFiles;
+import dev.cronloop.testkit.LoopbackServer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The burst workload: one job of N distinct URLs {@code /delay/D/<i>} fired once at concurrency
+ * C, measured cold (a fresh {@code cronloop fire} process) and warm (repeated fires in one
+ * engine), against the limit: a bare Vert.x HttpClient loop at the same concurrency on the same
+ * target.
+ *
+ * <p>Run: {@code mvn -q -DskipTests package && mvn -q exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=dev.cronloop.bench.BurstBench -Dexec.args="20000 20 500"}
+ */
+public final class BurstBench {
+  public static void main(String[] args) throws Exception {
+    int urls = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+    int delayMs = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 500;
+    Path dir = Files.createTempDirectory("cronloop-burst");
+    try (LoopbackServer server = LoopbackServer.start(1)) {
+      Path jobs = dir.resolve("jobs");
+      JobFiles.urls(jobs, "burst.txt", server.url("/delay/" + delayMs + "/"), urls);
+      JobFiles.write(jobs, "burst.yaml", """
+          schedule: "0 0 0 1 1 ? 2099"
+          concurrency: %d
+          timeout: 30s
+          urlsFrom: burst.txt
+          """.formatted(concurrency));
+
+      long limitMs = bareClientLimit(server, urls, delayMs, concurrency);
+      long coldMs = cold(jobs, dir);
+      long warmMs = warm(jobs, dir, 3);
+      double ideal = (double) urls / concurrency * delayMs;
+      System.out.printf(
+          "{\"workload\":\"burst\",\"urls\":%d,\"delayMs\":%d,\"concurrency\":%d,\"coldMs\":%d,"
+              + "\"warmMs\":%d,\"limitMs\":%d,\"idealMs\":%.0f,\"warmRatio\":%.2f,\"coldRatio\":%.2f}%n",
+          urls, delayMs, concurrency, coldMs, warmMs, limitMs, ideal,
+          (double) warmMs / limitMs, (double) coldMs / limitMs);
+    }
+  }
+
+  /** A fresh process: {@code java -jar target/cronloop.jar fire burst}; its reported durationMs. */
+  private static long cold(Path jobs, Path dir) throws Exception {
+    String db = "jdbc:h2:file:" + dir.resolve("cold/cronloop");
+    try (ChildProcess child = ChildProcess.cronloop("fire", "burst", "--jobs", jobs.toString(), "--db", db)) {
+      int exit = child.waitFor(Duration.ofMinutes(5));
+      String out = child.output();
+      if (exit != 0) {
+        throw new IllegalStateException("cold fire exited " + exit + ":\n" + out);
+      }
+      String key = "\"durationMs\":";
+      int i = out.indexOf(key) + key.length();
+      return Long.parseLong(out.substring(i, out.indexOf('}', i)).trim());
+    }
+  }
+
+  /** The best of {@code n} fires in one running engine, after one warm-up fire. */
+  private static long warm(Path jobs, Path dir, int n) throws Exception {
+    Engine engine = Engine.builder().jobs(jobs).database("jdbc:h2:file:" + dir.resolve("warm/cronloop"))
+        .schedule(false).build();
+    engine.start().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+    try {
+      long best = Long.MAX_VALUE;
+      for (int i = 0; i <= n; i++) {
+        RunResult r = engine.fire("burst").toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+        if (r.failed() > 0) {
+          throw new IllegalStateException(r.failed() + " requests failed");
+        }
+        if (i > 0) {
+          best = Math.min(best, r.duration().toMillis());
+        }
+      }
+      return best;
+    } finally {
+      engine.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+    }
+  }
+
+  /** The same requests through a bare HttpClient at the same concurrency: the best of 3 after one warm-up. */
+  private static long bareClientLimit(LoopbackServer server, int urls, int delayMs, int concurrency)
+      throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      HttpClient client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(concurrency));
+      long best = Long.MAX_VALUE;
+      for (int round = 0; round < 4; round++) {
+        Promise<Long> done = Promise.promise();
+        vertx.runOnContext(v -> loop(client, server, urls, delayMs, concurrency).onComplete(done));
+        long ms = done.future().toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+        if (round > 0) {
+          best = Math.min(best, ms);
+        }
+      }
+      return best;
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Future<Long> loop(HttpClient client, LoopbackServer server, int urls, int delayMs, int concurrency) {
+    long t0 = System.nanoTime();
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    Promise<Long> finished = Promise.promise();
+    Runnable[] pump = new Runnable[1];
+    pump[0] = () -> {
+      int i = next.getAndIncrement();
+      if (i >= urls) {
+        return;
+      }
+      client.request(HttpMethod.GET, server.port(), "127.0.0.1", "/delay/" + delayMs + "/" + i)
+          .compose(req -> req.send().compose(HttpClientResponse::body))
+          .onComplete(ar -> {
+            if (done.incrementAndGet() == urls) {
+              finished.complete((System.nanoTime() - t0) / 1_000_000);
+            } else {
+              pump[0].run();
+            }
+          });
+    };
+    for (int i = 0; i < concurrency; i++) {
+      pump[0].run();
+    }
+    return finished.future();
+  }
+}
