@@ -14,19 +14,21 @@ final class DurationText {
 
   /**
    * Parses {@code text}, or throws with the reason and fix, worded to follow "KEY must be ...".
+   * Messages quote {@code shown}, the value as written, which never holds a substituted secret.
    */
-  static Duration parse(String text) {
+  static Duration parse(String text, String shown) {
     String t = text.strip();
     if (t.startsWith("-")) {
-      throw new IllegalArgumentException("must not be negative (found \"" + text + "\")");
+      throw new IllegalArgumentException("must not be negative (found \"" + shown + "\")");
     }
     if (t.matches("\\d+")) {
+      String n = shown.strip().matches("\\d+") ? shown.strip() : "30";
       throw new IllegalArgumentException(
-          "needs a unit (found \"" + text + "\"); write e.g. " + t + "s or " + t + "ms");
+          "needs a unit (found \"" + shown + "\"); write e.g. " + n + "s or " + n + "ms");
     }
     if (!WHOLE.matcher(t).matches()) {
       throw new IllegalArgumentException(
-          "must be a duration like 500ms, 5s, 1m30s or 2h (found \"" + text + "\")");
+          "must be a duration like 500ms, 5s, 1m30s or 2h (found \"" + shown + "\")");
     }
     Duration sum = Duration.ZERO;
     Matcher m = PART.matcher(t);

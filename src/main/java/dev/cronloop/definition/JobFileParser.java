@@ -286,10 +286,11 @@ public final class JobFileParser {
       ExpectParts expect = readExpect(job.fields().get("expect"), "in expect of job \"" + id + "\"");
 
       Defaults defaults = new Defaults(headers, expect, timeout == null ? DEFAULT_TIMEOUT : timeout);
+      int before = problems.size();
       List<RequestSpec> requests = readRequests(job.fields().get("requests"), defaults);
       UrlList urls = readUrlsFrom(job.fields().get("urlsFrom"), defaults);
       requests.addAll(urls.requests());
-      if (requests.isEmpty() && !bad) {
+      if (requests.isEmpty() && problems.size() == before) { // not when every request was bad
         problem(
             job.pos(),
             "job \"" + id + "\" has no request; add requests: with a URL, or urlsFrom: a file of URLs");
@@ -595,7 +596,7 @@ public final class JobFileParser {
         return fallback;
       }
       try {
-        Duration d = DurationText.parse(v.text());
+        Duration d = DurationText.parse(v.text(), v.source().text());
         if (positive && d.isZero()) {
           problem(
               v.source().pos(),
