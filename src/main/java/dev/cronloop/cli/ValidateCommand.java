@@ -60,8 +60,7 @@ public final class ValidateCommand implements Callable<Integer> {
     } else if (catalog.ok()) {
       int n = catalog.jobs().size();
       out.printf(
-          "ok: %d job%s in %s (%d enabled)%n",
-          n, n == 1 ? "" : "s", dir, catalog.enabledCount());
+          "ok: %d job%s in %s (%d enabled)%n", n, n == 1 ? "" : "s", dir, catalog.enabledCount());
     } else {
       for (Problem p : catalog.problems()) {
         out.println(p);

@@ -34,25 +34,24 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Reads one job file (YAML, a YAML stream of several jobs, or JSON) into {@link JobDefinition}s
- * and every {@link Problem} in it, each at the line and column a person must edit. The format is
- * the contract of DESIGN.md, "Job files".
+ * Reads one job file (YAML, a YAML stream of several jobs, or JSON) into {@link JobDefinition}s and
+ * every {@link Problem} in it, each at the line and column a person must edit. The format is the
+ * contract of DESIGN.md, "Job files".
  *
  * <p>Choices this class makes:
  *
  * <ul>
- *   <li>A job with a problem is not loaded; the other jobs of the file are. A syntax error loads
- *       no job of its file, since what follows it cannot be trusted.
- *   <li>{@code ${VAR}} and {@code ${VAR:-default}} are replaced in every string value except
- *       {@code name}, {@code schedule} and {@code zone}: those fix a job's identity and timing,
- *       which every node of a cluster must agree on and which logs show. Messages quote values
- *       as written in the file, never after substitution, and never quote header values or
- *       bodies.
+ *   <li>A job with a problem is not loaded; the other jobs of the file are. A syntax error loads no
+ *       job of its file, since what follows it cannot be trusted.
+ *   <li>{@code ${VAR}} and {@code ${VAR:-default}} are replaced in every string value except {@code
+ *       name}, {@code schedule} and {@code zone}: those fix a job's identity and timing, which
+ *       every node of a cluster must agree on and which logs show. Messages quote values as written
+ *       in the file, never after substitution, and never quote header values or bodies.
  *   <li>Job-level {@code headers}, {@code expect} and {@code timeout} are defaults for each
  *       request; the request's own win (headers by name, ignoring case; expect per check).
- *   <li>{@code contentHash} is the SHA-256 of the file name, the job's own document and its
- *       {@code urlsFrom} file. The environment is left out: it is fixed for the life of a
- *       process, and a hash of a secret could be guessed back.
+ *   <li>{@code contentHash} is the SHA-256 of the file name, the job's own document and its {@code
+ *       urlsFrom} file. The environment is left out: it is fixed for the life of a process, and a
+ *       hash of a secret could be guessed back.
  * </ul>
  *
  * <p>Runs on: whichever thread calls it (it reads {@code urlsFrom} files: never the event loop).
@@ -80,16 +79,25 @@ public final class JobFileParser {
 
   static final List<String> JOB_KEYS =
       List.of(
-          "name", "schedule", "zone", "enabled", "concurrency", "overlap", "misfire", "spread",
-          "jitter", "timeout", "retries", "headers", "expect", "requests", "urlsFrom");
+          "name",
+          "schedule",
+          "zone",
+          "enabled",
+          "concurrency",
+          "overlap",
+          "misfire",
+          "spread",
+          "jitter",
+          "timeout",
+          "retries",
+          "headers",
+          "expect",
+          "requests",
+          "urlsFrom");
   static final List<String> REQUEST_KEYS =
       List.of("url", "method", "headers", "body", "expect", "timeout");
   static final List<String> EXPECT_KEYS = List.of("status", "maxLatency", "bodyContains");
   static final List<String> RETRIES_KEYS = List.of("max", "backoff");
-
-  /** Header names whose values are credentials even when written literally. */
-  static final Set<String> SECRET_HEADERS =
-      Set.of("authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key");
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -97,8 +105,8 @@ public final class JobFileParser {
   private final Function<String, String> env;
 
   /**
-   * @param env the environment {@code ${VAR}} reads from, e.g. {@code System::getenv}; returns
-   *     null for an unset variable
+   * @param env the environment {@code ${VAR}} reads from, e.g. {@code System::getenv}; returns null
+   *     for an unset variable
    */
   public JobFileParser(Function<String, String> env) {
     this.env = Objects.requireNonNull(env, "env");
@@ -157,7 +165,8 @@ public final class JobFileParser {
     } catch (IOException e) {
       return new LocatedResult(
           List.of(),
-          List.of(new Problem(file, 0, 0, "cannot read the file (" + e + "); check its permissions")));
+          List.of(
+              new Problem(file, 0, 0, "cannot read the file (" + e + "); check its permissions")));
     }
     return parseLocated(file, text);
   }
@@ -171,7 +180,9 @@ public final class JobFileParser {
     for (int i = 0; i < docs.size(); i++) {
       int from = docs.get(i).pos().offset();
       int to = i + 1 < docs.size() ? docs.get(i + 1).pos().offset() : text.length();
-      String source = text.substring(Math.min(from, text.length()), Math.max(from, Math.min(to, text.length())));
+      String source =
+          text.substring(
+              Math.min(from, text.length()), Math.max(from, Math.min(to, text.length())));
       JobReader reader = new JobReader(file, text, problems, i + 1, docs.size());
       Located job = reader.read(docs.get(i), source);
       if (job != null) {
@@ -183,7 +194,11 @@ public final class JobFileParser {
       jobs.clear();
     } else if (docs.isEmpty()) {
       problems.add(
-          new Problem(file, 1, 1, "no job in this file; write a job (schedule: and requests:) or delete the file"));
+          new Problem(
+              file,
+              1,
+              1,
+              "no job in this file; write a job (schedule: and requests:) or delete the file"));
     }
     duplicateNames(file, jobs, problems);
     problems.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
@@ -283,9 +298,11 @@ public final class JobFileParser {
       Duration timeout = readDuration(job.fields().get("timeout"), DEFAULT_TIMEOUT, true);
       Retries retries = readRetries(job.fields().get("retries"));
       Map<String, Secret> headers = readHeaders(job.fields().get("headers"), where);
-      ExpectParts expect = readExpect(job.fields().get("expect"), "in expect of job \"" + id + "\"");
+      ExpectParts expect =
+          readExpect(job.fields().get("expect"), "in expect of job \"" + id + "\"");
 
-      Defaults defaults = new Defaults(headers, expect, timeout == null ? DEFAULT_TIMEOUT : timeout);
+      Defaults defaults =
+          new Defaults(headers, expect, timeout == null ? DEFAULT_TIMEOUT : timeout);
       int before = problems.size();
       List<RequestSpec> requests = readRequests(job.fields().get("requests"), defaults);
       UrlList urls = readUrlsFrom(job.fields().get("urlsFrom"), defaults);
@@ -293,7 +310,9 @@ public final class JobFileParser {
       if (requests.isEmpty() && problems.size() == before) { // not when every request was bad
         problem(
             job.pos(),
-            "job \"" + id + "\" has no request; add requests: with a URL, or urlsFrom: a file of URLs");
+            "job \""
+                + id
+                + "\" has no request; add requests: with a URL, or urlsFrom: a file of URLs");
       }
       if (bad) {
         return null;
@@ -301,8 +320,18 @@ public final class JobFileParser {
       String hash = hash(file.getFileName().toString(), source, urls.content());
       JobDefinition def =
           new JobDefinition(
-              id, file, schedule, enabled, concurrency, overlap, misfire, spread, jitter, retries,
-              requests, hash);
+              id,
+              file,
+              schedule,
+              enabled,
+              concurrency,
+              overlap,
+              misfire,
+              spread,
+              jitter,
+              retries,
+              requests,
+              hash);
       return new Located(def, idPos.line(), idPos.column());
     }
 
@@ -345,7 +374,8 @@ public final class JobFileParser {
         }
       }
       for (Field f : map.duplicates()) {
-        problem(f.keyPos(), "key \"" + f.key() + "\" appears twice " + where + "; remove one of them");
+        problem(
+            f.keyPos(), "key \"" + f.key() + "\" appears twice " + where + "; remove one of them");
       }
     }
 
@@ -354,7 +384,9 @@ public final class JobFileParser {
     /** The scalar of {@code f}, or null with a problem when it is not one. */
     private Scalar scalar(Field f, String expected) {
       if (f.value() instanceof Scalar s && s.alias()) {
-        problem(s.pos(), f.key() + " uses a YAML alias (found \"" + s.text() + "\"); write the value out");
+        problem(
+            s.pos(),
+            f.key() + " uses a YAML alias (found \"" + s.text() + "\"); write the value out");
         return null;
       }
       if (f.value() instanceof Scalar s && s.text() != null) {
@@ -362,8 +394,15 @@ public final class JobFileParser {
       }
       problem(
           f.value().pos(),
-          f.key() + " must be " + expected + " (found " + f.value().kind() + "); write e.g. "
-              + f.key() + ": " + example(f.key()));
+          f.key()
+              + " must be "
+              + expected
+              + " (found "
+              + f.value().kind()
+              + "); write e.g. "
+              + f.key()
+              + ": "
+              + example(f.key()));
       return null;
     }
 
@@ -406,8 +445,12 @@ public final class JobFileParser {
       if (s != null && s.text().contains("${")) {
         problem(
             s.pos(),
-            f.key() + " cannot use ${VAR} (found \"" + s.text() + "\"); write it literally, since "
-                + "every node must read the same " + f.key());
+            f.key()
+                + " cannot use ${VAR} (found \""
+                + s.text()
+                + "\"); write it literally, since "
+                + "every node must read the same "
+                + f.key());
         return null;
       }
       return s;
@@ -428,12 +471,18 @@ public final class JobFileParser {
           id = stem + "#" + docNumber;
           problem(
               job.pos(),
-              "job " + docNumber + " of " + docCount + " in this file has no name; give every job "
+              "job "
+                  + docNumber
+                  + " of "
+                  + docCount
+                  + " in this file has no name; give every job "
                   + "of a multi-job file a name: key");
         } else if (!ID.matcher(stem).matches()) {
           problem(
               new Pos(1, 1, 0),
-              "file name \"" + stem + "\" is not a valid job id; add name: with letters, digits, "
+              "file name \""
+                  + stem
+                  + "\" is not a valid job id; add name: with letters, digits, "
                   + "'.', '_' or '-', or rename the file");
         }
         return job.pos();
@@ -447,7 +496,9 @@ public final class JobFileParser {
         problem(
             s.pos(),
             "name must start with a letter or digit and hold only letters, digits, '.', '_' or '-' "
-                + "(found \"" + id + "\"); rename the job");
+                + "(found \""
+                + id
+                + "\"); rename the job");
       }
       return s.pos();
     }
@@ -475,8 +526,7 @@ public final class JobFileParser {
       Field f = job.fields().get("schedule");
       if (f == null) {
         problem(
-            job.pos(),
-            "job \"" + id + "\" has no schedule; add e.g. schedule: \"0 */5 * * * ?\"");
+            job.pos(), "job \"" + id + "\" has no schedule; add e.g. schedule: \"0 */5 * * * ?\"");
         return null;
       }
       Scalar s = literal(f, "a schedule expression");
@@ -545,8 +595,15 @@ public final class JobFileParser {
       }
       problem(
           v.source().pos(),
-          f.key() + " must be a whole number of at least " + min + " (found " + quoted(v)
-              + "); write e.g. " + f.key() + ": " + example(f.key()));
+          f.key()
+              + " must be a whole number of at least "
+              + min
+              + " (found "
+              + quoted(v)
+              + "); write e.g. "
+              + f.key()
+              + ": "
+              + example(f.key()));
       return fallback;
     }
 
@@ -600,8 +657,12 @@ public final class JobFileParser {
         if (positive && d.isZero()) {
           problem(
               v.source().pos(),
-              f.key() + " must be more than zero (found " + quoted(v) + "); write e.g. "
-                  + f.key() + ": 5s");
+              f.key()
+                  + " must be more than zero (found "
+                  + quoted(v)
+                  + "); write e.g. "
+                  + f.key()
+                  + ": 5s");
           return fallback;
         }
         return d;
@@ -618,7 +679,8 @@ public final class JobFileParser {
       if (!(f.value() instanceof MapNode m)) {
         problem(
             f.value().pos(),
-            "retries must be a mapping (found " + f.value().kind()
+            "retries must be a mapping (found "
+                + f.value().kind()
                 + "); write e.g. retries: { max: 2, backoff: 200ms }");
         return Retries.NONE;
       }
@@ -636,7 +698,8 @@ public final class JobFileParser {
       if (!(f.value() instanceof MapNode m)) {
         problem(
             f.value().pos(),
-            "headers must be a mapping of name to value (found " + f.value().kind()
+            "headers must be a mapping of name to value (found "
+                + f.value().kind()
                 + "); write e.g. headers: { Accept: application/json }");
         return headers;
       }
@@ -644,14 +707,22 @@ public final class JobFileParser {
         if (!HEADER_NAME.matcher(h.key()).matches()) {
           problem(
               h.keyPos(),
-              "header name \"" + h.key() + "\" " + where + " is not a valid HTTP header name; use "
+              "header name \""
+                  + h.key()
+                  + "\" "
+                  + where
+                  + " is not a valid HTTP header name; use "
                   + "letters, digits and '-'");
           continue;
         }
         if (headers.containsKey(h.key())) {
           problem(
               h.keyPos(),
-              "header \"" + h.key() + "\" appears twice " + where + " (names ignore case); remove one");
+              "header \""
+                  + h.key()
+                  + "\" appears twice "
+                  + where
+                  + " (names ignore case); remove one");
           continue;
         }
         Value v = headerValue(h);
@@ -670,15 +741,19 @@ public final class JobFileParser {
       if (!(h.value() instanceof Scalar s) || s.text() == null || s.alias()) {
         problem(
             h.value().pos(),
-            "header \"" + h.key() + "\" must have a text value (found " + h.value().kind()
-                + "); quote it, e.g. " + h.key() + ": \"value\"");
+            "header \""
+                + h.key()
+                + "\" must have a text value (found "
+                + h.value().kind()
+                + "); quote it, e.g. "
+                + h.key()
+                + ": \"value\"");
         return null;
       }
       Value v = substitute(s);
       if (v != null && (v.text().indexOf('\n') >= 0 || v.text().indexOf('\r') >= 0)) {
         problem(
-            s.pos(),
-            "header \"" + h.key() + "\" holds a line break; write its value on one line");
+            s.pos(), "header \"" + h.key() + "\" holds a line break; write its value on one line");
         return null;
       }
       return v;
@@ -691,7 +766,8 @@ public final class JobFileParser {
       if (!(f.value() instanceof MapNode m)) {
         problem(
             f.value().pos(),
-            "expect must be a mapping (found " + f.value().kind()
+            "expect must be a mapping (found "
+                + f.value().kind()
                 + "); write e.g. expect: { status: \"200-299\" }");
         return ExpectParts.NONE;
       }
@@ -714,7 +790,8 @@ public final class JobFileParser {
       List<StatusSet.Range> ranges = new ArrayList<>();
       if (f.value() instanceof ListNode list) {
         for (Node item : list.items()) {
-          Value v = item instanceof Scalar s && s.text() != null && !s.alias() ? substitute(s) : null;
+          Value v =
+              item instanceof Scalar s && s.text() != null && !s.alias() ? substitute(s) : null;
           if (v == null) {
             statusProblem(item.pos(), item.kind());
           } else {
@@ -755,7 +832,9 @@ public final class JobFileParser {
     private void statusProblem(Pos pos, String found) {
       problem(
           pos,
-          "status must be HTTP codes 100-599 (found " + found + "); write e.g. 200, \"200-299\", "
+          "status must be HTTP codes 100-599 (found "
+              + found
+              + "); write e.g. 200, \"200-299\", "
               + "[200, 201] or \"200,301-302\"");
     }
 
@@ -769,7 +848,9 @@ public final class JobFileParser {
       if (!(f.value() instanceof ListNode list)) {
         problem(
             f.value().pos(),
-            "requests must be a list (found " + f.value().kind() + "); write each request on a "
+            "requests must be a list (found "
+                + f.value().kind()
+                + "); write each request on a "
                 + "line starting with '- '");
         return out;
       }
@@ -788,22 +869,34 @@ public final class JobFileParser {
       String where = "in request " + n + " of job \"" + id + "\"";
       if (item instanceof Scalar s && s.text() != null && !s.alias()) {
         Value url = substitute(s);
-        return url == null || !checkUrl(url.text(), s.text(), s.pos()) ? null
-            : request(DEFAULT_METHOD, url, defaults.headers(), null, defaults.timeout(),
+        return url == null || !checkUrl(url.text(), s.text(), s.pos())
+            ? null
+            : request(
+                DEFAULT_METHOD,
+                url,
+                defaults.headers(),
+                null,
+                defaults.timeout(),
                 defaults.expect());
       }
       if (!(item instanceof MapNode m)) {
         problem(
             item.pos(),
-            "request " + n + " of job \"" + id + "\" must be a URL or a mapping with url: (found "
-                + item.kind() + ")");
+            "request "
+                + n
+                + " of job \""
+                + id
+                + "\" must be a URL or a mapping with url: (found "
+                + item.kind()
+                + ")");
         return null;
       }
       checkKeys(m, REQUEST_KEYS, where);
       Field urlField = m.fields().get("url");
       Value url = null;
       if (urlField == null) {
-        problem(m.pos(), "request " + n + " of job \"" + id + "\" has no url; add url: https://...");
+        problem(
+            m.pos(), "request " + n + " of job \"" + id + "\" has no url; add url: https://...");
       } else {
         url = string(urlField, "an http or https URL");
         if (url != null && !checkUrl(url.text(), url.source().text(), url.source().pos())) {
@@ -824,8 +917,10 @@ public final class JobFileParser {
         body = b == null ? null : Secret.of(b.text());
       }
       Duration timeout = readDuration(m.fields().get("timeout"), defaults.timeout(), true);
-      ExpectParts expect = readExpect(m.fields().get("expect"), "in expect of request " + n + " of job \"" + id + "\"")
-          .over(defaults.expect());
+      ExpectParts expect =
+          readExpect(
+                  m.fields().get("expect"), "in expect of request " + n + " of job \"" + id + "\"")
+              .over(defaults.expect());
       if (url == null || method == null) {
         return null;
       }
@@ -867,7 +962,8 @@ public final class JobFileParser {
       }
       problem(
           v.source().pos(),
-          "method is not supported (found " + quoted(v)
+          "method is not supported (found "
+              + quoted(v)
               + "); use GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS");
       return null;
     }
@@ -884,7 +980,11 @@ public final class JobFileParser {
               file,
               pos.line(),
               pos.column(),
-              "url \"" + asWritten + "\" " + why + (substituted ? " after substitution" : "")
+              "url \""
+                  + asWritten
+                  + "\" "
+                  + why
+                  + (substituted ? " after substitution" : "")
                   + "; write it like https://example.org/path"
                   + (substituted ? " and check the variables it uses" : "")));
       bad = true;
@@ -913,7 +1013,10 @@ public final class JobFileParser {
       } catch (IOException e) {
         problem(
             v.source().pos(),
-            "urlsFrom " + quoted(v) + " cannot be read (" + e.getClass().getSimpleName()
+            "urlsFrom "
+                + quoted(v)
+                + " cannot be read ("
+                + e.getClass().getSimpleName()
                 + "); check that it is a UTF-8 text file you may read");
         return new UrlList(out, "");
       }
@@ -940,7 +1043,9 @@ public final class JobFileParser {
       try {
         rel = Path.of(v.text());
       } catch (InvalidPathException e) {
-        problem(v.source().pos(), "urlsFrom is not a valid path (found " + quoted(v) + "); fix the name");
+        problem(
+            v.source().pos(),
+            "urlsFrom is not a valid path (found " + quoted(v) + "); fix the name");
         return null;
       }
       boolean upward = false;
@@ -950,7 +1055,9 @@ public final class JobFileParser {
       if (rel.isAbsolute() || upward || v.text().startsWith("/") || v.text().startsWith("\\")) {
         problem(
             v.source().pos(),
-            "urlsFrom may not leave the jobs folder (found " + quoted(v) + "); put the file in the "
+            "urlsFrom may not leave the jobs folder (found "
+                + quoted(v)
+                + "); put the file in the "
                 + "jobs folder and give its path relative to this job file");
         return null;
       }
@@ -958,7 +1065,10 @@ public final class JobFileParser {
       if (!Files.exists(target)) {
         problem(
             v.source().pos(),
-            "urlsFrom file not found (found " + quoted(v) + ", looked for " + target
+            "urlsFrom file not found (found "
+                + quoted(v)
+                + ", looked for "
+                + target
                 + "); create it or fix the path");
         return null;
       }
@@ -966,16 +1076,22 @@ public final class JobFileParser {
         if (!target.toRealPath().startsWith(folder.toRealPath())) {
           problem(
               v.source().pos(),
-              "urlsFrom may not leave the jobs folder (found " + quoted(v) + ", a link to "
+              "urlsFrom may not leave the jobs folder (found "
+                  + quoted(v)
+                  + ", a link to "
                   + "outside it); copy the file into the jobs folder");
           return null;
         }
       } catch (IOException e) {
-        problem(v.source().pos(), "urlsFrom cannot be resolved (found " + quoted(v) + "); check the path");
+        problem(
+            v.source().pos(),
+            "urlsFrom cannot be resolved (found " + quoted(v) + "); check the path");
         return null;
       }
       if (!Files.isRegularFile(target)) {
-        problem(v.source().pos(), "urlsFrom is not a file (found " + quoted(v) + "); name a text file of URLs");
+        problem(
+            v.source().pos(),
+            "urlsFrom is not a file (found " + quoted(v) + "); name a text file of URLs");
         return null;
       }
       return target;
@@ -998,14 +1114,23 @@ public final class JobFileParser {
                 shown,
                 lineNo,
                 col,
-                "url \"" + raw + "\" " + why + (r.substituted() ? " after substitution" : "")
+                "url \""
+                    + raw
+                    + "\" "
+                    + why
+                    + (r.substituted() ? " after substitution" : "")
                     + "; write one https://... URL per line, or # for a comment"));
         bad = true;
         return null;
       }
       return new RequestSpec(
-          DEFAULT_METHOD, r.value(), defaults.headers(), null, defaults.timeout(),
-          defaults.expect().toExpect(), raw);
+          DEFAULT_METHOD,
+          r.value(),
+          defaults.headers(),
+          null,
+          defaults.timeout(),
+          defaults.expect().toExpect(),
+          raw);
     }
   }
 
@@ -1018,8 +1143,7 @@ public final class JobFileParser {
       return "is not a valid URL (" + e.getReason() + ")";
     }
     String scheme = uri.getScheme();
-    if (scheme == null
-        || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
       return "is not an absolute http or https URL";
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {

@@ -13,12 +13,11 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Reads every job file directly in a jobs folder into one {@link Catalog} (DESIGN.md, "Job
- * files"). A bad file never stops the good ones. An id used in two files is a problem in each,
- * and neither of those jobs loads: the caller (a reload) keeps whatever ran under that id before.
+ * Reads every job file directly in a jobs folder into one {@link Catalog} (DESIGN.md, "Job files").
+ * A bad file never stops the good ones. An id used in two files is a problem in each, and neither
+ * of those jobs loads: the caller (a reload) keeps whatever ran under that id before.
  *
- * <p>Runs on: a worker or catalog thread. It does plain blocking file I/O, never on the event
- * loop.
+ * <p>Runs on: a worker or catalog thread. It does plain blocking file I/O, never on the event loop.
  */
 public final class JobFolder {
 
@@ -46,7 +45,9 @@ public final class JobFolder {
       return new Catalog(
           dir,
           List.of(),
-          List.of(new Problem(dir, 0, 0, "cannot list the jobs folder (" + e + "); check its permissions")));
+          List.of(
+              new Problem(
+                  dir, 0, 0, "cannot list the jobs folder (" + e + "); check its permissions")));
     }
     JobFileParser parser = new JobFileParser(env);
     List<JobFileParser.Located> located = new ArrayList<>();
@@ -85,7 +86,10 @@ public final class JobFolder {
    */
   static boolean isJobFileName(String name) {
     String n = name.toLowerCase(Locale.ROOT);
-    if (n.startsWith(".") || n.endsWith("~") || n.endsWith(".swp") || n.endsWith(".tmp")
+    if (n.startsWith(".")
+        || n.endsWith("~")
+        || n.endsWith(".swp")
+        || n.endsWith(".tmp")
         || n.equals("4913")) {
       return false;
     }
@@ -117,7 +121,10 @@ public final class JobFolder {
                 l.job().file(),
                 l.line(),
                 l.column(),
-                "job id \"" + e.getKey() + "\" is also used in " + String.join(", ", others)
+                "job id \""
+                    + e.getKey()
+                    + "\" is also used in "
+                    + String.join(", ", others)
                     + "; give one of them another name: (neither loads until then)"));
       }
     }

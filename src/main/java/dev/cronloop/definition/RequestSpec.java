@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One HTTP request of a job, with the job's defaults already applied. {@link #toString()} shows
- * the URL as written, so a substituted {@code ${VAR}} never reaches a log.
+ * One HTTP request of a job, with the job's defaults already applied. {@link #toString()} shows the
+ * URL as written, so a substituted {@code ${VAR}} never reaches a log.
  *
  * @param method upper-case HTTP method
  * @param url absolute http or https URL, after {@code ${VAR}} substitution

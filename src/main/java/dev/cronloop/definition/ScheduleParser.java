@@ -12,8 +12,8 @@ import org.quartz.CronExpression;
 
 /**
  * The one place where job files meet the schedule parser. For now it reads Quartz 6/7-field
- * expressions with Quartz's {@link CronExpression}; when {@code Schedules.parse} lands it becomes
- * a single call to it, and this package no longer imports {@code org.quartz} (STYLE.md §1).
+ * expressions with Quartz's {@link CronExpression}; when {@code Schedules.parse} lands it becomes a
+ * single call to it, and this package no longer imports {@code org.quartz} (STYLE.md §1).
  */
 final class ScheduleParser {
 

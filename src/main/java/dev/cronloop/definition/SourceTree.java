@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * A parsed YAML or JSON document that keeps the line and column of every key and value, so that
- * each problem can point at the place a person must edit. Jackson's own tree drops locations,
- * hence this small one built from the token stream.
+ * each problem can point at the place a person must edit. Jackson's own tree drops locations, hence
+ * this small one built from the token stream.
  */
 final class SourceTree {
 

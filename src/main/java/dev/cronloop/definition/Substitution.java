@@ -54,11 +54,7 @@ final class Substitution {
           errors.add(
               new Error(
                   m.start(),
-                  "${"
-                      + name
-                      + "} is not set; export it or write ${"
-                      + name
-                      + ":-fallback}"));
+                  "${" + name + "} is not set; export it or write ${" + name + ":-fallback}"));
         } else {
           out.append(value);
           substituted = true;

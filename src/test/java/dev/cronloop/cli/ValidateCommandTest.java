@@ -45,7 +45,8 @@ class ValidateCommandTest {
     int code = run("--jobs", dir.toString());
 
     assertThat(code).isZero();
-    assertThat(out.toString()).isEqualTo("ok: 3 jobs in " + dir + " (2 enabled)" + System.lineSeparator());
+    assertThat(out.toString())
+        .isEqualTo("ok: 3 jobs in " + dir + " (2 enabled)" + System.lineSeparator());
     assertThat(err.toString()).isEmpty();
   }
 
@@ -98,7 +99,8 @@ class ValidateCommandTest {
     assertThat(p.get("file").asText()).isEqualTo(dir.resolve("b.yaml").toString());
     assertThat(p.get("line").asInt()).isEqualTo(2);
     assertThat(p.get("column").asInt()).isEqualTo(12);
-    assertThat(p.get("message").asText()).startsWith("url \"ftp://example.org\" is not an absolute");
+    assertThat(p.get("message").asText())
+        .startsWith("url \"ftp://example.org\" is not an absolute");
     assertThat(out.toString().lines()).hasSize(1);
   }
 

@@ -46,7 +46,8 @@ class JobFileParserTest {
   @Test
   void minimal_job_gets_every_default() throws IOException {
     JobFileParser.Result r =
-        parse("orders.yaml", "schedule: \"*/30 * * * * ?\"\nrequests:\n  - https://example.org/a\n");
+        parse(
+            "orders.yaml", "schedule: \"*/30 * * * * ?\"\nrequests:\n  - https://example.org/a\n");
 
     assertThat(r.problems()).isEmpty();
     JobDefinition job = r.jobs().get(0);
@@ -115,8 +116,7 @@ class JobFileParserTest {
     assertThat(a.method()).isEqualTo("GET");
     assertThat(a.timeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(a.headers()).containsEntry("Authorization", Secret.of("Bearer tok-123"));
-    assertThat(a.expect())
-        .isEqualTo(new Expect(StatusSet.SUCCESS, Duration.ofMillis(800), "ok"));
+    assertThat(a.expect()).isEqualTo(new Expect(StatusSet.SUCCESS, Duration.ofMillis(800), "ok"));
     RequestSpec b = job.requests().get(1);
     assertThat(b.method()).isEqualTo("POST");
     assertThat(b.url()).isEqualTo("https://api.example.org/b");
@@ -149,7 +149,8 @@ class JobFileParserTest {
     assertThat(req.timeout()).isEqualTo(Duration.ofSeconds(1));
     assertThat(req.headers())
         .containsOnly(
-            Map.entry("accept", Secret.of("application/json")), Map.entry("X-Team", Secret.of("web")));
+            Map.entry("accept", Secret.of("application/json")),
+            Map.entry("X-Team", Secret.of("web")));
     assertThat(req.expect().status().contains(301)).isTrue();
     assertThat(req.expect().status().contains(200)).isTrue();
     assertThat(req.expect().status().contains(303)).isFalse();
@@ -161,7 +162,9 @@ class JobFileParserTest {
     JobFileParser.Result r =
         parse(
             "s.yaml",
-            "schedule: \"0 0 12 * * ?\"\nexpect: { status: 204 }\nrequests: [https://example.org]\n");
+            "schedule: \"0 0 12 * * ?\"\n"
+                + "expect: { status: 204 }\n"
+                + "requests: [https://example.org]\n");
 
     assertThat(r.problems()).isEmpty();
     assertThat(r.jobs().get(0).requests().get(0).expect().status().toString()).isEqualTo("204");
@@ -181,7 +184,11 @@ class JobFileParserTest {
 
     assertThat(problems(r))
         .containsExactly(
-            at("orders.yaml", 4, 1, "unknown key \"timout\" in job \"orders\"; did you mean \"timeout\"?"));
+            at(
+                "orders.yaml",
+                4,
+                1,
+                "unknown key \"timout\" in job \"orders\"; did you mean \"timeout\"?"));
     assertThat(r.jobs()).isEmpty();
   }
 
@@ -194,8 +201,12 @@ class JobFileParserTest {
 
     assertThat(problems(r))
         .containsExactly(
-            at("x.yaml", 3, 1, "unknown key \"colour\" in job \"x\"; remove it or use one of: "
-                + String.join(", ", JobFileParser.JOB_KEYS)));
+            at(
+                "x.yaml",
+                3,
+                1,
+                "unknown key \"colour\" in job \"x\"; remove it or use one of: "
+                    + String.join(", ", JobFileParser.JOB_KEYS)));
   }
 
   @Test
@@ -248,9 +259,15 @@ class JobFileParserTest {
 
     assertThat(problems(r))
         .containsExactly(
-            at("empty-job.yaml", 1, 1,
+            at(
+                "empty-job.yaml",
+                1,
+                1,
                 "job \"empty-job\" has no schedule; add e.g. schedule: \"0 */5 * * * ?\""),
-            at("empty-job.yaml", 1, 1,
+            at(
+                "empty-job.yaml",
+                1,
+                1,
                 "job \"empty-job\" has no request; add requests: with a URL, or urlsFrom: a file "
                     + "of URLs"));
   }
@@ -261,50 +278,108 @@ class JobFileParserTest {
 
     assertThat(problems(r))
         .containsExactly(
-            at("n.yaml", 1, 1, "job \"n\" has no request; add requests: with a URL, or urlsFrom: "
-                + "a file of URLs"));
+            at(
+                "n.yaml",
+                1,
+                1,
+                "job \"n\" has no request; add requests: with a URL, or urlsFrom: "
+                    + "a file of URLs"));
   }
 
   static Stream<Arguments> bad_values() {
     return Stream.of(
-        Arguments.of("concurrency: 0", 1, 14,
-            "concurrency must be a whole number of at least 1 (found \"0\"); write e.g. concurrency: 50"),
-        Arguments.of("concurrency: many", 1, 14,
-            "concurrency must be a whole number of at least 1 (found \"many\"); write e.g. concurrency: 50"),
+        Arguments.of(
+            "concurrency: 0",
+            1,
+            14,
+            "concurrency must be a whole number of at least 1 (found \"0\"); write e.g."
+                + " concurrency: 50"),
+        Arguments.of(
+            "concurrency: many",
+            1,
+            14,
+            "concurrency must be a whole number of at least 1 (found \"many\"); write e.g."
+                + " concurrency: 50"),
         Arguments.of("enabled: yes", 1, 10, "enabled must be true or false (found \"yes\")"),
-        Arguments.of("overlap: skipp", 1, 10,
-            "overlap must be allow, skip, replace or queue (found \"skipp\"); did you mean \"skip\"?"),
-        Arguments.of("misfire: later", 1, 10,
+        Arguments.of(
+            "overlap: skipp",
+            1,
+            10,
+            "overlap must be allow, skip, replace or queue (found \"skipp\"); did you mean"
+                + " \"skip\"?"),
+        Arguments.of(
+            "misfire: later",
+            1,
+            10,
             "misfire must be fire-once or skip (found \"later\"); use fire-once or skip"),
-        Arguments.of("timeout: 5 sec", 1, 10,
+        Arguments.of(
+            "timeout: 5 sec",
+            1,
+            10,
             "timeout must be a duration like 500ms, 5s, 1m30s or 2h (found \"5 sec\")"),
-        Arguments.of("timeout: 30", 1, 10, "timeout needs a unit (found \"30\"); write e.g. 30s or 30ms"),
-        Arguments.of("timeout: 0s", 1, 10,
+        Arguments.of(
+            "timeout: 30", 1, 10, "timeout needs a unit (found \"30\"); write e.g. 30s or 30ms"),
+        Arguments.of(
+            "timeout: 0s",
+            1,
+            10,
             "timeout must be more than zero (found \"0s\"); write e.g. timeout: 5s"),
         Arguments.of("jitter: -5s", 1, 9, "jitter must not be negative (found \"-5s\")"),
-        Arguments.of("spread: [1]", 1, 9,
+        Arguments.of(
+            "spread: [1]",
+            1,
+            9,
             "spread must be a duration like 5s (found a list); write e.g. spread: 5s"),
-        Arguments.of("zone: Europe/Berln", 1, 7,
-            "zone is not an IANA time zone (found \"Europe/Berln\"); did you mean \"Europe/Berlin\"?"),
-        Arguments.of("retries: 3", 1, 10,
-            "retries must be a mapping (found text); write e.g. retries: { max: 2, backoff: 200ms }"),
-        Arguments.of("retries: { max: -1 }", 1, 17,
+        Arguments.of(
+            "zone: Europe/Berln",
+            1,
+            7,
+            "zone is not an IANA time zone (found \"Europe/Berln\"); did you mean"
+                + " \"Europe/Berlin\"?"),
+        Arguments.of(
+            "retries: 3",
+            1,
+            10,
+            "retries must be a mapping (found text); write e.g. retries: { max: 2, backoff: 200ms"
+                + " }"),
+        Arguments.of(
+            "retries: { max: -1 }",
+            1,
+            17,
             "max must be a whole number of at least 0 (found \"-1\"); write e.g. max: 2"),
-        Arguments.of("expect: { status: \"200-2999\" }", 1, 19,
+        Arguments.of(
+            "expect: { status: \"200-2999\" }",
+            1,
+            19,
             "status must be HTTP codes 100-599 (found \"200-2999\"); write e.g. 200, \"200-299\", "
                 + "[200, 201] or \"200,301-302\""),
-        Arguments.of("expect: { status: [200, x] }", 1, 25,
+        Arguments.of(
+            "expect: { status: [200, x] }",
+            1,
+            25,
             "status must be HTTP codes 100-599 (found \"x\"); write e.g. 200, \"200-299\", "
                 + "[200, 201] or \"200,301-302\""),
-        Arguments.of("expect: { maxLatency: fast }", 1, 23,
+        Arguments.of(
+            "expect: { maxLatency: fast }",
+            1,
+            23,
             "maxLatency must be a duration like 500ms, 5s, 1m30s or 2h (found \"fast\")"),
-        Arguments.of("headers: { \"Bad Name\": x }", 1, 12,
+        Arguments.of(
+            "headers: { \"Bad Name\": x }",
+            1,
+            12,
             "header name \"Bad Name\" in job \"bad\" is not a valid HTTP header name; use letters, "
                 + "digits and '-'"),
-        Arguments.of("name: \"my job\"", 1, 7,
+        Arguments.of(
+            "name: \"my job\"",
+            1,
+            7,
             "name must start with a letter or digit and hold only letters, digits, '.', '_' or '-' "
                 + "(found \"my job\"); rename the job"),
-        Arguments.of("name: ${JOB}", 1, 7,
+        Arguments.of(
+            "name: ${JOB}",
+            1,
+            7,
             "name cannot use ${VAR} (found \"${JOB}\"); write it literally, since every node must "
                 + "read the same name"));
   }
@@ -322,29 +397,48 @@ class JobFileParserTest {
 
   static Stream<Arguments> bad_requests() {
     return Stream.of(
-        Arguments.of("  - ftp://example.org/x", 4, 5,
+        Arguments.of(
+            "  - ftp://example.org/x",
+            4,
+            5,
             "url \"ftp://example.org/x\" is not an absolute http or https URL; write it like "
                 + "https://example.org/path"),
-        Arguments.of("  - /relative/path", 4, 5,
+        Arguments.of(
+            "  - /relative/path",
+            4,
+            5,
             "url \"/relative/path\" is not an absolute http or https URL; write it like "
                 + "https://example.org/path"),
-        Arguments.of("  - \"http:///nohost\"", 4, 5,
+        Arguments.of(
+            "  - \"http:///nohost\"",
+            4,
+            5,
             "url \"http:///nohost\" has no host; write it like https://example.org/path"),
-        Arguments.of("  - { url: https://example.org, method: FETCH }", 4, 41,
+        Arguments.of(
+            "  - { url: https://example.org, method: FETCH }",
+            4,
+            41,
             "method is not supported (found \"FETCH\"); use GET, HEAD, POST, PUT, PATCH, DELETE or "
                 + "OPTIONS"),
-        Arguments.of("  - { method: GET }", 4, 5,
-            "request 2 of job \"r\" has no url; add url: https://..."),
-        Arguments.of("  - { url: https://example.org, body: { x: 1 } }", 4, 39,
+        Arguments.of(
+            "  - { method: GET }", 4, 5, "request 2 of job \"r\" has no url; add url: https://..."),
+        Arguments.of(
+            "  - { url: https://example.org, body: { x: 1 } }",
+            4,
+            39,
             "body must be text (found a mapping); quote it, e.g. body: '{\"x\": 1}'"),
-        Arguments.of("  - [https://example.org]", 4, 5,
+        Arguments.of(
+            "  - [https://example.org]",
+            4,
+            5,
             "request 2 of job \"r\" must be a URL or a mapping with url: (found a list)"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource
   void bad_requests(String line, int lineNo, int column, String message) throws IOException {
-    String yaml = "schedule: \"0 0 12 * * ?\"\nrequests:\n  - https://example.org/ok\n" + line + "\n";
+    String yaml =
+        "schedule: \"0 0 12 * * ?\"\nrequests:\n  - https://example.org/ok\n" + line + "\n";
 
     JobFileParser.Result r = parse("r.yaml", yaml);
 
@@ -384,7 +478,8 @@ class JobFileParserTest {
 
     // "key ${NOPE}..." opens at column 23, so "${NOPE}" starts at column 28.
     assertThat(problems(r))
-        .containsExactly(at("env.yaml", 4, 28, "${NOPE} is not set; export it or write ${NOPE:-fallback}"));
+        .containsExactly(
+            at("env.yaml", 4, 28, "${NOPE} is not set; export it or write ${NOPE:-fallback}"));
   }
 
   @Test
@@ -412,14 +507,16 @@ class JobFileParserTest {
   void malformed_variable_reference_is_a_problem() throws IOException {
     JobFileParser.Result r =
         parse(
-            "m.yaml",
-            "schedule: \"0 0 12 * * ?\"\nrequests: [\"https://example.org/${1BAD}\"]\n");
+            "m.yaml", "schedule: \"0 0 12 * * ?\"\nrequests: [\"https://example.org/${1BAD}\"]\n");
 
     assertThat(problems(r))
         .containsExactly(
-            at("m.yaml", 2, 33,
-                "bad variable reference (found \"${1BAD}\"); write ${NAME} or ${NAME:-default}, with "
-                    + "a name of letters, digits and _, or $${ for a literal ${"));
+            at(
+                "m.yaml",
+                2,
+                33,
+                "bad variable reference (found \"${1BAD}\"); write ${NAME} or ${NAME:-default},"
+                    + " with a name of letters, digits and _, or $${ for a literal ${"));
   }
 
   @Test
@@ -431,7 +528,10 @@ class JobFileParserTest {
     assertThat(r.jobs()).isEmpty();
     assertThat(problems(r))
         .containsExactly(
-            at("syntax.yaml", 3, 11,
+            at(
+                "syntax.yaml",
+                3,
+                11,
                 "YAML syntax error (mapping values are not allowed here); fix the indentation and "
                     + "quoting near here"));
   }
@@ -446,7 +546,8 @@ class JobFileParserTest {
     JobFileParser.Result bad = parse("k.json", "{\n  \"schedule\": \"0 0 12 * * ?\",\n}\n");
 
     assertThat(problems(good))
-        .containsExactly(at("j.json", 4, 3, "unknown key \"timout\" in job \"j\"; did you mean \"timeout\"?"));
+        .containsExactly(
+            at("j.json", 4, 3, "unknown key \"timout\" in job \"j\"; did you mean \"timeout\"?"));
     assertThat(bad.problems()).hasSize(1);
     assertThat(bad.problems().get(0).toString())
         .startsWith(at("k.json", 3, 1, "JSON syntax error ("))
@@ -490,8 +591,12 @@ class JobFileParserTest {
 
     assertThat(problems(r))
         .containsExactly(
-            at("stream.yaml", 5, 1,
-                "job 2 of 2 in this file has no name; give every job of a multi-job file a name: key"));
+            at(
+                "stream.yaml",
+                5,
+                1,
+                "job 2 of 2 in this file has no name; give every job of a multi-job file a name:"
+                    + " key"));
     assertThat(r.jobs()).extracting(JobDefinition::id).containsExactly("one");
   }
 
@@ -521,23 +626,36 @@ class JobFileParserTest {
     JobFileParser.Result r =
         parse(
             "dup.yaml",
-            "schedule: \"0 0 12 * * ?\"\nrequests: [https://example.org]\nschedule: \"0 0 1 * * ?\"\n");
+            "schedule: \"0 0 12 * * ?\"\n"
+                + "requests: [https://example.org]\n"
+                + "schedule: \"0 0 1 * * ?\"\n");
 
     assertThat(problems(r))
-        .containsExactly(at("dup.yaml", 3, 1, "key \"schedule\" appears twice in job \"dup\"; remove one of them"));
+        .containsExactly(
+            at(
+                "dup.yaml",
+                3,
+                1,
+                "key \"schedule\" appears twice in job \"dup\"; remove one of them"));
   }
 
   @Test
   void empty_file_and_non_mapping_document_are_problems() throws IOException {
     assertThat(problems(parse("empty.yaml", "# nothing yet\n")))
         .containsExactly(
-            at("empty.yaml", 1, 1,
+            at(
+                "empty.yaml",
+                1,
+                1,
                 "no job in this file; write a job (schedule: and requests:) or delete the file"));
     assertThat(problems(parse("list.yaml", "- a\n- b\n")))
         .containsExactly(
-            at("list.yaml", 1, 1,
-                "a job must be a mapping of keys like schedule: and requests: (found a list); write "
-                    + "one job per document"));
+            at(
+                "list.yaml",
+                1,
+                1,
+                "a job must be a mapping of keys like schedule: and requests: (found a list); write"
+                    + " one job per document"));
   }
 
   @Test
@@ -591,7 +709,10 @@ class JobFileParserTest {
 
     assertThat(problems(r))
         .containsExactly(
-            at("t.txt", 2, 3,
+            at(
+                "t.txt",
+                2,
+                3,
                 "url \"ftp://example.org/2\" is not an absolute http or https URL; write one "
                     + "https://... URL per line, or # for a comment"));
     assertThat(r.jobs()).isEmpty();
@@ -602,10 +723,12 @@ class JobFileParserTest {
     Path jobs = Files.createDirectories(dir.resolve("jobs"));
     Files.writeString(dir.resolve("outside.txt"), "https://example.org\n");
     Files.createSymbolicLink(jobs.resolve("link.txt"), dir.resolve("outside.txt"));
-    String leave = "may not leave the jobs folder (found \"%s\"); put the file in the jobs folder "
-        + "and give its path relative to this job file";
+    String leave =
+        "may not leave the jobs folder (found \"%s\"); put the file in the jobs folder "
+            + "and give its path relative to this job file";
 
-    for (String path : List.of("../outside.txt", dir.resolve("outside.txt").toString(), "a/../../outside.txt")) {
+    for (String path :
+        List.of("../outside.txt", dir.resolve("outside.txt").toString(), "a/../../outside.txt")) {
       Path file = jobs.resolve("u.yaml");
       Files.writeString(file, "schedule: \"0 0 12 * * ?\"\nurlsFrom: \"" + path + "\"\n");
 
@@ -618,7 +741,8 @@ class JobFileParserTest {
     assertThat(parser.parse(file).problems())
         .extracting(Problem::toString)
         .containsExactly(
-            file + ":2:11: urlsFrom may not leave the jobs folder (found \"link.txt\", a link to "
+            file
+                + ":2:11: urlsFrom may not leave the jobs folder (found \"link.txt\", a link to "
                 + "outside it); copy the file into the jobs folder");
   }
 
@@ -628,9 +752,13 @@ class JobFileParserTest {
 
     assertThat(problems(r))
         .containsExactly(
-            at("u.yaml", 2, 11,
+            at(
+                "u.yaml",
+                2,
+                11,
                 "urlsFrom file not found (found \"nope.txt\", looked for "
-                    + dir.toAbsolutePath().resolve("nope.txt") + "); create it or fix the path"));
+                    + dir.toAbsolutePath().resolve("nope.txt")
+                    + "); create it or fix the path"));
   }
 
   @Test
@@ -702,6 +830,7 @@ class JobFileParserTest {
         .contains("https://example.org/?k=${S_URL}", "${S_TIMEOUT}", "${S_BADURL}");
     RequestSpec first = r1.jobs().get(0).requests().get(0);
     assertThat(first.url()).isEqualTo("https://example.org/?k=SECRET-IN-URL");
-    assertThat(first.headers().get("Authorization").reveal()).isEqualTo("Bearer LITERAL-CREDENTIAL");
+    assertThat(first.headers().get("Authorization").reveal())
+        .isEqualTo("Bearer LITERAL-CREDENTIAL");
   }
 }

@@ -34,8 +34,15 @@ class JobFolderTest {
     write("b.json", "{\"schedule\": \"0 0 12 * * ?\", \"requests\": [\"https://example.org\"]}");
     for (String ignored :
         new String[] {
-          ".hidden.yaml", ".#c.yaml", "c.yaml~", "c.yaml.swp", ".c.yaml.swp", "4913", "c.yaml.tmp",
-          "notes.txt", "sub/d.yaml"
+          ".hidden.yaml",
+          ".#c.yaml",
+          "c.yaml~",
+          "c.yaml.swp",
+          ".c.yaml.swp",
+          "4913",
+          "c.yaml.tmp",
+          "notes.txt",
+          "sub/d.yaml"
         }) {
       write(ignored, "not: [valid");
     }
@@ -44,7 +51,10 @@ class JobFolderTest {
 
     assertThat(catalog.problems()).isEmpty();
     assertThat(catalog.jobs()).extracting(JobDefinition::id).containsExactly("a", "b", "c");
-    assertThat(catalog.job("b")).get().extracting(JobDefinition::file).isEqualTo(dir.resolve("b.json"));
+    assertThat(catalog.job("b"))
+        .get()
+        .extracting(JobDefinition::file)
+        .isEqualTo(dir.resolve("b.json"));
     assertThat(catalog.job("nope")).isEmpty();
     assertThat(catalog.dir()).isEqualTo(dir);
   }
@@ -53,7 +63,9 @@ class JobFolderTest {
   void a_bad_file_never_stops_the_good_ones() throws IOException {
     write("good.yaml", JOB);
     write("broken.yaml", "schedule: [\n");
-    write("wrong.yaml", "schedule: \"*/30 * * * * ?\"\nrequests: [https://example.org]\ntimout: 1s\n");
+    write(
+        "wrong.yaml",
+        "schedule: \"*/30 * * * * ?\"\nrequests: [https://example.org]\ntimout: 1s\n");
     write("zz.yaml", JOB);
 
     Catalog catalog = load();
@@ -77,9 +89,13 @@ class JobFolderTest {
     assertThat(catalog.problems())
         .extracting(Problem::toString)
         .containsExactly(
-            dir.resolve("a.yaml") + ":1:7: job id \"orders\" is also used in " + dir.resolve("b.yaml")
+            dir.resolve("a.yaml")
+                + ":1:7: job id \"orders\" is also used in "
+                + dir.resolve("b.yaml")
                 + "; give one of them another name: (neither loads until then)",
-            dir.resolve("b.yaml") + ":2:7: job id \"orders\" is also used in " + dir.resolve("a.yaml")
+            dir.resolve("b.yaml")
+                + ":2:7: job id \"orders\" is also used in "
+                + dir.resolve("a.yaml")
                 + "; give one of them another name: (neither loads until then)");
   }
 
@@ -93,8 +109,11 @@ class JobFolderTest {
     assertThat(catalog.jobs()).isEmpty();
     assertThat(catalog.problems()).hasSize(2);
     assertThat(catalog.problems().get(0).toString())
-        .isEqualTo(dir.resolve("orders.yaml") + ":1:1: job id \"orders\" is also used in "
-            + dir.resolve("other.yaml") + "; give one of them another name: (neither loads until then)");
+        .isEqualTo(
+            dir.resolve("orders.yaml")
+                + ":1:1: job id \"orders\" is also used in "
+                + dir.resolve("other.yaml")
+                + "; give one of them another name: (neither loads until then)");
   }
 
   @Test
