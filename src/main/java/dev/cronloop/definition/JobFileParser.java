@@ -1067,8 +1067,7 @@ public final class JobFileParser {
             v.source().pos(),
             "urlsFrom file not found (found "
                 + quoted(v)
-                + ", looked for "
-                + target
+                + (v.secret() ? "" : ", looked for " + target)
                 + "); create it or fix the path");
         return null;
       }

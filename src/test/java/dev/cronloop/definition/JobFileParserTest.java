@@ -817,6 +817,8 @@ class JobFileParserTest {
 
     JobFileParser.Result r1 = p.parse(write("good.yaml", good));
     JobFileParser.Result r2 = p.parse(write("bad.yaml", bad));
+    JobFileParser.Result r3 =
+        p.parse(write("dir.yaml", "schedule: \"0 0 12 * * ?\"\nurlsFrom: ${S_URL}/t.txt\n"));
 
     assertThat(r1.problems()).isEmpty();
     assertThat(r2.problems()).hasSizeGreaterThanOrEqualTo(5);
@@ -824,6 +826,8 @@ class JobFileParserTest {
     r1.jobs().forEach(j -> shown.append(j).append(j.requests()).append('\n'));
     r1.jobs().forEach(j -> j.requests().forEach(q -> shown.append(q.expect()).append(q.headers())));
     r2.problems().forEach(pr -> shown.append(pr).append('\n'));
+    r3.problems().forEach(pr -> shown.append(pr).append('\n'));
+    assertThat(r3.problems()).hasSize(1);
     shown.append(r1).append(r2);
     assertThat(shown.toString())
         .doesNotContain("SECRET", "LITERAL-CREDENTIAL", "LITERAL-COOKIE")
