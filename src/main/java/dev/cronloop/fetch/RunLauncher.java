@@ -138,7 +138,8 @@ public final class RunLauncher {
   private void begin(long id, Fire fire, Promise<RunResult> result) {
     Run run = new Run(id, fire, node, fetcher, limiter, recorder, observer);
     running.computeIfAbsent(fire.job().id(), k -> new LinkedHashSet<>()).add(run);
-    run.result().onSuccess(observer::runEnded).onComplete(done -> ended(run)).onComplete(result);
+    run.ended().onComplete(done -> ended(run));
+    run.result().onSuccess(observer::runEnded).onComplete(result);
     run.start();
   }
 

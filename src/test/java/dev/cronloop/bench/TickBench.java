@@ -71,7 +71,7 @@ public final class TickBench {
     try (Database db = Database.open(url, 1);
         Connection c = db.dataSource().getConnection();
         PreparedStatement s = c.prepareStatement(
-            "SELECT scheduled_at, started_at FROM runs WHERE scheduled_at >= ? AND scheduled_at < ?")) {
+            "SELECT scheduled_at, started_at, status FROM runs WHERE scheduled_at >= ? AND scheduled_at < ?")) {
       s.setObject(1, OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC));
       s.setObject(2, OffsetDateTime.ofInstant(to, java.time.ZoneOffset.UTC));
       try (ResultSet rs = s.executeQuery()) {
@@ -80,6 +80,8 @@ public final class TickBench {
           OffsetDateTime started = rs.getObject(2, OffsetDateTime.class);
           if (started != null) {
             lag.add(java.time.Duration.between(scheduled, started).toMillis());
+          } else {
+            System.out.println("run without a request: " + rs.getString(3) + " at " + scheduled);
           }
         }
       }
