@@ -2,13 +2,16 @@ package dev.cronloop.cli;
 
 import dev.cronloop.Engine;
 import dev.cronloop.EngineBuilder;
+import dev.cronloop.definition.DurationText;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code cronloop run}: runs the engine until SIGTERM or SIGINT, then shuts down and exits 0. */
 @Command(
@@ -36,6 +39,16 @@ final class RunCommand implements Callable<Integer> {
       description = "How long shutdown lets runs finish before cancelling them (default: ${DEFAULT-VALUE}).")
   String grace;
 
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  private Duration grace() {
+    try {
+      return DurationText.parse(grace, grace);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--grace " + e.getMessage());
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     EngineBuilder builder =
@@ -43,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
             .jobs(jobs.dir)
             .database(db.url)
             .http(HostPort.parse(http))
-            .grace(Durations.parse(grace, "--grace"));
+            .grace(grace());
     if (node != null) {
       builder.node(node);
     }

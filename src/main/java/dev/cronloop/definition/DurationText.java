@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations as job files write them: {@code 500ms}, {@code 5s}, {@code 1m30s}, {@code 2h}. */
-final class DurationText {
+public final class DurationText {
 
   private static final Pattern WHOLE = Pattern.compile("(\\d{1,9}(ms|s|m|h|d))+");
   private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
@@ -16,7 +16,7 @@ final class DurationText {
    * Parses {@code text}, or throws with the reason and fix, worded to follow "KEY must be ...".
    * Messages quote {@code shown}, the value as written, which never holds a substituted secret.
    */
-  static Duration parse(String text, String shown) {
+  public static Duration parse(String text, String shown) {
     String t = text.strip();
     if (t.startsWith("-")) {
       throw new IllegalArgumentException("must not be negative (found \"" + shown + "\")");
