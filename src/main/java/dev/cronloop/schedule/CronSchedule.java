@@ -19,8 +19,9 @@ import java.util.Optional;
  * skips its times and an overlap fires them twice. A <em>fixed-time</em> job fires once at the
  * first instant after a gap when one or more of its local times fell into the gap, and in an
  * overlap only in the first pass. When the next local match lies beyond the current segment the
- * search jumps straight to it (less the largest possible offset) instead of walking segment by
- * segment.
+ * search moves on to the next segment; zones change offset about twice a year, so a far match
+ * costs one cheap field search per segment crossed. (Jumping straight to the match would be wrong:
+ * the second pass of an overlap brings back local times earlier than it.)
  */
 final class CronSchedule implements Schedule {
 
@@ -60,8 +61,7 @@ final class CronSchedule implements Schedule {
       if (ends == null || match.isBefore(ends.getDateTimeBefore())) {
         return Optional.of(match.toInstant(offset));
       }
-      Instant jump = match.toInstant(ZoneOffset.MAX); // no fire can come earlier than this
-      from = jump.isAfter(ends.getInstant()) ? jump : ends.getInstant();
+      from = ends.getInstant(); // an overlap ahead may bring back local times before the match
     }
   }
 
