@@ -8,6 +8,7 @@ import dev.cronloop.definition.SourceTree.Pos;
 import dev.cronloop.definition.SourceTree.Scalar;
 import dev.cronloop.schedule.Schedule;
 import dev.cronloop.schedule.ScheduleException;
+import dev.cronloop.schedule.Schedules;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -535,7 +536,7 @@ public final class JobFileParser {
       }
       ZoneId zone = readZoneQuietly(job.fields().get("zone"));
       try {
-        return ScheduleParser.parse(s.text(), zone);
+        return Schedules.parse(s.text(), zone);
       } catch (ScheduleException e) {
         problems.add(
             new Problem(

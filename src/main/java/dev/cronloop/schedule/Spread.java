@@ -42,6 +42,14 @@ public final class Spread {
     return Duration.ofNanos(Long.remainderUnsigned(hash, window.toNanos()));
   }
 
+  /**
+   * A stable 64-bit hash of a job id, the same on every node: also how the trigger layer assigns
+   * jobs to shards.
+   */
+  public static long hash(String jobId) {
+    return fnv1a64(jobId);
+  }
+
   /** 64-bit FNV-1a of the UTF-8 bytes of {@code text}. */
   static long fnv1a64(String text) {
     long hash = FNV_OFFSET_BASIS;

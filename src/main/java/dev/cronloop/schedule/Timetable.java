@@ -49,6 +49,22 @@ public final class Timetable<K> {
     arm(key, schedule, offset);
   }
 
+  /**
+   * Moves the instant that newly put keys are armed from to {@code now}, when it is later: a key
+   * added after a quiet spell then fires after now, not at a time already past.
+   */
+  public void advanceTo(Instant now) {
+    if (now.isAfter(this.now)) {
+      this.now = now;
+    }
+  }
+
+  /** The next fire time of {@code key}, or empty when it has none. */
+  public Optional<Instant> next(K key) {
+    Entry e = entries.get(key);
+    return e == null ? Optional.empty() : Optional.of(e.fire());
+  }
+
   /** Forgets {@code key}; nothing happens when it is not here. */
   public void remove(K key) {
     Entry old = entries.remove(key);

@@ -237,7 +237,7 @@ class JobFileParserTest {
     int offset;
     String message;
     try {
-      ScheduleParser.parse(expr, ZoneId.of("UTC"));
+      dev.cronloop.schedule.Schedules.parse(expr, ZoneId.of("UTC"));
       throw new AssertionError("expected a bad expression");
     } catch (ScheduleException e) {
       offset = e.offset();
