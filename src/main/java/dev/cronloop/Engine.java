@@ -11,6 +11,7 @@ import dev.cronloop.fetch.RunResult;
 import dev.cronloop.record.Database;
 import dev.cronloop.record.Recorder;
 import dev.cronloop.record.RunIds;
+import dev.cronloop.record.RunQueries;
 import dev.cronloop.server.ApiServer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -200,7 +201,7 @@ public final class Engine {
             });
   }
 
-  private Void startScheduler() throws SchedulerException {
+  private Void startScheduler() throws SchedulerException, java.sql.SQLException {
     if (!config.schedule()) {
       return null;
     }
@@ -215,7 +216,7 @@ public final class Engine {
     quartz = new StdSchedulerFactory(p).getScheduler();
     triggers = new TriggerLayer(quartz, TriggerLayer.DEFAULT_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD);
     quartz.setJobFactory(triggers.jobFactory(this::handOff));
-    triggers.sync(catalog.jobs(), Instant.now());
+    triggers.sync(catalog.jobs(), Instant.now(), new RunQueries(db.dataSource()).lastScheduled());
     quartz.start();
     return null;
   }
