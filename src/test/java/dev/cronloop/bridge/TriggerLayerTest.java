@@ -55,7 +55,10 @@ class TriggerLayerTest {
         job("fixed", "30 2 * * *", "Europe/Berlin"),
         job("wild", "*/30 * * * *", "Europe/Berlin"),
         job("lordhowe", "15 2 * * *", "Australia/Lord_Howe"),
-        job("quartz", "0 0 1 L * ?", "America/New_York"));
+        job("quartz", "0 0 1 L * ?", "America/New_York"),
+        job("ny-fixed", "30 1 * * *", "America/New_York"),
+        job("ny-wild", "0 * * * *", "America/New_York"),
+        job("chatham", "0,45 2,3 * * *", "Pacific/Chatham"));
     Instant from = Instant.parse("2026-03-28T00:00:00Z");
     Instant until = Instant.parse("2026-04-06T00:00:00Z");
 
@@ -68,6 +71,23 @@ class TriggerLayerTest {
           .containsExactlyElementsOf(expected(job.schedule(), from, until));
     }
     assertThat(fired.get("fixed")).contains(Instant.parse("2026-03-29T01:00:00Z"));
+  }
+
+  @Test
+  void fall_back_fires_fixed_time_jobs_once_and_wildcard_jobs_in_both_passes() throws Exception {
+    List<JobDefinition> jobs = List.of(
+        job("ny-fixed", "30 1 * * *", "America/New_York"),
+        job("ny-wild", "*/30 1 * * *", "America/New_York"));
+    Instant from = Instant.parse("2026-11-01T00:00:00Z");
+    Instant until = Instant.parse("2026-11-02T00:00:00Z");
+
+    layer.sync(jobs, from);
+    Map<String, List<Instant>> fired = playQuartz(from, until);
+
+    assertThat(fired.get("ny-fixed")).containsExactly(Instant.parse("2026-11-01T05:30:00Z"));
+    assertThat(fired.get("ny-wild")).containsExactly(
+        Instant.parse("2026-11-01T05:00:00Z"), Instant.parse("2026-11-01T05:30:00Z"),
+        Instant.parse("2026-11-01T06:00:00Z"), Instant.parse("2026-11-01T06:30:00Z"));
   }
 
   @Test
