@@ -244,6 +244,7 @@ public final class Engine {
     if (loop == null) {
       return api.close().eventually(this::closeVertx);
     }
+    queries = null; // the API answers 503 from now on
     Promise<Void> done = Promise.promise(); // bound to no context: the engine's may be gone
     loop.executeBlocking(this::standbyScheduler, false)
         .compose(v -> drainRuns())
