@@ -126,7 +126,7 @@ public final class TriggerLayer {
   }
 
   int shardOf(String jobId) {
-    return Spread.hash(jobId) % shards.length;
+    return (int) Long.remainderUnsigned(Spread.hash(jobId), shards.length);
   }
 
   private void arm(Shard shard) {
@@ -166,7 +166,7 @@ public final class TriggerLayer {
   private static final class Shard {
     final int index;
     final JobKey jobKey;
-    final Timetable<String> timetable = new Timetable<>();
+    final Timetable<String> timetable = new Timetable<>(Instant.EPOCH);
     final Map<String, JobDefinition> jobs = new HashMap<>();
     Instant armedFor;
 
@@ -184,6 +184,7 @@ public final class TriggerLayer {
     }
 
     void replace(Map<String, JobDefinition> wanted, Instant now) {
+      timetable.advanceTo(now);
       for (String id : List.copyOf(jobs.keySet())) {
         if (!wanted.containsKey(id)) {
           jobs.remove(id);
@@ -193,8 +194,7 @@ public final class TriggerLayer {
       for (JobDefinition job : wanted.values()) {
         JobDefinition old = jobs.put(job.id(), job);
         if (old == null || !sameTiming(old, job)) {
-          timetable.remove(job.id());
-          timetable.put(job.id(), job.schedule(), Spread.offset(job.id(), job.spread()), now);
+          timetable.put(job.id(), job.schedule(), Spread.offset(job.id(), job.spread()));
         }
       }
     }

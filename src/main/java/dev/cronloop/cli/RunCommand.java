@@ -2,6 +2,7 @@ package dev.cronloop.cli;
 
 import dev.cronloop.Engine;
 import dev.cronloop.EngineBuilder;
+import dev.cronloop.definition.DurationText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +51,14 @@ final class RunCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
+  private Duration grace() {
+    try {
+      return DurationText.parse(grace, grace);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--grace " + e.getMessage());
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     EngineBuilder builder =
@@ -57,7 +66,7 @@ final class RunCommand implements Callable<Integer> {
             .jobs(jobs.dir)
             .database(db.url)
             .http(HostPort.parse(http))
-            .grace(Durations.parse(grace, "--grace"));
+            .grace(grace());
     if (node != null) {
       builder.node(node);
     }

@@ -3,7 +3,8 @@ package dev.cronloop.definition;
 import java.time.Duration;
 
 /**
- * The checks a response must pass. Absent checks are null.
+ * The checks a response must pass. Absent checks are null. {@link #toString()} leaves out the
+ * text of {@code bodyContains}, which may come from a {@code ${VAR}}.
  *
  * @param status accepted statuses
  * @param maxLatency the slowest acceptable response, or null
@@ -12,4 +13,15 @@ import java.time.Duration;
 public record Expect(StatusSet status, Duration maxLatency, String bodyContains) {
 
   public static final Expect DEFAULT = new Expect(StatusSet.SUCCESS, null, null);
+
+  @Override
+  public String toString() {
+    return "Expect[status="
+        + status
+        + ", maxLatency="
+        + maxLatency
+        + ", bodyContains="
+        + (bodyContains == null ? "null" : "***")
+        + "]";
+  }
 }

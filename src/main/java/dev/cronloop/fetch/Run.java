@@ -31,6 +31,7 @@ final class Run {
   private final Recorder recorder;
   private final RunObserver observer;
   private final Promise<RunResult> result = Promise.promise();
+  private final Promise<Void> ended = Promise.promise();
   private final Set<Integer> inFlight = new HashSet<>();
   private final Instant launchedAt = Instant.now();
   private Instant firstRequestAt;
@@ -60,8 +61,17 @@ final class Run {
     return fire.job();
   }
 
+  /** Completes when the run's last row is committed. */
   Future<RunResult> result() {
     return result.future();
+  }
+
+  /**
+   * Completes when the run's requests are over and its final row is queued: from then on the
+   * run no longer counts as running for the overlap policy, whatever the database's pace.
+   */
+  Future<Void> ended() {
+    return ended.future();
   }
 
   /**
@@ -163,6 +173,7 @@ final class Run {
             committed -> result.complete(
                 new RunResult(id, job().id(), status, requests.size(), ok, failed, launchedAt,
                     committed))));
+    ended.complete();
   }
 
   private RunRow row(RunStatus status) {

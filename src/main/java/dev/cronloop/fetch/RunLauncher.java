@@ -165,7 +165,8 @@ public final class RunLauncher {
     Run run = new Run(id, fire, node, fetcher, limiter, recorder, observer);
     running.computeIfAbsent(fire.job().id(), k -> new LinkedHashSet<>()).add(run);
     observer.runStarting(id, fire.job().id(), fire.trigger(), fire.scheduledAt());
-    run.result().onSuccess(observer::runEnded).onComplete(done -> ended(run)).onComplete(result);
+    run.ended().onComplete(done -> ended(run));
+    run.result().onSuccess(observer::runEnded).onComplete(result);
     run.start();
   }
 

@@ -1,0 +1,101 @@
+package dev.cronloop.bench;
+
+import dev.cronloop.Engine;
+import dev.cronloop.record.Database;
+import dev.cronloop.testkit.JobFiles;
+import dev.cronloop.testkit.LoopbackServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The tick workload: J jobs, each {@code * * * * * ?} with one URL {@code /delay/5/<j>}, counted
+ * for S seconds after W seconds of warm-up. Prints arrivals in the window (must be J × S),
+ * lateness at the target (arrival minus the whole second it was scheduled for) and the engine's
+ * start lag ({@code runs.started_at − runs.scheduled_at}).
+ *
+ * <p>Run: {@code mvn -q exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=dev.cronloop.bench.TickBench -Dexec.args="1000 30 5"}
+ */
+public final class TickBench {
+  public static void main(String[] args) throws Exception {
+    int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+    int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    Path dir = Files.createTempDirectory("cronloop-tick");
+    Path folder = dir.resolve("jobs");
+    String db = "jdbc:h2:file:" + dir.resolve("db/cronloop");
+    try (LoopbackServer server = LoopbackServer.start(1)) {
+      for (int j = 0; j < jobs; j++) {
+        JobFiles.write(folder, "tick-" + j + ".yaml", """
+            schedule: "* * * * * ?"
+            requests:
+              - %s
+            """.formatted(server.url("/delay/5/" + j)));
+      }
+      Engine engine = Engine.builder().jobs(folder).database(db).build();
+      engine.start().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+      long start = (System.currentTimeMillis() / 1000 + warmup + 1) * 1000;
+      long end = start + seconds * 1000L;
+      Thread.sleep(Math.max(0, end - System.currentTimeMillis() + 1_000));
+      engine.close().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+
+      List<Long> lateness = new ArrayList<>();
+      for (LoopbackServer.Arrival a : server.arrivals()) {
+        long second = a.epochMillis() / 1000 * 1000;
+        if (second >= start && second < end) {
+          lateness.add(a.epochMillis() - second);
+        }
+      }
+      List<Long> lag = startLag(db, Instant.ofEpochMilli(start), Instant.ofEpochMilli(end));
+      System.out.printf(
+          "{\"workload\":\"tick\",\"jobs\":%d,\"seconds\":%d,\"arrivals\":%d,\"expected\":%d,"
+              + "\"latenessP50Ms\":%d,\"latenessP99Ms\":%d,\"latenessMaxMs\":%d,"
+              + "\"startLagP50Ms\":%d,\"startLagP99Ms\":%d,\"startLagMaxMs\":%d,\"runs\":%d}%n",
+          jobs, seconds, lateness.size(), jobs * seconds,
+          pct(lateness, 50), pct(lateness, 99), pct(lateness, 100),
+          pct(lag, 50), pct(lag, 99), pct(lag, 100), lag.size());
+    }
+  }
+
+  private static List<Long> startLag(String url, Instant from, Instant to) throws Exception {
+    List<Long> lag = new ArrayList<>();
+    try (Database db = Database.open(url, 1);
+        Connection c = db.dataSource().getConnection();
+        PreparedStatement s = c.prepareStatement(
+            "SELECT scheduled_at, started_at, status FROM runs WHERE scheduled_at >= ? AND scheduled_at < ?")) {
+      s.setObject(1, OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC));
+      s.setObject(2, OffsetDateTime.ofInstant(to, java.time.ZoneOffset.UTC));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          OffsetDateTime scheduled = rs.getObject(1, OffsetDateTime.class);
+          OffsetDateTime started = rs.getObject(2, OffsetDateTime.class);
+          if (started != null) {
+            lag.add(java.time.Duration.between(scheduled, started).toMillis());
+          } else {
+            System.out.println("run without a request: " + rs.getString(3) + " at " + scheduled);
+          }
+        }
+      }
+    }
+    return lag;
+  }
+
+  static long pct(List<Long> values, int p) {
+    if (values.isEmpty()) {
+      return -1;
+    }
+    List<Long> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+  }
+}
