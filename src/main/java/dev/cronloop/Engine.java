@@ -420,7 +420,9 @@ public final class Engine {
 
   private Void closeStores() throws SchedulerException {
     if (quartz != null) {
-      quartz.shutdown(false);
+      // Waiting joins Quartz's worker threads; the jobs are hand-offs that return at once, and a
+      // guest on the host's Vert.x must leave no thread of its own behind.
+      quartz.shutdown(true);
     }
     db.close();
     return null;
