@@ -46,17 +46,15 @@
     return out;
   }
 
-  function emptyChart(box, label) {
-    var t = svg('text', { x: W / 2, y: H / 2 + 3, 'text-anchor': 'middle', 'class': 'nodata' });
-    t.textContent = label;
-    box.appendChild(t);
+  function emptyChart(box) {
+    box.setAttribute('data-empty', 'true');
   }
 
   function successChart(s) {
     var box = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, preserveAspectRatio: 'none', role: 'img', 'class': 'success-chart' });
     var max = 0;
     s.forEach(function (b) { if (b && b.total > max) { max = b.total; } });
-    if (max === 0) { emptyChart(box, 'no requests in 24 h'); return box; }
+    if (max === 0) { emptyChart(box); return box; }
     var bw = W / s.length;
     s.forEach(function (b, i) {
       if (!b) { return; }
@@ -79,29 +77,22 @@
     return box;
   }
 
+  // Mean latency per bucket as bars; the bar's tooltip gives the mean and the maximum.
   function latencyChart(s) {
     var box = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, preserveAspectRatio: 'none', role: 'img', 'class': 'latency-chart' });
-    var pts = [];
     var max = 0;
-    s.forEach(function (b, i) {
-      if (b) { pts.push({ i: i, v: b.avgLatencyMs, b: b }); if (b.avgLatencyMs > max) { max = b.avgLatencyMs; } }
-    });
-    if (pts.length === 0) { emptyChart(box, 'no requests in 24 h'); return box; }
+    s.forEach(function (b) { if (b && b.avgLatencyMs > max) { max = b.avgLatencyMs; } });
+    if (!s.some(function (b) { return b; })) { emptyChart(box); return box; }
     max = Math.max(max, 1);
     var bw = W / s.length;
-    function x(p) { return p.i * bw + bw / 2; }
-    function y(p) { return H - 3 - (p.v / max) * (H - 8); }
-    var d = pts.map(function (p, k) { return (k ? 'L' : 'M') + x(p).toFixed(1) + ' ' + y(p).toFixed(1); }).join(' ');
-    if (pts.length > 1) {
-      box.appendChild(svg('path', { d: d + ' L' + x(pts[pts.length - 1]).toFixed(1) + ' ' + H + ' L' + x(pts[0]).toFixed(1) + ' ' + H + ' Z', 'class': 'lat-area' }));
-      box.appendChild(svg('path', { d: d, 'class': 'lat-line' }));
-    }
-    pts.forEach(function (p) {
-      var c = svg('circle', { cx: x(p), cy: y(p), r: 1.8, 'class': 'lat-dot' });
+    s.forEach(function (b, i) {
+      if (!b) { return; }
+      var h = Math.max(2, (b.avgLatencyMs / max) * (H - 4));
+      var r = svg('rect', { x: i * bw + bw * 0.1, y: H - h, width: Math.max(1, bw * 0.8), height: h, 'class': 'bar-lat' });
       var t = svg('title', {});
-      t.textContent = local(p.b.start) + ': mean ' + p.b.avgLatencyMs + ' ms, max ' + p.b.maxLatencyMs + ' ms';
-      c.appendChild(t);
-      box.appendChild(c);
+      t.textContent = local(b.start) + ': mean ' + b.avgLatencyMs + ' ms, max ' + b.maxLatencyMs + ' ms';
+      r.appendChild(t);
+      box.appendChild(r);
     });
     return box;
   }
@@ -112,7 +103,14 @@
     h.appendChild(el('span', null, title));
     h.appendChild(el('b', null, value));
     c.appendChild(h);
-    c.appendChild(drawing);
+    var frame = el('div', { 'class': 'frame' });
+    frame.appendChild(drawing);
+    if (drawing.getAttribute('data-empty')) { frame.appendChild(el('span', { 'class': 'nodata' }, 'no requests in 24 h')); }
+    c.appendChild(frame);
+    var axis = el('div', { 'class': 'axis' });
+    axis.appendChild(el('span', null, '24 h ago'));
+    axis.appendChild(el('span', null, 'now'));
+    c.appendChild(axis);
     return c;
   }
 
@@ -132,9 +130,15 @@
       return dd;
     }
     var def = job.definition;
-    fact('Schedule', def.scheduleText, el('code', null, def.schedule + (def.zone !== 'UTC' ? ' (' + def.zone + ')' : '')));
+    var zone = def.zone !== 'UTC' ? ' (' + def.zone + ')' : '';
+    if (def.scheduleText === def.schedule) {
+      fact('Schedule', '', el('code', null, def.schedule + zone));
+    } else {
+      fact('Schedule', def.scheduleText, el('code', null, def.schedule + zone));
+    }
     var next = job.nextFires[0];
-    fact('Next fire', next ? ago(next, now) : '—').title = local(next);
+    var nextText = next ? ago(next, now) : job.state === 'scheduled' ? 'none' : job.state;
+    fact('Next fire', nextText).title = local(next);
     var last = job.lastRun;
     if (last) {
       var badge = el('span', { 'class': 'badge ' + last.status }, last.status);

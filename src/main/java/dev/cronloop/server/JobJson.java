@@ -65,13 +65,15 @@ final class JobJson {
         .put("bodyContains", e.bodyContains() == null ? null : HIDDEN);
   }
 
+  /** A problem with the file named as in the jobs folder, without the folder's own path. */
   static JsonObject problem(Problem p) {
+    String file = p.file().getFileName() == null ? p.file().toString() : p.file().getFileName().toString();
     return new JsonObject()
-        .put("file", p.file().getFileName() == null ? p.file().toString() : p.file().getFileName().toString())
+        .put("file", file)
         .put("line", p.line())
         .put("column", p.column())
         .put("message", p.message())
-        .put("text", p.toString());
+        .put("text", file + ":" + p.line() + ":" + p.column() + ": " + p.message());
   }
 
   static JsonObject run(RunRow r) {
