@@ -24,6 +24,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
@@ -73,29 +75,45 @@ public final class Engine {
   private volatile Scheduler quartz;
   private volatile TriggerLayer triggers;
   private volatile Catalog catalog;
-  private final Metrics metrics = new Metrics();
+  private final Metrics metrics;
   private final ApiServer api;
   private final Set<String> paused = ConcurrentHashMap.newKeySet();
   private volatile RunQueries queries;
   private long sampler = -1;
   private int httpPort = -1;
 
-  Engine(Vertx vertx, boolean ownsVertx, EngineConfig config, RunListener listener) {
+  Engine(Vertx vertx, boolean ownsVertx, EngineConfig config, RunListener listener, Metrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.ownsVertx = ownsVertx;
     this.config = config;
     this.listener = listener;
     this.api = new ApiServer(vertx, new View(), metrics, config.token());
   }
 
-  /** A builder for an engine on its own Vert.x instance, which {@link #close()} closes. */
+  /**
+   * A builder for an engine on its own Vert.x instance, which {@link #close()} closes. That
+   * instance reports its own metrics (HTTP client and server, pools, event loops) to {@code
+   * /metrics} as {@code vertx_*}.
+   */
   public static EngineBuilder builder() {
-    return new EngineBuilder(Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2)), true);
+    Metrics metrics = new Metrics();
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions()
+            .setEventLoopPoolSize(2)
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+        .build();
+    return new EngineBuilder(vertx, true, metrics);
   }
 
-  /** A builder for an engine on the host's {@code vertx}, which the engine never closes. */
+  /**
+   * A builder for an engine on the host's {@code vertx}, which the engine never closes. The
+   * host's Vert.x metrics, if it has any, stay the host's; {@code /metrics} holds the engine's and
+   * the JVM's.
+   */
   public static EngineBuilder builder(Vertx vertx) {
-    return new EngineBuilder(vertx, false);
+    return new EngineBuilder(vertx, false, new Metrics());
   }
 
   /** The Quartz scheduler, or null when not scheduling; for tests in this package. */

@@ -3,6 +3,7 @@ package dev.cronloop;
 import dev.cronloop.definition.Secret;
 import dev.cronloop.record.Database;
 import dev.cronloop.record.Recorder;
+import dev.cronloop.server.Metrics;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,6 +28,7 @@ public final class EngineBuilder {
 
   private final Vertx vertx;
   private final boolean ownsVertx;
+  private final Metrics metrics;
   private Path jobs = DEFAULT_JOBS;
   private String jdbcUrl = Database.DEFAULT_URL;
   private String node = defaultNode();
@@ -39,9 +41,10 @@ public final class EngineBuilder {
   private RunListener listener = new RunListener() {};
   private Secret token;
 
-  EngineBuilder(Vertx vertx, boolean ownsVertx) {
+  EngineBuilder(Vertx vertx, boolean ownsVertx, Metrics metrics) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.ownsVertx = ownsVertx;
+    this.metrics = metrics;
   }
 
   /** The folder of job files. */
@@ -146,7 +149,8 @@ public final class EngineBuilder {
         new EngineConfig(
             jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
             http, token),
-        listener);
+        listener,
+        metrics);
   }
 
   /**

@@ -311,6 +311,7 @@ class ApiTest {
         .contains("cronloop_fire_lateness_seconds_bucket{stage=\"handoff\"")
         .contains("cronloop_fire_lateness_seconds_bucket{stage=\"loop\"")
         .contains("jvm_memory_used_bytes")
+        .contains("vertx_http_client_requests_total")
         .doesNotContain("hunter2");
   }
 
