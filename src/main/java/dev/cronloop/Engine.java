@@ -97,14 +97,17 @@ public final class Engine {
    * /metrics} as {@code vertx_*}.
    */
   public static EngineBuilder builder() {
-    Metrics metrics = new Metrics();
-    Vertx vertx = Vertx.builder()
+    return new EngineBuilder(null, true);
+  }
+
+  /** The engine's own Vert.x, made by {@link EngineBuilder#build()} once the options check out. */
+  static Vertx ownVertx(Metrics metrics) {
+    return Vertx.builder()
         .with(new VertxOptions()
             .setEventLoopPoolSize(2)
             .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .build();
-    return new EngineBuilder(vertx, true, metrics);
   }
 
   /**
@@ -113,7 +116,7 @@ public final class Engine {
    * the JVM's.
    */
   public static EngineBuilder builder(Vertx vertx) {
-    return new EngineBuilder(vertx, false, new Metrics());
+    return new EngineBuilder(java.util.Objects.requireNonNull(vertx, "vertx"), false);
   }
 
   /** The Quartz scheduler, or null when not scheduling; for tests in this package. */
@@ -392,7 +395,7 @@ public final class Engine {
   private void logStarted(long t0) {
     long enabled = catalog.jobs().stream().filter(JobDefinition::enabled).count();
     log.info(
-        "cronloop started in {} ms: {} jobs ({} enabled, {} files with problems) from {}, database {}, node {}, http {}, grace {}s",
+        "cronloop started in {} ms: {} jobs ({} enabled, {} files with problems) from {}, database {}, node {}, http {} (token {}), grace {}s",
         (System.nanoTime() - t0) / 1_000_000,
         catalog.jobs().size(),
         enabled,
@@ -401,6 +404,7 @@ public final class Engine {
         Database.redact(db.url()),
         config.node(),
         httpPort < 0 ? "off" : config.http().getHostString() + ":" + httpPort,
+        config.token() == null ? "none" : "set",
         config.grace().toSeconds());
   }
 

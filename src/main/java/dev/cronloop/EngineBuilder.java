@@ -28,7 +28,6 @@ public final class EngineBuilder {
 
   private final Vertx vertx;
   private final boolean ownsVertx;
-  private final Metrics metrics;
   private Path jobs = DEFAULT_JOBS;
   private String jdbcUrl = Database.DEFAULT_URL;
   private String node = defaultNode();
@@ -41,10 +40,12 @@ public final class EngineBuilder {
   private RunListener listener = new RunListener() {};
   private Secret token;
 
-  EngineBuilder(Vertx vertx, boolean ownsVertx, Metrics metrics) {
-    this.vertx = Objects.requireNonNull(vertx, "vertx");
+  /**
+   * @param vertx the host's Vert.x, or null when the engine makes its own in {@link #build()}
+   */
+  EngineBuilder(Vertx vertx, boolean ownsVertx) {
+    this.vertx = vertx;
     this.ownsVertx = ownsVertx;
-    this.metrics = metrics;
   }
 
   /** The folder of job files. */
@@ -143,8 +144,9 @@ public final class EngineBuilder {
               + " who can reach it could trigger and pause jobs; pass --token-file FILE or set"
               + " CRONLOOP_TOKEN (EngineBuilder.token when embedding), or listen on 127.0.0.1");
     }
+    Metrics metrics = new Metrics();
     return new Engine(
-        vertx,
+        ownsVertx ? Engine.ownVertx(metrics) : vertx,
         ownsVertx,
         new EngineConfig(
             jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,6 +52,17 @@ final class RunCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
+  private final Function<String, String> env;
+
+  RunCommand() {
+    this(System::getenv);
+  }
+
+  /** For tests: {@code env} stands in for the process environment. */
+  RunCommand(Function<String, String> env) {
+    this.env = env;
+  }
+
   private Duration grace() {
     try {
       return DurationText.parse(grace, grace);
@@ -70,12 +82,12 @@ final class RunCommand implements Callable<Integer> {
     if (node != null) {
       builder.node(node);
     }
-    String token = token(System.getenv("CRONLOOP_TOKEN"));
-    if (token != null) {
-      builder.token(token);
-    }
+    String token = token(env.apply("CRONLOOP_TOKEN"));
     Engine engine;
     try {
+      if (token != null) {
+        builder.token(token);
+      }
       engine = builder.build();
     } catch (IllegalStateException | IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -408,7 +409,20 @@ public final class ApiServer {
   }
 
   private <T> Future<T> blocking(Callable<T> task) {
-    return db.executeBlocking(task, false);
+    try {
+      return db.executeBlocking(task, false);
+    } catch (RejectedExecutionException e) {
+      return Future.failedFuture(new EngineClosed());
+    }
+  }
+
+  /** The engine was closed while its router stays mounted in a host. */
+  private static final class EngineClosed extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    EngineClosed() {
+      super("the engine is closed");
+    }
   }
 
   private void failed(RoutingContext ctx) {
@@ -416,6 +430,9 @@ public final class ApiServer {
     Throwable err = ctx.failure();
     if (err instanceof NoSuchElementException) {
       code = 404;
+    } else if (err instanceof EngineClosed) {
+      error(ctx, 503, err.getMessage());
+      return;
     }
     if (code >= 500) {
       log.warn("{} {} failed", ctx.request().method(), ctx.normalizedPath(), err);

@@ -78,6 +78,8 @@ class EmbeddingTest {
     assertThat(cron.httpPort()).isEqualTo(-1);
     assertThat(http.get("/hello").body()).isEqualTo("hello from the host");
     assertThat(http.get("/cron/api/jobs").status()).isEqualTo(503);
+    assertThat(http.get("/cron/ready").status()).isEqualTo(503);
+    assertThat(http.get("/cron/ready").json().getBoolean("database")).isFalse();
     assertThat(host.setTimer(1, id -> {})).isNotNegative();
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
         .noneMatch(t -> t.isAlive() && t.getName().startsWith("cronloop-")));
