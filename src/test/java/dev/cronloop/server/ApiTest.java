@@ -311,7 +311,8 @@ class ApiTest {
         .contains("cronloop_fire_lateness_seconds_bucket{stage=\"handoff\"")
         .contains("cronloop_fire_lateness_seconds_bucket{stage=\"loop\"")
         .contains("jvm_memory_used_bytes")
-        .contains("vertx_http_client_requests_total")
+        .contains("vertx_pool_")
+        .doesNotContain("vertx_http_client")
         .doesNotContain("hunter2");
   }
 
