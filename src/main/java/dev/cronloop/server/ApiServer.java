@@ -327,23 +327,26 @@ public final class ApiServer {
       return;
     }
     RunQueries queries = engine.queries();
-    blocking(() -> queries.run(id).map(r -> {
-          JsonArray fetches = new JsonArray();
-          try {
-            queries.fetches(id).forEach(f -> fetches.add(JobJson.fetch(f)));
-          } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-          }
-          return JobJson.run(r).put("fetches", fetches);
-        }))
+    blocking(() -> runWithFetches(queries, id))
         .onSuccess(found -> {
-          if (found.isEmpty()) {
+          if (found == null) {
             error(ctx, 404, "no run " + id);
           } else {
-            ctx.json(found.get());
+            ctx.json(found);
           }
         })
         .onFailure(ctx::fail);
+  }
+
+  /** One run with its fetches, or null when there is no such run. Blocking. */
+  private static JsonObject runWithFetches(RunQueries queries, long id) throws Exception {
+    RunRow run = queries.run(id).orElse(null);
+    if (run == null) {
+      return null;
+    }
+    JsonArray fetches = new JsonArray();
+    queries.fetches(id).forEach(f -> fetches.add(JobJson.fetch(f)));
+    return JobJson.run(run).put("fetches", fetches);
   }
 
   // ---- the status page's data
