@@ -342,7 +342,7 @@ public final class Engine {
             });
   }
 
-  private Void startScheduler() throws SchedulerException {
+  private Void startScheduler() throws SchedulerException, java.sql.SQLException {
     if (!config.schedule()) {
       return null;
     }
@@ -357,7 +357,7 @@ public final class Engine {
     quartz = new StdSchedulerFactory(p).getScheduler();
     triggers = new TriggerLayer(quartz, TriggerLayer.DEFAULT_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD);
     quartz.setJobFactory(triggers.jobFactory(this::handOff));
-    triggers.sync(catalog.jobs(), Instant.now());
+    triggers.sync(catalog.jobs(), Instant.now(), new RunQueries(db.dataSource()).lastScheduled());
     quartz.start();
     return null;
   }
@@ -382,17 +382,22 @@ public final class Engine {
     loop.runOnContext(v -> launchScheduled(fires));
   }
 
-  /** On the engine context: launches the fires of one instant, in order, except paused jobs'. */
+  /**
+   * On the engine context: launches the fires of one instant, in order (with each job's jitter),
+   * leaving out the fires of paused jobs.
+   */
   private void launchScheduled(List<Fire> fires) {
     Instant onLoop = Instant.now();
+    List<Fire> due = new ArrayList<>(fires.size());
     for (Fire fire : fires) {
       if (paused.contains(fire.job().id())) {
         log.debug("job {} is paused; fire at {} not run", fire.job().id(), fire.scheduledAt());
         continue;
       }
       metrics.fired(fire, onLoop);
-      launcher.launch(fire);
+      due.add(fire);
     }
+    launcher.launchAll(due);
   }
 
   private boolean schedulerRunning() {

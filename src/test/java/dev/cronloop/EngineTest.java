@@ -153,6 +153,30 @@ class EngineTest {
     }
   }
 
+  @Test
+  void a_bad_job_file_is_reported_with_its_place_and_the_good_jobs_still_fire() throws Exception {
+    JobFiles.write(jobs(), "bad.yaml", """
+        schedule: "*/70 * * * * ?"
+        timout: 5s
+        requests:
+          - not a url
+        """);
+    JobFiles.write(jobs(), "good.yaml", """
+        schedule: "* * * * * ?"
+        requests:
+          - %s
+        """.formatted(server.url("/good")));
+
+    start(true);
+
+    assertThat(engine.catalog().jobs()).extracting(j -> j.id()).containsExactly("good");
+    assertThat(engine.catalog().problems()).extracting(Object::toString)
+        .anySatisfy(p -> assertThat(p).matches(".*bad\\.yaml:1:\\d+: schedule .*seconds.*70.*"))
+        .anySatisfy(p -> assertThat(p).matches(".*bad\\.yaml:2:1: unknown key \"timout\".*"))
+        .anySatisfy(p -> assertThat(p).matches(".*bad\\.yaml:4:\\d+: .*not a url.*"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> server.received() >= 2);
+  }
+
   private RunResult fire(String job) throws Exception {
     return engine.fire(job).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }

@@ -24,6 +24,8 @@ import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Definitions → Quartz triggers, grouped: jobs are split into shards by a stable hash of their id,
@@ -36,9 +38,11 @@ import org.quartz.TriggerKey;
  * share the fires of one instant and take over each other's shards. Fire times come from our own
  * schedule engine ({@link Timetable}), so Quartz fires exactly what {@code cronloop next} prints.
  *
- * <p>Missed fires: a fire found more than {@code misfireThreshold} late (the engine was down or
- * stalled) follows the job's misfire policy: one MISFIRE run for all its missed fires
- * ({@code fire-once}) or a SKIPPED run per missed fire ({@code skip}).
+ * <p>Missed fires: when a job has several due times at once, or its only one is more than {@code
+ * misfireThreshold} old (the engine was down or stalled), the job's misfire policy applies: one
+ * MISFIRE run for all of them ({@code fire-once}), or a SKIPPED run per missed time and a normal
+ * run for the newest if it is still on time ({@code skip}). At start, each job is armed from its
+ * last recorded fire, so the fires missed while the engine was down are seen the same way.
  *
  * <p>Runs on: the catalog thread ({@link #sync}) and Quartz workers ({@link #takeDue}); each shard
  * is guarded by its own lock, held only for in-memory work and one Quartz trigger update.
@@ -47,6 +51,9 @@ public final class TriggerLayer {
   public static final int DEFAULT_SHARDS = 16;
   public static final Duration DEFAULT_MISFIRE_THRESHOLD = Duration.ofSeconds(60);
   static final String GROUP = "cronloop";
+  /** At most this many SKIPPED runs are recorded for one job's missed fires at once. */
+  static final int MAX_SKIPPED_ROWS = 1_000;
+  private static final Logger log = LoggerFactory.getLogger(TriggerLayer.class);
 
   private final Scheduler quartz;
   private final Duration misfireThreshold;
@@ -71,6 +78,14 @@ public final class TriggerLayer {
    * schedule is unchanged keep their next fire time even when other parts of them changed.
    */
   public void sync(List<JobDefinition> jobs, Instant now) {
+    sync(jobs, now, Map.of());
+  }
+
+  /**
+   * Like {@link #sync(List, Instant)}, but a job new to the layer whose last fire is in {@code
+   * lastFires} is armed from that fire, so that fires missed since are due at once.
+   */
+  public void sync(List<JobDefinition> jobs, Instant now, Map<String, Instant> lastFires) {
     Map<Integer, Map<String, JobDefinition>> byShard = new HashMap<>();
     for (JobDefinition job : jobs) {
       if (job.enabled()) {
@@ -79,7 +94,7 @@ public final class TriggerLayer {
     }
     for (Shard shard : shards) {
       synchronized (shard) {
-        shard.replace(byShard.getOrDefault(shard.index, Map.of()), now);
+        shard.replace(byShard.getOrDefault(shard.index, Map.of()), now, lastFires);
         arm(shard);
       }
     }
@@ -100,29 +115,52 @@ public final class TriggerLayer {
   List<Fire> takeDue(int index, Instant scheduled, Instant now) {
     Shard shard = shards[index];
     synchronized (shard) {
-      List<Fire> fires = new ArrayList<>();
-      Map<String, Instant> missedOnce = new LinkedHashMap<>();
-      Optional<Instant> due = Optional.of(scheduled);
-      while (due.isPresent() && !due.get().isAfter(now)) {
-        Instant at = due.get();
-        boolean late = Duration.between(at, now).compareTo(misfireThreshold) > 0;
-        for (String id : shard.timetable.takeDue(at)) {
-          JobDefinition job = shard.jobs.get(id);
-          if (!late) {
-            fires.add(Fire.scheduled(job, at, now));
-          } else if (job.misfire() == Misfire.SKIP) {
-            fires.add(new Fire(job, Trigger.MISFIRE, at, now, true));
-          } else {
-            missedOnce.putIfAbsent(id, at);
-          }
+      Map<String, List<Instant>> due = new LinkedHashMap<>();
+      // Start from the shard's own earliest time, not the trigger's: Quartz moves the fire time
+      // of a trigger it found misfired to "now", and the times missed before it matter.
+      Optional<Instant> at = shard.timetable.nextInstant().filter(t -> !t.isAfter(scheduled)).or(() -> Optional.of(scheduled));
+      while (at.isPresent() && !at.get().isAfter(now)) {
+        Instant t = at.get();
+        for (String id : shard.timetable.takeDue(t)) {
+          due.computeIfAbsent(id, k -> new ArrayList<>()).add(t);
         }
-        due = shard.timetable.nextInstant();
+        at = shard.timetable.nextInstant();
       }
-      missedOnce.forEach(
-          (id, at) -> fires.add(new Fire(shard.jobs.get(id), Trigger.MISFIRE, at, now, false)));
+      List<Fire> fires = new ArrayList<>();
+      due.forEach((id, times) -> fires.addAll(firesOf(shard.jobs.get(id), times, now)));
       arm(shard);
       return fires;
     }
+  }
+
+  /**
+   * The fires of one job whose due times (oldest first) have all come. Only the newest may run as
+   * a plain scheduled fire, and only when it is within the misfire threshold; every other due time
+   * was missed, and the job's misfire policy says what becomes of it.
+   */
+  private List<Fire> firesOf(JobDefinition job, List<Instant> times, Instant now) {
+    Instant newest = times.get(times.size() - 1);
+    boolean newestOnTime = Duration.between(newest, now).compareTo(misfireThreshold) <= 0;
+    if (times.size() == 1 && newestOnTime) {
+      return List.of(Fire.scheduled(job, newest, now));
+    }
+    if (job.misfire() == Misfire.FIRE_ONCE) {
+      return List.of(new Fire(job, Trigger.MISFIRE, times.get(0), now, false));
+    }
+    List<Fire> fires = new ArrayList<>();
+    List<Instant> missed = newestOnTime ? times.subList(0, times.size() - 1) : times;
+    if (missed.size() > MAX_SKIPPED_ROWS) {
+      log.warn("job {} missed {} fires from {}; recording the last {} as SKIPPED", job.id(),
+          missed.size(), missed.get(0), MAX_SKIPPED_ROWS);
+      missed = missed.subList(missed.size() - MAX_SKIPPED_ROWS, missed.size());
+    }
+    for (Instant t : missed) {
+      fires.add(new Fire(job, Trigger.MISFIRE, t, now, true));
+    }
+    if (newestOnTime) {
+      fires.add(Fire.scheduled(job, newest, now));
+    }
+    return fires;
   }
 
   int shardOf(String jobId) {
@@ -183,7 +221,7 @@ public final class TriggerLayer {
           .build();
     }
 
-    void replace(Map<String, JobDefinition> wanted, Instant now) {
+    void replace(Map<String, JobDefinition> wanted, Instant now, Map<String, Instant> lastFires) {
       timetable.advanceTo(now);
       for (String id : List.copyOf(jobs.keySet())) {
         if (!wanted.containsKey(id)) {
@@ -193,8 +231,12 @@ public final class TriggerLayer {
       }
       for (JobDefinition job : wanted.values()) {
         JobDefinition old = jobs.put(job.id(), job);
-        if (old == null || !sameTiming(old, job)) {
-          timetable.put(job.id(), job.schedule(), Spread.offset(job.id(), job.spread()));
+        Duration offset = Spread.offset(job.id(), job.spread());
+        Instant last = lastFires.get(job.id());
+        if (old == null && last != null && last.isBefore(now)) {
+          timetable.putAfter(job.id(), job.schedule(), offset, last);
+        } else if (old == null || !sameTiming(old, job)) {
+          timetable.put(job.id(), job.schedule(), offset);
         }
       }
     }

@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Turns fires into runs on the engine context, applying each job's overlap policy to the
@@ -34,6 +36,7 @@ import java.util.Set;
  * <p>Confined to the engine context.
  */
 public final class RunLauncher {
+  private final Vertx vertx;
   private final Context loop;
   private final String node;
   private final RunIds ids;
@@ -49,6 +52,7 @@ public final class RunLauncher {
   public RunLauncher(
       Vertx vertx, Context loop, WebClient client, String node, RunIds ids, Recorder recorder,
       int maxInFlight, RunObserver observer) {
+    this.vertx = vertx;
     this.loop = loop;
     this.node = node;
     this.ids = ids;
@@ -58,10 +62,19 @@ public final class RunLauncher {
     this.observer = observer;
   }
 
-  /** Launches every fire of one instant, in order. */
+  /**
+   * Launches every fire of one instant, in order; a job with {@code jitter} starts after a random
+   * delay up to it.
+   */
   public void launchAll(List<Fire> fires) {
     for (Fire f : fires) {
-      launch(f);
+      Duration jitter = f.job().jitter();
+      if (jitter.isZero() || f.skipped()) {
+        launch(f);
+      } else {
+        long delay = 1 + ThreadLocalRandom.current().nextLong(Math.max(1, jitter.toMillis()));
+        vertx.setTimer(delay, id -> launch(f));
+      }
     }
   }
 

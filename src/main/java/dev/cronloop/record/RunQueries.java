@@ -162,6 +162,21 @@ public final class RunQueries {
     }
   }
 
+  /** The newest scheduled fire recorded for each job: where a restarted engine resumes from. */
+  public java.util.Map<String, java.time.Instant> lastScheduled() throws SQLException {
+    java.util.Map<String, java.time.Instant> last = new java.util.HashMap<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(
+            "SELECT job_id, MAX(scheduled_at) AS last_at FROM runs"
+                + " WHERE scheduled_at IS NOT NULL GROUP BY job_id");
+        ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        last.put(rs.getString("job_id"), OutcomeStore.instant(rs, "last_at"));
+      }
+    }
+    return last;
+  }
+
   /** Counts the fetches of one run. */
   public int fetchCount(long runId) throws SQLException {
     try (Connection c = dataSource.getConnection();

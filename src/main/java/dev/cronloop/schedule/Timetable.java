@@ -65,6 +65,18 @@ public final class Timetable<K> {
     return e == null ? Optional.empty() : Optional.of(e.fire());
   }
 
+  /**
+   * Adds {@code key} like {@link #put(Object, Schedule, Duration)}, but armed to its first fire
+   * strictly after {@code after}, which may lie in the past: the fires between then and now are
+   * then due at once, as when an engine comes back and looks at what it missed.
+   */
+  public void putAfter(K key, Schedule schedule, Duration offset, Instant after) {
+    Objects.requireNonNull(schedule, "schedule");
+    Objects.requireNonNull(offset, "offset");
+    remove(key);
+    arm(key, schedule, offset, after);
+  }
+
   /** Forgets {@code key}; nothing happens when it is not here. */
   public void remove(K key) {
     Entry old = entries.remove(key);
@@ -98,7 +110,7 @@ public final class Timetable<K> {
     }
     for (K key : due) {
       Entry entry = entries.remove(key);
-      arm(key, entry.schedule(), entry.offset());
+      arm(key, entry.schedule(), entry.offset(), at);
     }
     return due;
   }
@@ -109,7 +121,11 @@ public final class Timetable<K> {
   }
 
   private void arm(K key, Schedule schedule, Duration offset) {
-    Optional<Instant> next = schedule.next(now.minus(offset)).map(t -> t.plus(offset));
+    arm(key, schedule, offset, now);
+  }
+
+  private void arm(K key, Schedule schedule, Duration offset, Instant after) {
+    Optional<Instant> next = schedule.next(after.minus(offset)).map(t -> t.plus(offset));
     if (next.isPresent()) {
       entries.put(key, new Entry(schedule, offset, next.get()));
       byFire.computeIfAbsent(next.get(), t -> new LinkedHashSet<>()).add(key);

@@ -1,0 +1,91 @@
+package dev.cronloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cronloop.record.Database;
+import dev.cronloop.record.RunQueries;
+import dev.cronloop.record.RunRow;
+import dev.cronloop.record.RunStatus;
+import dev.cronloop.record.Trigger;
+import dev.cronloop.testkit.JobFiles;
+import dev.cronloop.testkit.LoopbackServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Fires missed while the engine was down, seen at the next start through each job's policy. */
+@Timeout(90)
+class MisfireTest {
+  @TempDir Path dir;
+
+  @Test
+  void a_restart_runs_fire_once_jobs_once_and_records_each_missed_fire_of_skip_jobs()
+      throws Exception {
+    try (LoopbackServer server = LoopbackServer.start()) {
+      JobFiles.write(jobs(), "once.yaml", """
+          schedule: "*/2 * * * * ?"
+          misfire: fire-once
+          requests: [%s]
+          """.formatted(server.url("/once")));
+      JobFiles.write(jobs(), "skipper.yaml", """
+          schedule: "*/2 * * * * ?"
+          misfire: skip
+          requests: [%s]
+          """.formatted(server.url("/skip")));
+
+      Engine first = start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> runs("once").size() >= 1 && runs("skipper").size() >= 1);
+      first.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      Instant lastOnce = runs("once").get(0).scheduledAt();
+      Instant lastSkip = runs("skipper").get(0).scheduledAt();
+      Thread.sleep(5_000); // the engine is down: at least two fires of each job pass unseen
+      Engine second = start();
+      Instant restarted = Instant.now();
+      try {
+        await().atMost(Duration.ofSeconds(10)).until(() -> runs("once").stream().anyMatch(r -> r.trigger() == Trigger.MISFIRE));
+        await().atMost(Duration.ofSeconds(10)).until(() -> runs("skipper").stream().anyMatch(r -> r.status() == RunStatus.SKIPPED));
+      } finally {
+        second.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+
+      List<RunRow> misfires = runs("once").stream().filter(r -> r.trigger() == Trigger.MISFIRE).toList();
+      assertThat(misfires).hasSize(1);
+      assertThat(misfires.get(0).scheduledAt()).isEqualTo(lastOnce.plusSeconds(2));
+      assertThat(misfires.get(0).status()).isEqualTo(RunStatus.OK);
+      List<Instant> skipped = runs("skipper").stream().filter(r -> r.status() == RunStatus.SKIPPED)
+          .map(RunRow::scheduledAt).sorted().toList();
+      assertThat(skipped).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(skipped.get(0)).isEqualTo(lastSkip.plusSeconds(2));
+      for (int i = 1; i < skipped.size(); i++) {
+        assertThat(skipped.get(i)).isEqualTo(skipped.get(i - 1).plusSeconds(2));
+      }
+      assertThat(skipped.get(skipped.size() - 1)).isBefore(restarted);
+    }
+  }
+
+  private Engine start() throws Exception {
+    Engine engine = Engine.builder().jobs(jobs()).database(db()).build();
+    engine.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return engine;
+  }
+
+  private List<RunRow> runs(String job) throws Exception {
+    try (Database database = Database.open(db(), 1)) {
+      return new RunQueries(database.dataSource()).runs(job, null, null, 100);
+    }
+  }
+
+  private Path jobs() {
+    return dir.resolve("jobs");
+  }
+
+  private String db() {
+    return "jdbc:h2:file:" + dir.resolve("db/cronloop");
+  }
+}
