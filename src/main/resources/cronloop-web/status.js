@@ -154,7 +154,7 @@
 
     var s = slots(data, job);
     var rate = job.stats.fetches ? (100 * job.stats.ok / job.stats.fetches) : null;
-    var rateText = rate === null ? '—' : (rate === 100 ? '100' : rate.toFixed(1)) + ' %';
+    var rateText = rate === null ? '—' : (rate % 1 === 0 ? rate.toFixed(0) : rate.toFixed(1)) + ' %';
     var lat = 0, n = 0;
     job.stats.buckets.forEach(function (b) { lat += b.avgLatencyMs * b.total; n += b.total; });
     var charts = el('div', { 'class': 'charts' });
