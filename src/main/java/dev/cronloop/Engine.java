@@ -12,20 +12,32 @@ import dev.cronloop.record.Database;
 import dev.cronloop.record.Recorder;
 import dev.cronloop.record.RunIds;
 import dev.cronloop.record.RunQueries;
+import dev.cronloop.schedule.Spread;
 import dev.cronloop.server.ApiServer;
+import dev.cronloop.server.EngineView;
+import dev.cronloop.server.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.quartz.Scheduler;
@@ -36,12 +48,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cronloop engine: owns the job catalog, the Quartz scheduler, the engine's Vert.x context,
- * the fetcher and the recorder. The command line and embedding servers drive it through {@link
- * #start()}, {@link #fire(String)} and {@link #close()}.
+ * the fetcher, the recorder, the metrics and the HTTP API's routes. The command line and embedding
+ * servers drive it through {@link #start()}, {@link #trigger(String)}, {@link #fire(String)} and
+ * {@link #close()}.
+ *
+ * <p>Embedding: {@link #builder(Vertx)} runs the engine on the host's {@code Vertx}, which {@link
+ * #close()} leaves running; {@link #router()} gives the HTTP API, metrics and status page as a
+ * router the host mounts under a path of its own, for instance {@code
+ * host.route("/cron/*").subRouter(engine.router())}.
  *
  * <p>Threads: Quartz workers only hand fires over (see {@code bridge.FireHandoff}); all run state
  * lives on the one context captured by {@link #start()}; JDBC runs on the recorder thread and on
- * worker threads.
+ * worker threads. The public methods are safe to call from any thread.
  */
 public final class Engine {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
@@ -50,32 +68,63 @@ public final class Engine {
   private final boolean ownsVertx;
   private final EngineConfig config;
   private final RunListener listener;
-  private Context loop;
-  private Database db;
+  private volatile Context loop;
+  private volatile Database db;
   private Recorder recorder;
   private WebClient client;
-  private RunLauncher launcher;
-  private Scheduler quartz;
-  private TriggerLayer triggers;
+  private volatile RunLauncher launcher;
+  private volatile Scheduler quartz;
+  private volatile TriggerLayer triggers;
   private volatile Catalog catalog;
-  private ApiServer api;
+  private final Metrics metrics;
+  private final ApiServer api;
+  private final Set<String> paused = ConcurrentHashMap.newKeySet();
+  private volatile RunQueries queries;
+  private long sampler = -1;
   private int httpPort = -1;
 
-  Engine(Vertx vertx, boolean ownsVertx, EngineConfig config, RunListener listener) {
+  Engine(Vertx vertx, boolean ownsVertx, EngineConfig config, RunListener listener, Metrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.ownsVertx = ownsVertx;
     this.config = config;
     this.listener = listener;
+    this.api = new ApiServer(vertx, new View(), metrics, config.token());
   }
 
-  /** A builder for an engine on its own Vert.x instance, which {@link #close()} closes. */
+  /**
+   * A builder for an engine on its own Vert.x instance, which {@link #close()} closes. That
+   * instance reports its own metrics (worker and connection pools) to {@code /metrics} as {@code
+   * vertx_*}.
+   */
   public static EngineBuilder builder() {
-    return new EngineBuilder(Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2)), true);
+    return new EngineBuilder(null, true);
   }
 
-  /** A builder for an engine on the host's {@code vertx}, which the engine never closes. */
+  /** The engine's own Vert.x, made by {@link EngineBuilder#build()} once the options check out. */
+  static Vertx ownVertx(Metrics metrics) {
+    return Vertx.builder()
+        .with(new VertxOptions()
+            .setEventLoopPoolSize(2)
+            // HTTP client and server metrics are left out: vertx-micrometer 5.0.10 registers
+            // their gauges once per target or connection under one meter id, which Micrometer
+            // 1.15 reports with a WARN. cronloop's own fetch metrics cover every request by job
+            // and outcome; the pools, the event loop and the JVM remain.
+            .setMetricsOptions(new MicrometerMetricsOptions()
+                .setEnabled(true)
+                .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
+                .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)))
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+        .build();
+  }
+
+  /**
+   * A builder for an engine on the host's {@code vertx}, which the engine never closes. The
+   * host's Vert.x metrics, if it has any, stay the host's; {@code /metrics} holds the engine's and
+   * the JVM's.
+   */
   public static EngineBuilder builder(Vertx vertx) {
-    return new EngineBuilder(vertx, false);
+    return new EngineBuilder(java.util.Objects.requireNonNull(vertx, "vertx"), false);
   }
 
   /** The Quartz scheduler, or null when not scheduling; for tests in this package. */
@@ -83,8 +132,25 @@ public final class Engine {
     return quartz;
   }
 
+  /** The configuration the engine was built with. */
   public EngineConfig config() {
     return config;
+  }
+
+  /**
+   * The HTTP API ({@code /api/...}), {@code /health}, {@code /ready}, {@code /metrics} and the
+   * status page ({@code /}) as one router. The engine serves it itself when {@link
+   * EngineBuilder#http} is set; a host mounts it under a path of its own. Routes answer 503 until
+   * {@link #start()} completes. Mutating routes check the bearer token of {@link
+   * EngineBuilder#token}.
+   */
+  public Router router() {
+    return api.router();
+  }
+
+  /** The metrics registry behind {@code /metrics}, for a host that scrapes or extends it. */
+  public MeterRegistry metrics() {
+    return metrics.registry();
   }
 
   /** Opens the database, loads the jobs, arms the triggers; completes when firing. */
@@ -119,13 +185,83 @@ public final class Engine {
    * has that id.
    */
   public Future<RunResult> fire(String jobId) {
-    Optional<JobDefinition> job = catalog.job(jobId);
+    return trigger(jobId).compose(Triggered::completion);
+  }
+
+  /**
+   * Fires one job now, as {@code POST /api/jobs/{id}/trigger} does. Completes as soon as the run
+   * has its id, before any request goes out; {@link Triggered#completion()} tells how it ended.
+   * Fails when no job has that id or the engine is not running. A paused job can be triggered.
+   */
+  public Future<Triggered> trigger(String jobId) {
+    Catalog current = catalog;
+    if (current == null || launcher == null) {
+      return Future.failedFuture(new IllegalStateException("the engine is not started"));
+    }
+    Optional<JobDefinition> job = current.job(jobId);
     if (job.isEmpty()) {
       return Future.failedFuture(new NoSuchElementException("no job \"" + jobId + "\" in " + config.jobs()));
     }
+    Promise<Long> id = Promise.promise();
     Promise<RunResult> result = Promise.promise();
-    loop.runOnContext(v -> launcher.launch(Fire.manual(job.get(), Instant.now())).onComplete(result));
-    return result.future();
+    loop.runOnContext(v -> {
+      Fire fire = Fire.manual(job.get(), Instant.now());
+      metrics.fired(fire, fire.firedAt());
+      launcher.launch(fire, id).onComplete(result);
+    });
+    return id.future().map(runId -> new Triggered(runId, result.future()));
+  }
+
+  /**
+   * Stops scheduled fires of a job until {@link #resume}; manual triggers still run. Pauses live
+   * in this engine's memory: a restart resumes every job.
+   *
+   * @return false when the job was paused already
+   */
+  public boolean pause(String jobId) {
+    return paused.add(jobId);
+  }
+
+  /**
+   * Lets scheduled fires of a paused job run again, from its next fire time on.
+   *
+   * @return false when the job was not paused
+   */
+  public boolean resume(String jobId) {
+    return paused.remove(jobId);
+  }
+
+  /** True while a job is paused. */
+  public boolean paused(String jobId) {
+    return paused.contains(jobId);
+  }
+
+  /**
+   * The next {@code n} fire instants of a job: empty when it is disabled, paused or not
+   * scheduled. The first is the one its trigger is armed for; the others follow from its schedule
+   * and spread offset, as {@code cronloop next} computes them.
+   */
+  public List<Instant> nextFires(String jobId, int n) {
+    Catalog current = catalog;
+    Optional<Instant> first = nextFire(jobId);
+    if (current == null || first.isEmpty() || paused(jobId)) {
+      return List.of();
+    }
+    JobDefinition job = current.job(jobId).orElse(null);
+    if (job == null) {
+      return List.of();
+    }
+    Duration offset = Spread.offset(job.id(), job.spread());
+    List<Instant> fires = new ArrayList<>(List.of(first.get()));
+    while (fires.size() < n) {
+      Optional<Instant> next =
+          job.schedule().next(fires.get(fires.size() - 1).minus(offset)).map(t -> t.plus(offset));
+      if (next.isEmpty()) {
+        break;
+      }
+      fires.add(next.get());
+    }
+    return fires;
   }
 
   /**
@@ -135,15 +271,17 @@ public final class Engine {
    */
   public Future<Void> close() {
     if (loop == null) {
-      return closeVertx();
+      return api.close().eventually(this::closeVertx);
     }
+    queries = null; // the API answers 503 from now on
     Promise<Void> done = Promise.promise(); // bound to no context: the engine's may be gone
     loop.executeBlocking(this::standbyScheduler, false)
         .compose(v -> drainRuns())
         .compose(v -> Future.fromCompletionStage(recorder.stop(), loop))
-        .compose(v -> api == null ? Future.<Void>succeededFuture() : api.close())
+        .compose(v -> api.close())
         .compose(v -> loop.executeBlocking(this::closeStores, false))
         .andThen(v -> client.close())
+        .andThen(v -> metrics.close())
         .onSuccess(v -> log.info("cronloop stopped: {} outcomes written in {} batches",
             recorder.written(), recorder.batches()))
         .onComplete(ar -> closeVertx().onComplete(v -> done.handle(ar)));
@@ -174,6 +312,8 @@ public final class Engine {
     }
     Executor onLoop = task -> loop.runOnContext(v -> task.run());
     recorder = new Recorder(db.dataSource(), config.recorderCapacity(), onLoop).start();
+    metrics.watch(recorder);
+    queries = new RunQueries(db.dataSource());
     catalog = JobFolder.load(config.jobs(), System::getenv);
     for (Problem p : catalog.problems()) {
       log.warn("{}", p);
@@ -196,7 +336,8 @@ public final class Engine {
             ids -> {
               launcher =
                   new RunLauncher(vertx, loop, client, config.node(), ids, recorder, config.maxInFlight(),
-                      listener);
+                      metrics.andThen(listener));
+              sampler = vertx.setPeriodic(1_000, t -> metrics.sample(launcher.inFlight(), launcher.active()));
               return null;
             });
   }
@@ -225,7 +366,6 @@ public final class Engine {
     if (config.http() == null) {
       return Future.succeededFuture();
     }
-    api = new ApiServer(vertx, () -> quartz == null || isStarted(quartz));
     return api.listen(config.http()).onSuccess(port -> httpPort = port).mapEmpty();
   }
 
@@ -239,13 +379,36 @@ public final class Engine {
 
   /** Called on a Quartz worker: one thread-safe post onto the engine context, then return. */
   private void handOff(List<Fire> fires) {
-    loop.runOnContext(v -> launcher.launchAll(fires));
+    loop.runOnContext(v -> launchScheduled(fires));
+  }
+
+  /**
+   * On the engine context: launches the fires of one instant, in order (with each job's jitter),
+   * leaving out the fires of paused jobs.
+   */
+  private void launchScheduled(List<Fire> fires) {
+    Instant onLoop = Instant.now();
+    List<Fire> due = new ArrayList<>(fires.size());
+    for (Fire fire : fires) {
+      if (paused.contains(fire.job().id())) {
+        log.debug("job {} is paused; fire at {} not run", fire.job().id(), fire.scheduledAt());
+        continue;
+      }
+      metrics.fired(fire, onLoop);
+      due.add(fire);
+    }
+    launcher.launchAll(due);
+  }
+
+  private boolean schedulerRunning() {
+    Scheduler q = quartz;
+    return q == null ? !config.schedule() || catalog != null : isStarted(q);
   }
 
   private void logStarted(long t0) {
     long enabled = catalog.jobs().stream().filter(JobDefinition::enabled).count();
     log.info(
-        "cronloop started in {} ms: {} jobs ({} enabled, {} files with problems) from {}, database {}, node {}, http {}, grace {}s",
+        "cronloop started in {} ms: {} jobs ({} enabled, {} files with problems) from {}, database {}, node {}, http {} (token {}), grace {}s",
         (System.nanoTime() - t0) / 1_000_000,
         catalog.jobs().size(),
         enabled,
@@ -254,6 +417,7 @@ public final class Engine {
         Database.redact(db.url()),
         config.node(),
         httpPort < 0 ? "off" : config.http().getHostString() + ":" + httpPort,
+        config.token() == null ? "none" : "set",
         config.grace().toSeconds());
   }
 
@@ -268,6 +432,7 @@ public final class Engine {
     Promise<Void> drained = Promise.promise();
     loop.runOnContext(
         v -> {
+          vertx.cancelTimer(sampler);
           launcher.close();
           int active = launcher.active();
           if (active > 0) {
@@ -290,9 +455,60 @@ public final class Engine {
 
   private Void closeStores() throws SchedulerException {
     if (quartz != null) {
-      quartz.shutdown(false);
+      // Waiting joins Quartz's worker threads; the jobs are hand-offs that return at once, and a
+      // guest on the host's Vert.x must leave no thread of its own behind.
+      quartz.shutdown(true);
     }
     db.close();
     return null;
+  }
+
+  /** The engine as the HTTP API sees it: thread-safe reads and the few actions it may take. */
+  private final class View implements EngineView {
+    @Override
+    public Catalog catalog() {
+      return catalog;
+    }
+
+    @Override
+    public List<Instant> nextFires(String jobId, int n) {
+      return Engine.this.nextFires(jobId, n);
+    }
+
+    @Override
+    public boolean paused(String jobId) {
+      return Engine.this.paused(jobId);
+    }
+
+    @Override
+    public boolean pause(String jobId) {
+      return Engine.this.pause(jobId);
+    }
+
+    @Override
+    public boolean resume(String jobId) {
+      return Engine.this.resume(jobId);
+    }
+
+    @Override
+    public Future<Long> trigger(String jobId) {
+      return Engine.this.trigger(jobId).map(Triggered::runId);
+    }
+
+    @Override
+    public boolean schedulerRunning() {
+      return Engine.this.schedulerRunning();
+    }
+
+    @Override
+    public RunQueries queries() {
+      return queries;
+    }
+
+    @Override
+    public boolean databaseReachable() {
+      Database d = db;
+      return d != null && d.reachable();
+    }
   }
 }

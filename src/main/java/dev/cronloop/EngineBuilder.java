@@ -1,8 +1,11 @@
 package dev.cronloop;
 
+import dev.cronloop.definition.Secret;
 import dev.cronloop.record.Database;
 import dev.cronloop.record.Recorder;
+import dev.cronloop.server.Metrics;
 import io.vertx.core.Vertx;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,12 +14,17 @@ import java.util.Objects;
 /**
  * Builds an {@link Engine}. Every setter checks its value; {@link #build()} yields an engine on
  * the given {@link Vertx}, which the engine uses and never closes unless it created it.
+ *
+ * <p>Get one from {@link Engine#builder()} (the engine makes and closes its own Vert.x) or {@link
+ * Engine#builder(Vertx)} (the engine is a guest on the host's).
  */
 public final class EngineBuilder {
   public static final Path DEFAULT_JOBS = Path.of("jobs");
   public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
   public static final int DEFAULT_MAX_IN_FLIGHT = 1_000;
   public static final int DEFAULT_QUARTZ_THREADS = 2;
+  /** The shortest bearer token {@link #token} accepts. */
+  public static final int MIN_TOKEN_LENGTH = 16;
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -30,9 +38,13 @@ public final class EngineBuilder {
   private int quartzThreads = DEFAULT_QUARTZ_THREADS;
   private InetSocketAddress http;
   private RunListener listener = new RunListener() {};
+  private Secret token;
 
+  /**
+   * @param vertx the host's Vert.x, or null when the engine makes its own in {@link #build()}
+   */
   EngineBuilder(Vertx vertx, boolean ownsVertx) {
-    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.vertx = vertx;
     this.ownsVertx = ownsVertx;
   }
 
@@ -99,20 +111,67 @@ public final class EngineBuilder {
     return this;
   }
 
+  /**
+   * The bearer token that {@code POST /api/...} calls must send as {@code Authorization: Bearer
+   * TOKEN}. Without one, mutating calls are open, and {@link #build()} refuses an {@link #http}
+   * address other than loopback.
+   */
+  public EngineBuilder token(String token) {
+    if (token == null || token.strip().length() < MIN_TOKEN_LENGTH || token.strip().contains(" ")) {
+      throw new IllegalArgumentException(
+          "token must be at least " + MIN_TOKEN_LENGTH + " characters without spaces (got "
+              + (token == null ? "none" : token.strip().length() + " characters")
+              + "); generate one with: openssl rand -hex 32");
+    }
+    this.token = Secret.of(token.strip());
+    return this;
+  }
+
   /** Hears every fetch and run outcome, on the engine context. */
   public EngineBuilder listener(RunListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
+  /**
+   * Builds the engine. Fails when the HTTP API would listen on an address other than loopback
+   * without a {@link #token}: anyone who reaches it could trigger and pause jobs.
+   */
   public Engine build() {
+    if (http != null && token == null && !isLoopback(http.getHostString())) {
+      throw new IllegalStateException(
+          "refusing to serve the HTTP API on " + http.getHostString() + " without a token: anyone"
+              + " who can reach it could trigger and pause jobs; pass --token-file FILE or set"
+              + " CRONLOOP_TOKEN (EngineBuilder.token when embedding), or listen on 127.0.0.1");
+    }
+    Metrics metrics = new Metrics();
     return new Engine(
-        vertx,
+        ownsVertx ? Engine.ownVertx(metrics) : vertx,
         ownsVertx,
         new EngineConfig(
             jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
-            http),
-        listener);
+            http, token),
+        listener,
+        metrics);
+  }
+
+  /**
+   * True for {@code localhost} and loopback IP literals. Other host names count as not loopback:
+   * the check never resolves a name, which could answer differently later.
+   */
+  static boolean isLoopback(String host) {
+    String h = host.replace("[", "").replace("]", "");
+    if (h.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    if (!h.matches("[0-9.]+") && !h.contains(":")) {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(h).isLoopbackAddress(); // a literal: no lookup
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   private static String defaultNode() {

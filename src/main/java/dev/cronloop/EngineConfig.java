@@ -1,5 +1,6 @@
 package dev.cronloop;
 
+import dev.cronloop.definition.Secret;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.time.Duration;
  * @param recorderCapacity outcomes that may wait for the database
  * @param quartzThreads Quartz worker threads (they only hand fires over)
  * @param http where the HTTP API listens, or null for none
+ * @param token the bearer token mutating HTTP calls need, or null for none; prints as {@code ***}
  */
 public record EngineConfig(
     Path jobs,
@@ -26,4 +28,5 @@ public record EngineConfig(
     int maxInFlight,
     int recorderCapacity,
     int quartzThreads,
-    InetSocketAddress http) {}
+    InetSocketAddress http,
+    Secret token) {}

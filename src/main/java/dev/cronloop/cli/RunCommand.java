@@ -3,10 +3,14 @@ package dev.cronloop.cli;
 import dev.cronloop.Engine;
 import dev.cronloop.EngineBuilder;
 import dev.cronloop.definition.DurationText;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,7 +43,25 @@ final class RunCommand implements Callable<Integer> {
       description = "How long shutdown lets runs finish before cancelling them (default: ${DEFAULT-VALUE}).")
   String grace;
 
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description = "A file holding the bearer token that POST /api/... calls must send"
+          + " (or set CRONLOOP_TOKEN). Needed to listen on anything but loopback.")
+  Path tokenFile;
+
   @Spec CommandLine.Model.CommandSpec spec;
+
+  private final Function<String, String> env;
+
+  RunCommand() {
+    this(System::getenv);
+  }
+
+  /** For tests: {@code env} stands in for the process environment. */
+  RunCommand(Function<String, String> env) {
+    this.env = env;
+  }
 
   private Duration grace() {
     try {
@@ -60,13 +82,43 @@ final class RunCommand implements Callable<Integer> {
     if (node != null) {
       builder.node(node);
     }
-    Engine engine = builder.build();
+    String token = token(env.apply("CRONLOOP_TOKEN"));
+    Engine engine;
+    try {
+      if (token != null) {
+        builder.token(token);
+      }
+      engine = builder.build();
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     engine.start().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> shutDown(engine, stopped), "cronloop-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** The token from --token-file or CRONLOOP_TOKEN; both at once is a usage error. */
+  private String token(String fromEnv) {
+    boolean env = fromEnv != null && !fromEnv.isBlank();
+    if (tokenFile != null && env) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "both --token-file and CRONLOOP_TOKEN are set; use one of them");
+    }
+    if (env) {
+      return fromEnv;
+    }
+    if (tokenFile == null) {
+      return null;
+    }
+    try {
+      return Files.readString(tokenFile).strip();
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "cannot read --token-file " + tokenFile + " (" + e + "); check the path");
+    }
   }
 
   /**

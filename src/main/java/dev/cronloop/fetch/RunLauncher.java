@@ -83,25 +83,51 @@ public final class RunLauncher {
    * skipped fire yields a SKIPPED result.
    */
   public Future<RunResult> launch(Fire fire) {
+    return launch(fire, null);
+  }
+
+  /**
+   * Launches one fire and completes {@code allocated} with its run id as soon as the id is taken,
+   * before any request goes out (and even when the fire waits behind a running one or is skipped).
+   * The run id is taken first so that a caller such as {@code POST /api/jobs/{id}/trigger} can
+   * answer at once; the overlap policy then decides what the run does.
+   *
+   * @param allocated told the run id, or failed when the launcher is closed; may be null
+   */
+  public Future<RunResult> launch(Fire fire, Promise<Long> allocated) {
     requireOnLoop();
     if (closed) {
-      return Future.failedFuture("the engine is shutting down; fire of " + fire.job().id() + " not run");
+      String why = "the engine is shutting down; fire of " + fire.job().id() + " not run";
+      if (allocated != null) {
+        allocated.tryFail(why);
+      }
+      return Future.failedFuture(why);
     }
-    if (fire.skipped()) {
-      return skip(fire);
+    return ids.next()
+        .andThen(taken -> {
+          if (allocated != null) {
+            allocated.handle(taken);
+          }
+        })
+        .compose(id -> dispatch(id, fire));
+  }
+
+  private Future<RunResult> dispatch(long id, Fire fire) {
+    if (fire.skipped() || closed) {
+      return skip(id, fire);
     }
     Set<Run> current = running.getOrDefault(fire.job().id(), Set.of());
     if (current.isEmpty() || fire.job().overlap() == Overlap.ALLOW) {
-      return start(fire);
+      return start(id, fire);
     }
     return switch (fire.job().overlap()) {
-      case SKIP -> skip(fire);
+      case SKIP -> skip(id, fire);
       case REPLACE -> {
         List.copyOf(current).forEach(Run::cancel);
-        yield start(fire);
+        yield start(id, fire);
       }
-      case QUEUE -> queue(fire);
-      case ALLOW -> start(fire);
+      case QUEUE -> queue(id, fire);
+      case ALLOW -> start(id, fire);
     };
   }
 
@@ -132,7 +158,7 @@ public final class RunLauncher {
     closed = true;
     List<Waiting> waiting = List.copyOf(queued.values());
     queued.clear();
-    waiting.forEach(w -> skip(w.fire()).onComplete(w.result()));
+    waiting.forEach(w -> skip(w.id(), w.fire()).onComplete(w.result()));
   }
 
   /** Cancels every run in progress; completes when their rows are queued. */
@@ -142,15 +168,16 @@ public final class RunLauncher {
     return idle();
   }
 
-  private Future<RunResult> start(Fire fire) {
+  private Future<RunResult> start(long id, Fire fire) {
     Promise<RunResult> result = Promise.promise();
-    limiter.whenRecorderRoom(2, () -> ids.next().onSuccess(id -> begin(id, fire, result)));
+    limiter.whenRecorderRoom(2, () -> begin(id, fire, result));
     return result.future();
   }
 
   private void begin(long id, Fire fire, Promise<RunResult> result) {
     Run run = new Run(id, fire, node, fetcher, limiter, recorder, observer);
     running.computeIfAbsent(fire.job().id(), k -> new LinkedHashSet<>()).add(run);
+    observer.runStarting(id, fire.job().id(), fire.trigger(), fire.scheduledAt());
     run.ended().onComplete(done -> ended(run));
     run.result().onSuccess(observer::runEnded).onComplete(result);
     run.start();
@@ -164,7 +191,7 @@ public final class RunLauncher {
       running.remove(job);
       Waiting next = queued.remove(job);
       if (next != null) {
-        start(next.fire()).onComplete(next.result());
+        start(next.id(), next.fire()).onComplete(next.result());
       }
     }
     if (active() == 0) {
@@ -173,21 +200,21 @@ public final class RunLauncher {
     }
   }
 
-  private Future<RunResult> queue(Fire fire) {
+  private Future<RunResult> queue(long id, Fire fire) {
     if (queued.containsKey(fire.job().id())) {
-      return skip(fire);
+      return skip(id, fire);
     }
-    Waiting w = new Waiting(fire, Promise.promise());
+    Waiting w = new Waiting(id, fire, Promise.promise());
     queued.put(fire.job().id(), w);
     return w.result().future();
   }
 
   /** A fire of a {@code queue} job waiting for the running one to end. */
-  private record Waiting(Fire fire, Promise<RunResult> result) {}
+  private record Waiting(long id, Fire fire, Promise<RunResult> result) {}
 
-  private Future<RunResult> skip(Fire fire) {
+  private Future<RunResult> skip(long id, Fire fire) {
     Promise<RunResult> result = Promise.promise();
-    limiter.whenRecorderRoom(1, () -> ids.next().onSuccess(id -> recordSkip(id, fire, result)));
+    limiter.whenRecorderRoom(1, () -> recordSkip(id, fire, result));
     return result.future();
   }
 
@@ -198,7 +225,9 @@ public final class RunLauncher {
         new Write.InsertRun(
             new RunRow(id, fire.job().id(), node, fire.trigger(), fire.scheduledAt(),
                 fire.firedAt(), null, now, RunStatus.SKIPPED, total, 0, 0)));
-    result.complete(new RunResult(id, fire.job().id(), RunStatus.SKIPPED, total, 0, 0, now, now));
+    RunResult skipped = new RunResult(id, fire.job().id(), RunStatus.SKIPPED, total, 0, 0, now, now);
+    observer.runEnded(skipped);
+    result.complete(skipped);
   }
 
   private void requireOnLoop() {

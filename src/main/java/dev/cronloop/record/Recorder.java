@@ -53,6 +53,14 @@ public final class Recorder implements AutoCloseable {
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
   private volatile Runnable roomWaiter;
+  private volatile BatchListener batchListener = (writes, nanos) -> {};
+
+  /** Hears every committed batch, on the writer thread; it must be quick and thread-safe. */
+  @FunctionalInterface
+  public interface BatchListener {
+    /** A batch of {@code writes} committed {@code nanos} after its first attempt began. */
+    void committed(int writes, long nanos);
+  }
 
   /**
    * @param dataSource where to write
@@ -100,6 +108,12 @@ public final class Recorder implements AutoCloseable {
     if (room.availablePermits() > 0) {
       wakeWaiter();
     }
+  }
+
+  /** Sets the one listener told about each committed batch (metrics). */
+  public Recorder onBatch(BatchListener listener) {
+    this.batchListener = listener;
+    return this;
   }
 
   /** Writes queued and not yet committed. */
@@ -187,6 +201,7 @@ public final class Recorder implements AutoCloseable {
 
   private void writeUntilDone(List<Write> batch) {
     Duration backoff = Duration.ofMillis(50);
+    long t0 = System.nanoTime();
     while (true) {
       try {
         store.write(batch);
@@ -204,6 +219,7 @@ public final class Recorder implements AutoCloseable {
     Instant committed = Instant.now();
     written.addAndGet(batch.size());
     batches.incrementAndGet();
+    batchListener.committed(batch.size(), System.nanoTime() - t0);
     room.release(batch.size());
     for (Write w : batch) {
       if (w instanceof Write.FinishRun f && f.onCommitted() != null) {

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -87,20 +89,73 @@ public final class RunQueries {
       try (ResultSet rs = s.executeQuery()) {
         List<FetchRow> rows = new ArrayList<>();
         while (rs.next()) {
-          rows.add(
-              new FetchRow(
-                  rs.getLong("run_id"),
-                  rs.getString("job_id"),
-                  rs.getString("url"),
-                  rs.getString("method"),
-                  rs.getInt("attempts"),
-                  rs.getInt("status_code"),
-                  Outcome.valueOf(rs.getString("outcome")),
-                  rs.getString("error"),
-                  rs.getLong("latency_ms"),
-                  rs.getLong("bytes"),
-                  OutcomeStore.instant(rs, "started_at"),
-                  OutcomeStore.instant(rs, "finished_at")));
+          rows.add(fetch(rs));
+        }
+        return rows;
+      }
+    }
+  }
+
+  /** The newest run of each job that is no longer RUNNING, one per job. */
+  public List<RunRow> lastFinishedPerJob() throws SQLException {
+    String sql = "SELECT " + RUN_COLUMNS + " FROM runs WHERE id IN"
+        + " (SELECT MAX(id) FROM runs WHERE status <> 'RUNNING' GROUP BY job_id)";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql);
+        ResultSet rs = s.executeQuery()) {
+      List<RunRow> rows = new ArrayList<>();
+      while (rs.next()) {
+        rows.add(run(rs));
+      }
+      return rows;
+    }
+  }
+
+  /**
+   * Fetches started at or after {@code since}, summed per job and per bucket of {@code width}.
+   * Buckets are aligned to whole multiples of the width since the epoch; empty ones are left out.
+   */
+  public List<FetchBucket> buckets(Instant since, Duration width) throws SQLException {
+    long w = Math.max(1, width.toSeconds());
+    // EXTRACT(EPOCH ...) reads the same on H2 and PostgreSQL; the width is a literal so that both
+    // accept the expression in GROUP BY.
+    String bucket = "FLOOR(EXTRACT(EPOCH FROM started_at) / " + w + ")";
+    String sql = "SELECT job_id, " + bucket + " AS b, COUNT(*) AS total,"
+        + " SUM(CASE WHEN outcome = 'OK' THEN 1 ELSE 0 END) AS ok,"
+        + " AVG(CAST(latency_ms AS DOUBLE PRECISION)) AS avg_ms, MAX(latency_ms) AS max_ms"
+        + " FROM fetches WHERE started_at >= ? GROUP BY job_id, " + bucket + " ORDER BY job_id, b";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      OutcomeStore.setInstant(s, 1, since);
+      try (ResultSet rs = s.executeQuery()) {
+        List<FetchBucket> rows = new ArrayList<>();
+        while (rs.next()) {
+          rows.add(new FetchBucket(
+              rs.getString("job_id"),
+              Instant.ofEpochSecond(rs.getLong("b") * w),
+              rs.getInt("total"),
+              rs.getInt("ok"),
+              rs.getDouble("avg_ms"),
+              rs.getLong("max_ms")));
+        }
+        return rows;
+      }
+    }
+  }
+
+  /** The newest fetches that did not pass, newest first. */
+  public List<FetchRow> recentFailures(int limit) throws SQLException {
+    String sql =
+        "SELECT run_id, job_id, url, method, attempts, status_code, outcome, error, latency_ms,"
+            + " bytes, started_at, finished_at FROM fetches WHERE outcome <> 'OK'"
+            + " ORDER BY id DESC LIMIT ?";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setInt(1, limit);
+      try (ResultSet rs = s.executeQuery()) {
+        List<FetchRow> rows = new ArrayList<>();
+        while (rs.next()) {
+          rows.add(fetch(rs));
         }
         return rows;
       }
@@ -132,6 +187,22 @@ public final class RunQueries {
         return rs.getInt(1);
       }
     }
+  }
+
+  private static FetchRow fetch(ResultSet rs) throws SQLException {
+    return new FetchRow(
+        rs.getLong("run_id"),
+        rs.getString("job_id"),
+        rs.getString("url"),
+        rs.getString("method"),
+        rs.getInt("attempts"),
+        rs.getInt("status_code"),
+        Outcome.valueOf(rs.getString("outcome")),
+        rs.getString("error"),
+        rs.getLong("latency_ms"),
+        rs.getLong("bytes"),
+        OutcomeStore.instant(rs, "started_at"),
+        OutcomeStore.instant(rs, "finished_at"));
   }
 
   private static RunRow run(ResultSet rs) throws SQLException {

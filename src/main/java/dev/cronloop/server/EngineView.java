@@ -1,0 +1,40 @@
+package dev.cronloop.server;
+
+import dev.cronloop.definition.Catalog;
+import dev.cronloop.record.RunQueries;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the HTTP API needs from the engine. The engine implements it; the API never reaches into
+ * the engine's internals. Every method is safe from any thread.
+ */
+public interface EngineView {
+
+  /** The jobs as last loaded, or null while the engine is not started. */
+  Catalog catalog();
+
+  /** The next {@code n} fire instants of a scheduled, unpaused job; empty otherwise. */
+  List<Instant> nextFires(String jobId, int n);
+
+  boolean paused(String jobId);
+
+  /** Pauses scheduled fires of a job; false when it was paused already. */
+  boolean pause(String jobId);
+
+  /** Resumes scheduled fires of a job; false when it was not paused. */
+  boolean resume(String jobId);
+
+  /** Fires a job now; completes with the run id as soon as it is allocated. */
+  Future<Long> trigger(String jobId);
+
+  /** True while the scheduler fires (or the engine does not schedule at all). */
+  boolean schedulerRunning();
+
+  /** Reads runs back, or null while the engine is not started. Blocking calls. */
+  RunQueries queries();
+
+  /** True when the database answers a trivial query. Blocking: call off the event loop. */
+  boolean databaseReachable();
+}

@@ -1,0 +1,173 @@
+package dev.cronloop.server;
+
+import dev.cronloop.fetch.Fire;
+import dev.cronloop.fetch.RunObserver;
+import dev.cronloop.fetch.RunResult;
+import dev.cronloop.record.FetchRow;
+import dev.cronloop.record.Recorder;
+import dev.cronloop.record.Trigger;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The engine's Prometheus metrics, fed by the run observer hooks, one recorder batch hook and
+ * gauges, so that fetch and record stay free of Micrometer. Names follow {@code
+ * cronloop_<what>_<unit>} with labels {@code job}, {@code outcome}, {@code status}:
+ *
+ * <ul>
+ *   <li>{@code cronloop_fires_total{job,trigger}}: fires handed to the engine context
+ *   <li>{@code cronloop_runs_total{job,status}}: runs ended, by final status
+ *   <li>{@code cronloop_fetch_latency_seconds{job,outcome}}: histogram of request latency
+ *   <li>{@code cronloop_requests_in_flight}, {@code cronloop_runs_active}
+ *   <li>{@code cronloop_recorder_queue_depth}, {@code cronloop_recorder_batch_seconds}
+ *   <li>{@code cronloop_fire_lateness_seconds{stage}}: from the scheduled instant to the hand-off
+ *       ({@code handoff}), to the engine context ({@code loop}) and to the first request ({@code
+ *       first_request})
+ * </ul>
+ *
+ * <p>Runs on: the observer methods and {@link #fired} on the engine context (the map of runs
+ * awaiting their first request is confined to it); the batch hook on the recorder thread; {@link
+ * #scrape()} on any thread. Micrometer meters are thread-safe.
+ */
+public final class Metrics implements RunObserver, AutoCloseable {
+  private static final Duration[] LATENCY_BUCKETS = {
+    Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+    Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+    Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)
+  };
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger activeRuns = new AtomicInteger();
+  private final Map<Long, Instant> awaitingFirstRequest = new HashMap<>();
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+
+  public Metrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    Gauge.builder("cronloop.requests.in.flight", inFlight, AtomicInteger::get)
+        .description("Requests in flight across all runs, sampled on the engine context")
+        .register(registry);
+    Gauge.builder("cronloop.runs.active", activeRuns, AtomicInteger::get)
+        .description("Runs in progress, sampled on the engine context")
+        .register(registry);
+  }
+
+  /** The registry, for a host that wants to add its own meters or scrape it another way. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** Watches the recorder's queue depth and the time each batch takes to commit. */
+  public void watch(Recorder recorder) {
+    Gauge.builder("cronloop.recorder.queue.depth", recorder, Recorder::depth)
+        .description("Writes queued for the database and not yet committed")
+        .register(registry);
+    Timer batch =
+        Timer.builder("cronloop.recorder.batch")
+            .description("Time to write and commit one batch of outcomes")
+            .serviceLevelObjectives(LATENCY_BUCKETS)
+            .register(registry);
+    Counter writes =
+        Counter.builder("cronloop.recorder.writes").description("Writes committed").register(registry);
+    recorder.onBatch((n, nanos) -> {
+      batch.record(nanos, TimeUnit.NANOSECONDS);
+      writes.increment(n);
+    });
+  }
+
+  /** A fire reached the engine context at {@code onLoop}. Call on the engine context. */
+  public void fired(Fire fire, Instant onLoop) {
+    Counter.builder("cronloop.fires")
+        .description("Fires handed to the engine")
+        .tags("job", fire.job().id(), "trigger", fire.trigger().name())
+        .register(registry)
+        .increment();
+    if (fire.scheduledAt() != null) {
+      lateness("handoff", Duration.between(fire.scheduledAt(), fire.firedAt()));
+      lateness("loop", Duration.between(fire.scheduledAt(), onLoop));
+    }
+  }
+
+  /** Samples the loop-confined counts. Call on the engine context. */
+  public void sample(int requestsInFlight, int runsActive) {
+    inFlight.set(requestsInFlight);
+    activeRuns.set(runsActive);
+  }
+
+  @Override
+  public void runStarting(long runId, String jobId, Trigger trigger, Instant scheduledAt) {
+    if (scheduledAt != null) {
+      awaitingFirstRequest.put(runId, scheduledAt);
+    }
+  }
+
+  @Override
+  public void fetchStarting(long runId, String jobId, String url) {
+    Instant scheduled = awaitingFirstRequest.remove(runId);
+    if (scheduled != null) {
+      lateness("first_request", Duration.between(scheduled, Instant.now()));
+    }
+  }
+
+  @Override
+  public void fetchEnded(FetchRow fetch) {
+    Timer.builder("cronloop.fetch.latency")
+        .description("Latency of one request, retries included")
+        .tags("job", fetch.jobId(), "outcome", fetch.outcome().name())
+        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(registry)
+        .record(fetch.latencyMs(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void runEnded(RunResult run) {
+    awaitingFirstRequest.remove(run.runId());
+    Counter.builder("cronloop.runs")
+        .description("Runs ended, by final status")
+        .tags("job", run.jobId(), "status", run.status().name())
+        .register(registry)
+        .increment();
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  private void lateness(String stage, Duration late) {
+    Timer.builder("cronloop.fire.lateness")
+        .description("From a fire's scheduled instant to a stage of its run")
+        .tags("stage", stage)
+        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(registry)
+        .record(late.isNegative() ? Duration.ZERO : late);
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
+  }
+}
