@@ -6,6 +6,7 @@ import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.JobFolder;
 import dev.cronloop.definition.Problem;
 import dev.cronloop.fetch.Fire;
+import dev.cronloop.fetch.HttpClients;
 import dev.cronloop.fetch.RunLauncher;
 import dev.cronloop.fetch.RunResult;
 import dev.cronloop.record.Database;
@@ -17,9 +18,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Instant;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -52,7 +50,7 @@ public final class Engine {
   private Context loop;
   private Database db;
   private Recorder recorder;
-  private WebClient client;
+  private HttpClients clients;
   private RunLauncher launcher;
   private Scheduler quartz;
   private TriggerLayer triggers;
@@ -142,7 +140,7 @@ public final class Engine {
         .compose(v -> Future.fromCompletionStage(recorder.stop(), loop))
         .compose(v -> api == null ? Future.<Void>succeededFuture() : api.close())
         .compose(v -> loop.executeBlocking(this::closeStores, false))
-        .andThen(v -> client.close())
+        .compose(v -> clients.close())
         .onSuccess(v -> log.info("cronloop stopped: {} outcomes written in {} batches",
             recorder.written(), recorder.batches()))
         .onComplete(ar -> closeVertx().onComplete(v -> done.handle(ar)));
@@ -181,20 +179,12 @@ public final class Engine {
   }
 
   private Future<Void> startLoopSide() {
-    client =
-        WebClient.create(
-            vertx,
-            new WebClientOptions()
-                .setUserAgent("cronloop")
-                .setKeepAlive(true)
-                .setConnectTimeout(5_000)
-                .setFollowRedirects(true),
-            new PoolOptions().setHttp1MaxSize(config.maxInFlight()).setHttp2MaxSize(config.maxInFlight()));
+    clients = new HttpClients(vertx, config.maxConnectionsPerHost());
     return loop.executeBlocking(() -> RunIds.open(vertx, db), false)
         .map(
             ids -> {
               launcher =
-                  new RunLauncher(vertx, loop, client, config.node(), ids, recorder, config.maxInFlight(),
+                  new RunLauncher(vertx, loop, clients, config.node(), ids, recorder, config.maxInFlight(),
                       listener);
               return null;
             });

@@ -17,6 +17,8 @@ public final class EngineBuilder {
   public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
   public static final int DEFAULT_MAX_IN_FLIGHT = 1_000;
   public static final int DEFAULT_QUARTZ_THREADS = 2;
+  /** As many as requests in flight: by default the global limit is the only one. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = DEFAULT_MAX_IN_FLIGHT;
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -29,6 +31,7 @@ public final class EngineBuilder {
   private int recorderCapacity = Recorder.DEFAULT_CAPACITY;
   private int quartzThreads = DEFAULT_QUARTZ_THREADS;
   private InetSocketAddress http;
+  private int maxConnectionsPerHost = DEFAULT_MAX_CONNECTIONS_PER_HOST;
   private RunListener listener = new RunListener() {};
 
   EngineBuilder(Vertx vertx, boolean ownsVertx) {
@@ -99,6 +102,18 @@ public final class EngineBuilder {
     return this;
   }
 
+  /**
+   * Connections kept to one host and port. Requests beyond it wait for a free connection, and
+   * that wait counts against their connect timeout.
+   */
+  public EngineBuilder maxConnectionsPerHost(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("maxConnectionsPerHost must be >= 1, got " + max);
+    }
+    this.maxConnectionsPerHost = max;
+    return this;
+  }
+
   /** Hears every fetch and run outcome, on the engine context. */
   public EngineBuilder listener(RunListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -111,7 +126,7 @@ public final class EngineBuilder {
         ownsVertx,
         new EngineConfig(
             jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
-            http),
+            http, maxConnectionsPerHost),
         listener);
   }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param recorderCapacity outcomes that may wait for the database
  * @param quartzThreads Quartz worker threads (they only hand fires over)
  * @param http where the HTTP API listens, or null for none
+ * @param maxConnectionsPerHost connections the engine keeps to one host and port, per HTTP version
  */
 public record EngineConfig(
     Path jobs,
@@ -26,4 +27,5 @@ public record EngineConfig(
     int maxInFlight,
     int recorderCapacity,
     int quartzThreads,
-    InetSocketAddress http) {}
+    InetSocketAddress http,
+    int maxConnectionsPerHost) {}

@@ -84,7 +84,7 @@ class EngineTest {
   void dead_targets_get_their_outcome_and_the_other_requests_go_on() throws Exception {
     JobFiles.write(jobs(), "mixed.yaml", """
         schedule: "0 0 0 1 1 ? 2099"
-        timeout: 500ms
+        timeout: 2s
         requests:
           - %s
           - http://127.0.0.1:1/refused
