@@ -28,7 +28,7 @@ final class Classifier {
       if (t instanceof UnknownHostException
           || name.contains("DnsNameResolver")
           || name.equals("SearchDomainUnknownHostException")) {
-        return new Verdict(Outcome.DNS_ERROR, "cannot resolve host " + firstWord(message));
+        return new Verdict(Outcome.DNS_ERROR, "cannot resolve host " + host(message));
       }
       if (t instanceof SSLException || name.contains("Ssl") || name.contains("SSL")) {
         return new Verdict(Outcome.TLS_ERROR, "TLS: " + tls(t, lower));
@@ -37,10 +37,15 @@ final class Classifier {
         return new Verdict(Outcome.CONNECT_ERROR, "connect timeout");
       }
       if (lower.contains("getting a connection")) {
-        return new Verdict(Outcome.CONNECT_ERROR, "connect timeout (no free connection to the host)");
+        // Vert.x 5 times the whole getting of a connection: a wait for a free one of the host's
+        // pool, or a TCP connect that does not finish. Both read as a connect timeout.
+        return new Verdict(Outcome.CONNECT_ERROR, "connect timeout");
       }
       if (t instanceof TimeoutException || name.contains("Timeout")) {
         return new Verdict(Outcome.TIMEOUT, "no response within the timeout");
+      }
+      if (lower.contains("network is unreachable") || lower.contains("no route to host")) {
+        return new Verdict(Outcome.CONNECT_ERROR, "no route to host");
       }
       if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
         return new Verdict(
@@ -84,6 +89,13 @@ final class Classifier {
       return "the server does not speak TLS on this port";
     }
     return brief(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+  }
+
+  /** The host an unresolved-host message names: quoted by Netty's resolver, else first. */
+  private static String host(String message) {
+    int open = message.indexOf('\'');
+    int close = open < 0 ? -1 : message.indexOf('\'', open + 1);
+    return close > open ? message.substring(open + 1, close) : firstWord(message);
   }
 
   private static String firstWord(String message) {
