@@ -6,6 +6,7 @@ import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.JobFolder;
 import dev.cronloop.definition.Problem;
 import dev.cronloop.fetch.Fire;
+import dev.cronloop.fetch.HttpClients;
 import dev.cronloop.fetch.RunLauncher;
 import dev.cronloop.fetch.RunResult;
 import dev.cronloop.record.Database;
@@ -22,13 +23,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,7 +69,7 @@ public final class Engine {
   private volatile Context loop;
   private volatile Database db;
   private Recorder recorder;
-  private WebClient client;
+  private HttpClients clients;
   private volatile RunLauncher launcher;
   private volatile Scheduler quartz;
   private volatile TriggerLayer triggers;
@@ -280,7 +278,7 @@ public final class Engine {
         .compose(v -> Future.fromCompletionStage(recorder.stop(), loop))
         .compose(v -> api.close())
         .compose(v -> loop.executeBlocking(this::closeStores, false))
-        .andThen(v -> client.close())
+        .compose(v -> clients.close())
         .andThen(v -> metrics.close())
         .onSuccess(v -> log.info("cronloop stopped: {} outcomes written in {} batches",
             recorder.written(), recorder.batches()))
@@ -322,20 +320,12 @@ public final class Engine {
   }
 
   private Future<Void> startLoopSide() {
-    client =
-        WebClient.create(
-            vertx,
-            new WebClientOptions()
-                .setUserAgent("cronloop")
-                .setKeepAlive(true)
-                .setConnectTimeout(5_000)
-                .setFollowRedirects(true),
-            new PoolOptions().setHttp1MaxSize(config.maxInFlight()).setHttp2MaxSize(config.maxInFlight()));
+    clients = new HttpClients(vertx, config.maxConnectionsPerHost());
     return loop.executeBlocking(() -> RunIds.open(vertx, db), false)
         .map(
             ids -> {
               launcher =
-                  new RunLauncher(vertx, loop, client, config.node(), ids, recorder, config.maxInFlight(),
+                  new RunLauncher(vertx, loop, clients, config.node(), ids, recorder, config.maxInFlight(),
                       metrics.andThen(listener));
               sampler = vertx.setPeriodic(1_000, t -> metrics.sample(launcher.inFlight(), launcher.active()));
               return null;

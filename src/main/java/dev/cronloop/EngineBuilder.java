@@ -25,6 +25,8 @@ public final class EngineBuilder {
   public static final int DEFAULT_QUARTZ_THREADS = 2;
   /** The shortest bearer token {@link #token} accepts. */
   public static final int MIN_TOKEN_LENGTH = 16;
+  /** As many as requests in flight: by default the global limit is the only one. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = DEFAULT_MAX_IN_FLIGHT;
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -37,6 +39,7 @@ public final class EngineBuilder {
   private int recorderCapacity = Recorder.DEFAULT_CAPACITY;
   private int quartzThreads = DEFAULT_QUARTZ_THREADS;
   private InetSocketAddress http;
+  private int maxConnectionsPerHost = DEFAULT_MAX_CONNECTIONS_PER_HOST;
   private RunListener listener = new RunListener() {};
   private Secret token;
 
@@ -127,6 +130,18 @@ public final class EngineBuilder {
     return this;
   }
 
+  /**
+   * Connections kept to one host and port. Requests beyond it wait for a free connection, and
+   * that wait counts against their connect timeout.
+   */
+  public EngineBuilder maxConnectionsPerHost(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("maxConnectionsPerHost must be >= 1, got " + max);
+    }
+    this.maxConnectionsPerHost = max;
+    return this;
+  }
+
   /** Hears every fetch and run outcome, on the engine context. */
   public EngineBuilder listener(RunListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -150,7 +165,7 @@ public final class EngineBuilder {
         ownsVertx,
         new EngineConfig(
             jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
-            http, token),
+            http, token, maxConnectionsPerHost),
         listener,
         metrics);
   }

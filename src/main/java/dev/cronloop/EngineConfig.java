@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param quartzThreads Quartz worker threads (they only hand fires over)
  * @param http where the HTTP API listens, or null for none
  * @param token the bearer token mutating HTTP calls need, or null for none; prints as {@code ***}
+ * @param maxConnectionsPerHost connections the engine keeps to one host and port, per HTTP version
  */
 public record EngineConfig(
     Path jobs,
@@ -29,4 +30,5 @@ public record EngineConfig(
     int recorderCapacity,
     int quartzThreads,
     InetSocketAddress http,
-    Secret token) {}
+    Secret token,
+    int maxConnectionsPerHost) {}

@@ -33,6 +33,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads one job file (YAML, a YAML stream of several jobs, or JSON) into {@link JobDefinition}s and
@@ -94,13 +97,52 @@ public final class JobFileParser {
           "headers",
           "expect",
           "requests",
-          "urlsFrom");
+          "urlsFrom",
+          "method",
+          "body",
+          "query",
+          "auth",
+          "connectTimeout",
+          "followRedirects",
+          "maxRedirects",
+          "tls",
+          "maxBodySize",
+          "http");
   static final List<String> REQUEST_KEYS =
-      List.of("url", "method", "headers", "body", "expect", "timeout");
-  static final List<String> EXPECT_KEYS = List.of("status", "maxLatency", "bodyContains");
-  static final List<String> RETRIES_KEYS = List.of("max", "backoff");
+      List.of(
+          "url",
+          "method",
+          "headers",
+          "body",
+          "expect",
+          "timeout",
+          "query",
+          "auth",
+          "connectTimeout",
+          "followRedirects",
+          "maxRedirects",
+          "tls",
+          "maxBodySize",
+          "http");
+  static final List<String> EXPECT_KEYS =
+      List.of(
+          "status",
+          "maxLatency",
+          "bodyContains",
+          "bodyMatches",
+          "json",
+          "headers",
+          "certExpiresIn");
+  static final List<String> RETRIES_KEYS = List.of("max", "backoff", "on");
+  static final List<String> TLS_KEYS = List.of("insecure", "caFile");
+  static final List<String> AUTH_KEYS = List.of("user", "password", "bearer");
+
+  private static final Logger log = LoggerFactory.getLogger(JobFileParser.class);
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final Pattern JSON_LITERAL =
+      Pattern.compile("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?|true|false|null");
+  private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(B|KB|KiB|MB|MiB|GB|GiB)?");
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
   private final Function<String, String> env;
@@ -241,19 +283,102 @@ public final class JobFileParser {
   /** A string value after substitution; {@code secret} when a variable went into it. */
   private record Value(String text, boolean secret, Scalar source) {}
 
-  /** The parts of an {@code expect} block that were written; null for absent. */
-  private record ExpectParts(StatusSet status, Duration maxLatency, String bodyContains) {
-    static final ExpectParts NONE = new ExpectParts(null, null, null);
+  /**
+   * The parts of an {@code expect} block that were written; null (or empty) for absent. A
+   * request's checks win over the job's check by check; json paths and header names merge.
+   */
+  private record ExpectParts(
+      StatusSet status,
+      Duration maxLatency,
+      String bodyContains,
+      Regex bodyMatches,
+      Map<String, JsonCheck> json,
+      Map<String, HeaderCheck> headers,
+      Duration certExpiresIn) {
+    static final ExpectParts NONE =
+        new ExpectParts(null, null, null, null, Map.of(), Map.of(), null);
 
     ExpectParts over(ExpectParts defaults) {
+      Map<String, JsonCheck> j = new LinkedHashMap<>(defaults.json);
+      j.putAll(json);
+      Map<String, HeaderCheck> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      h.putAll(defaults.headers);
+      h.putAll(headers);
       return new ExpectParts(
           status != null ? status : defaults.status,
           maxLatency != null ? maxLatency : defaults.maxLatency,
-          bodyContains != null ? bodyContains : defaults.bodyContains);
+          bodyContains != null ? bodyContains : defaults.bodyContains,
+          bodyMatches != null ? bodyMatches : defaults.bodyMatches,
+          j,
+          h,
+          certExpiresIn != null ? certExpiresIn : defaults.certExpiresIn);
     }
 
     Expect toExpect() {
-      return new Expect(status != null ? status : StatusSet.SUCCESS, maxLatency, bodyContains);
+      return new Expect(
+          status != null ? status : StatusSet.SUCCESS,
+          maxLatency,
+          bodyContains,
+          bodyMatches,
+          List.copyOf(json.values()),
+          headers,
+          certExpiresIn);
+    }
+  }
+
+  /** A request body: text as written, or a mapping or list sent as JSON. */
+  private record Body(Secret text, boolean json) {}
+
+  /** One query parameter: its value after substitution and as written. */
+  private record QueryParam(String name, Secret value, String asWritten) {}
+
+  /**
+   * The request settings written at one level (job or request); null or empty for absent. A
+   * request's settings win over the job's; headers and query parameters merge by name.
+   */
+  private record Parts(
+      String method,
+      Map<String, Secret> headers,
+      Body body,
+      List<QueryParam> query,
+      Auth auth,
+      Duration timeout,
+      Duration connectTimeout,
+      Boolean followRedirects,
+      Integer maxRedirects,
+      Tls tls,
+      Long maxBody,
+      Protocol protocol,
+      ExpectParts expect) {
+    static final Parts NONE =
+        new Parts(
+            null, Map.of(), null, List.of(), null, null, null, null, null, null, null, null,
+            ExpectParts.NONE);
+
+    Parts over(Parts d) {
+      Map<String, Secret> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      h.putAll(d.headers);
+      for (Map.Entry<String, Secret> e : headers.entrySet()) {
+        h.remove(e.getKey()); // the request's spelling of the name wins too
+        h.put(e.getKey(), e.getValue());
+      }
+      Map<String, QueryParam> q = new LinkedHashMap<>();
+      d.query.forEach(p -> q.put(p.name(), p));
+      query.forEach(p -> q.put(p.name(), p));
+      return new Parts(
+          method != null ? method : d.method,
+          h,
+          body != null ? body : d.body,
+          List.copyOf(q.values()),
+          auth != null ? auth : d.auth,
+          timeout != null ? timeout : d.timeout,
+          connectTimeout != null ? connectTimeout : d.connectTimeout,
+          followRedirects != null ? followRedirects : d.followRedirects,
+          maxRedirects != null ? maxRedirects : d.maxRedirects,
+          tls != null ? tls : d.tls,
+          maxBody != null ? maxBody : d.maxBody,
+          protocol != null ? protocol : d.protocol,
+          expect.over(d.expect));
     }
   }
 
@@ -266,6 +391,7 @@ public final class JobFileParser {
     private final int docCount;
     private String id;
     private boolean bad;
+    private final StringBuilder caContents = new StringBuilder();
 
     JobReader(Path file, String text, List<Problem> problems, int docNumber, int docCount) {
       this.file = file;
@@ -296,14 +422,8 @@ public final class JobFileParser {
       Misfire misfire = readEnum(job.fields().get("misfire"), Misfire.class, DEFAULT_MISFIRE);
       Duration spread = readDuration(job.fields().get("spread"), Duration.ZERO, false);
       Duration jitter = readDuration(job.fields().get("jitter"), Duration.ZERO, false);
-      Duration timeout = readDuration(job.fields().get("timeout"), DEFAULT_TIMEOUT, true);
       Retries retries = readRetries(job.fields().get("retries"));
-      Map<String, Secret> headers = readHeaders(job.fields().get("headers"), where);
-      ExpectParts expect =
-          readExpect(job.fields().get("expect"), "in expect of job \"" + id + "\"");
-
-      Defaults defaults =
-          new Defaults(headers, expect, timeout == null ? DEFAULT_TIMEOUT : timeout);
+      Parts defaults = readParts(job, where, "in expect of job \"" + id + "\"");
       int before = problems.size();
       List<RequestSpec> requests = readRequests(job.fields().get("requests"), defaults);
       UrlList urls = readUrlsFrom(job.fields().get("urlsFrom"), defaults);
@@ -318,7 +438,14 @@ public final class JobFileParser {
       if (bad) {
         return null;
       }
-      String hash = hash(file.getFileName().toString(), source, urls.content());
+      String hash = hash(file.getFileName().toString(), source, urls.content() + caContents);
+      if (requests.stream().anyMatch(r -> r.tls().insecure())) {
+        log.warn(
+            "job \"{}\" ({}) skips TLS certificate and host name verification (tls.insecure: "
+                + "true): its targets' identity is not checked",
+            id,
+            file);
+      }
       JobDefinition def =
           new JobDefinition(
               id,
@@ -335,8 +462,6 @@ public final class JobFileParser {
               hash);
       return new Located(def, idPos.line(), idPos.column());
     }
-
-    private record Defaults(Map<String, Secret> headers, ExpectParts expect, Duration timeout) {}
 
     private record UrlList(List<RequestSpec> requests, String content) {}
 
@@ -409,6 +534,11 @@ public final class JobFileParser {
 
     private String example(String key) {
       return switch (key) {
+        case "maxRedirects" -> "5";
+        case "maxBodySize" -> "1MiB";
+        case "connectTimeout" -> "2s";
+        case "certExpiresIn" -> "30d";
+        case "followRedirects", "insecure" -> "true";
         case "schedule" -> "\"0 */5 * * * ?\"";
         case "zone" -> "Europe/Berlin";
         case "enabled" -> "true";
@@ -688,7 +818,7 @@ public final class JobFileParser {
       checkKeys(m, RETRIES_KEYS, "in retries of job \"" + id + "\"");
       int max = readInt(m.fields().get("max"), Retries.NONE.max(), 0);
       Duration backoff = readDuration(m.fields().get("backoff"), Retries.NONE.backoff(), false);
-      return new Retries(max, backoff);
+      return new Retries(max, backoff, readRetryOn(m.fields().get("on")));
     }
 
     private Map<String, Secret> readHeaders(Field f, String where) {
@@ -781,7 +911,20 @@ public final class JobFileParser {
         Value v = string(bc, "text");
         bodyContains = v == null ? null : v.text();
       }
-      return new ExpectParts(status, maxLatency, bodyContains);
+      Regex bodyMatches = null;
+      Field bm = m.fields().get("bodyMatches");
+      if (bm != null) {
+        Value v = string(bm, "a regular expression");
+        bodyMatches = v == null ? null : regex(v, "bodyMatches");
+      }
+      return new ExpectParts(
+          status,
+          maxLatency,
+          bodyContains,
+          bodyMatches,
+          readJsonChecks(m.fields().get("json"), where),
+          readHeaderChecks(m.fields().get("headers"), where),
+          readDuration(m.fields().get("certExpiresIn"), null, true));
     }
 
     private StatusSet readStatus(Field f) {
@@ -841,7 +984,7 @@ public final class JobFileParser {
 
     // ---- requests
 
-    private List<RequestSpec> readRequests(Field f, Defaults defaults) {
+    private List<RequestSpec> readRequests(Field f, Parts defaults) {
       List<RequestSpec> out = new ArrayList<>();
       if (f == null) {
         return out;
@@ -866,19 +1009,13 @@ public final class JobFileParser {
       return out;
     }
 
-    private RequestSpec readRequest(Node item, int n, Defaults defaults) {
+    private RequestSpec readRequest(Node item, int n, Parts defaults) {
       String where = "in request " + n + " of job \"" + id + "\"";
       if (item instanceof Scalar s && s.text() != null && !s.alias()) {
         Value url = substitute(s);
         return url == null || !checkUrl(url.text(), s.text(), s.pos())
             ? null
-            : request(
-                DEFAULT_METHOD,
-                url,
-                defaults.headers(),
-                null,
-                defaults.timeout(),
-                defaults.expect());
+            : request(url.text(), url.source().text(), defaults);
       }
       if (!(item instanceof MapNode m)) {
         problem(
@@ -904,49 +1041,517 @@ public final class JobFileParser {
           url = null;
         }
       }
-      String method = readMethod(m.fields().get("method"));
-      Map<String, Secret> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-      headers.putAll(defaults.headers());
-      for (Map.Entry<String, Secret> h : readHeaders(m.fields().get("headers"), where).entrySet()) {
-        headers.remove(h.getKey()); // the request's spelling of the name wins too
-        headers.put(h.getKey(), h.getValue());
-      }
-      Secret body = null;
-      Field bodyField = m.fields().get("body");
-      if (bodyField != null) {
-        Value b = bodyValue(bodyField);
-        body = b == null ? null : Secret.of(b.text());
-      }
-      Duration timeout = readDuration(m.fields().get("timeout"), defaults.timeout(), true);
-      ExpectParts expect =
-          readExpect(
-                  m.fields().get("expect"), "in expect of request " + n + " of job \"" + id + "\"")
-              .over(defaults.expect());
-      if (url == null || method == null) {
+      Parts parts =
+          readParts(m, where, "in expect of request " + n + " of job \"" + id + "\"")
+              .over(defaults);
+      if (url == null) {
         return null;
       }
-      return request(method, url, headers, body, timeout, expect);
+      return request(url.text(), url.source().text(), parts);
     }
 
-    private Value bodyValue(Field f) {
+    /** Every request setting written in {@code m}, a job or one of its requests. */
+    private Parts readParts(MapNode m, String where, String expectWhere) {
+      Map<String, Field> f = m.fields();
+      String method = f.get("method") == null ? null : readMethod(f.get("method"));
+      Field bodyField = f.get("body");
+      return new Parts(
+          method,
+          readHeaders(f.get("headers"), where),
+          bodyField == null ? null : readBody(bodyField),
+          readQuery(f.get("query"), where),
+          readAuth(f.get("auth"), where),
+          readDuration(f.get("timeout"), null, true),
+          readDuration(f.get("connectTimeout"), null, true),
+          f.get("followRedirects") == null ? null : readBoolean(f.get("followRedirects"), true),
+          f.get("maxRedirects") == null
+              ? null
+              : readInt(f.get("maxRedirects"), RequestSpec.DEFAULT_MAX_REDIRECTS, 0),
+          readTls(f.get("tls"), where),
+          readSize(f.get("maxBodySize")),
+          readProtocol(f.get("http")),
+          readExpect(f.get("expect"), expectWhere));
+    }
+
+    /** The request for one URL with every setting resolved; defaults fill what is unwritten. */
+    private RequestSpec request(String url, String urlAsWritten, Parts p) {
+      Map<String, Secret> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      headers.putAll(p.headers());
+      if (p.body() != null && p.body().json() && !headers.containsKey("Content-Type")) {
+        headers.put("Content-Type", Secret.of("application/json"));
+      }
+      StringBuilder full = new StringBuilder(url);
+      StringBuilder shown = new StringBuilder(urlAsWritten);
+      char sep = url.indexOf('?') >= 0 ? '&' : '?';
+      for (QueryParam q : p.query()) {
+        full.append(sep).append(encode(q.name())).append('=').append(encode(q.value().reveal()));
+        shown.append(sep).append(q.name()).append('=').append(q.asWritten());
+        sep = '&';
+      }
+      Duration timeout = p.timeout() != null ? p.timeout() : DEFAULT_TIMEOUT;
+      int redirects =
+          Boolean.FALSE.equals(p.followRedirects())
+              ? 0
+              : p.maxRedirects() != null ? p.maxRedirects() : RequestSpec.DEFAULT_MAX_REDIRECTS;
+      return new RequestSpec(
+          p.method() != null ? p.method() : DEFAULT_METHOD,
+          full.toString(),
+          headers,
+          p.body() == null ? null : p.body().text(),
+          timeout,
+          p.expect().toExpect(),
+          shown.toString(),
+          p.connectTimeout(),
+          redirects,
+          p.auth(),
+          p.tls() != null ? p.tls() : Tls.DEFAULT,
+          p.maxBody() != null ? p.maxBody() : RequestSpec.DEFAULT_MAX_BODY_BYTES,
+          p.protocol() != null ? p.protocol() : Protocol.AUTO);
+    }
+
+    private static String encode(String s) {
+      return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    // ---- request settings beyond url, method and headers
+
+    private Body readBody(Field f) {
       if (f.value() instanceof Scalar s && s.text() != null && !s.alias()) {
-        return substitute(s);
+        Value v = substitute(s);
+        return v == null ? null : new Body(Secret.of(v.text()), false);
+      }
+      if (f.value() instanceof MapNode || f.value() instanceof ListNode) {
+        StringBuilder json = new StringBuilder();
+        return writeJson(f.value(), json) ? new Body(Secret.of(json.toString()), true) : null;
       }
       problem(
           f.value().pos(),
-          "body must be text (found " + f.value().kind() + "); quote it, e.g. body: '{\"x\": 1}'");
+          "body must be text, or a mapping sent as JSON (found "
+              + f.value().kind()
+              + "); write e.g. body: { x: 1 }");
       return null;
     }
 
-    private RequestSpec request(
-        String method,
-        Value url,
-        Map<String, Secret> headers,
-        Secret body,
-        Duration timeout,
-        ExpectParts expect) {
-      return new RequestSpec(
-          method, url.text(), headers, body, timeout, expect.toExpect(), url.source().text());
+    /**
+     * Writes a YAML or JSON node as JSON text, substituting {@code ${VAR}} in values. A value
+     * written unquoted that reads as a JSON number, true, false or null stays one; all else is a
+     * string.
+     */
+    private boolean writeJson(Node node, StringBuilder out) {
+      if (node instanceof MapNode m) {
+        out.append('{');
+        String sep = "";
+        for (Field f : m.fields().values()) {
+          out.append(sep).append('"').append(jsonEscape(f.key())).append("\":");
+          sep = ",";
+          if (!writeJson(f.value(), out)) {
+            return false;
+          }
+        }
+        for (Field f : m.duplicates()) {
+          problem(f.keyPos(), "key \"" + f.key() + "\" appears twice in body; remove one");
+        }
+        out.append('}');
+        return true;
+      }
+      if (node instanceof ListNode l) {
+        out.append('[');
+        String sep = "";
+        for (Node item : l.items()) {
+          out.append(sep);
+          sep = ",";
+          if (!writeJson(item, out)) {
+            return false;
+          }
+        }
+        out.append(']');
+        return true;
+      }
+      Scalar s = (Scalar) node;
+      if (s.text() == null) {
+        out.append("null");
+        return true;
+      }
+      if (s.alias()) {
+        problem(s.pos(), "body uses a YAML alias (found \"" + s.text() + "\"); write the value out");
+        return false;
+      }
+      Value v = substitute(s);
+      if (v == null) {
+        return false;
+      }
+      if (!quotedInSource(s) && JSON_LITERAL.matcher(v.text()).matches()) {
+        out.append(v.text());
+      } else {
+        out.append('"').append(jsonEscape(v.text())).append('"');
+      }
+      return true;
+    }
+
+    /** True when a scalar is written in quotes, which makes it a string whatever it reads as. */
+    private boolean quotedInSource(Scalar s) {
+      int at = s.pos().offset();
+      return at < text.length() && (text.charAt(at) == '"' || text.charAt(at) == '\'');
+    }
+
+    private List<QueryParam> readQuery(Field f, String where) {
+      List<QueryParam> out = new ArrayList<>();
+      if (f == null) {
+        return out;
+      }
+      if (!(f.value() instanceof MapNode m)) {
+        problem(
+            f.value().pos(),
+            "query must be a mapping of name to value (found "
+                + f.value().kind()
+                + "); write e.g. query: { page: 1 }");
+        return out;
+      }
+      for (Field q : m.fields().values()) {
+        if (q.value() instanceof Scalar s && s.text() != null && !s.alias()) {
+          Value v = substitute(s);
+          if (v != null) {
+            out.add(new QueryParam(q.key(), Secret.of(v.text()), s.text()));
+          }
+        } else {
+          problem(
+              q.value().pos(),
+              "query parameter \""
+                  + q.key()
+                  + "\" "
+                  + where
+                  + " must have a text value (found "
+                  + q.value().kind()
+                  + ")");
+        }
+      }
+      for (Field q : m.duplicates()) {
+        problem(q.keyPos(), "query parameter \"" + q.key() + "\" appears twice; remove one");
+      }
+      return out;
+    }
+
+    private Auth readAuth(Field f, String where) {
+      if (f == null) {
+        return null;
+      }
+      if (!(f.value() instanceof MapNode m)) {
+        problem(
+            f.value().pos(),
+            "auth must be a mapping (found "
+                + f.value().kind()
+                + "); write auth: { user: me, password: \"${PASSWORD}\" } or auth: { bearer: "
+                + "\"${TOKEN}\" }");
+        return null;
+      }
+      checkKeys(m, AUTH_KEYS, "in auth " + where);
+      Field user = m.fields().get("user");
+      Field password = m.fields().get("password");
+      Field bearer = m.fields().get("bearer");
+      if (bearer != null && (user != null || password != null)) {
+        problem(m.pos(), "auth has both bearer and user/password; keep one kind " + where);
+        return null;
+      }
+      if (bearer != null) {
+        Value t = string(bearer, "a token");
+        return t == null ? null : new Auth.Bearer(Secret.of(t.text()));
+      }
+      if (user == null || password == null) {
+        problem(
+            m.pos(),
+            "auth needs user and password for basic auth, or bearer for a token " + where);
+        return null;
+      }
+      Value u = string(user, "a user name");
+      Value pw = string(password, "a password");
+      return u == null || pw == null
+          ? null
+          : new Auth.Basic(Secret.of(u.text()), Secret.of(pw.text()));
+    }
+
+    private Tls readTls(Field f, String where) {
+      if (f == null) {
+        return null;
+      }
+      if (!(f.value() instanceof MapNode m)) {
+        problem(
+            f.value().pos(),
+            "tls must be a mapping (found "
+                + f.value().kind()
+                + "); write e.g. tls: { caFile: ca.pem }");
+        return null;
+      }
+      checkKeys(m, TLS_KEYS, "in tls " + where);
+      boolean insecure = readBoolean(m.fields().get("insecure"), false);
+      Field ca = m.fields().get("caFile");
+      if (ca == null) {
+        return new Tls(insecure, null, null);
+      }
+      Value v = string(ca, "a PEM file name");
+      if (v == null) {
+        return null;
+      }
+      Path target;
+      try {
+        target = file.toAbsolutePath().getParent().resolve(v.text()).normalize();
+      } catch (InvalidPathException e) {
+        problem(v.source().pos(), "tls.caFile is not a valid path (found " + quoted(v) + ")");
+        return null;
+      }
+      String pem;
+      try {
+        pem = readUtf8(target);
+      } catch (IOException e) {
+        problem(
+            v.source().pos(),
+            "tls.caFile "
+                + quoted(v)
+                + " cannot be read ("
+                + e.getClass().getSimpleName()
+                + "); give the path of a PEM file, relative to this job file or absolute");
+        return null;
+      }
+      try {
+        var certs =
+            java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificates(
+                    new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8)));
+        if (certs.isEmpty()) {
+          throw new java.security.cert.CertificateException("no certificate");
+        }
+      } catch (java.security.cert.CertificateException e) {
+        problem(
+            v.source().pos(),
+            "tls.caFile "
+                + quoted(v)
+                + " holds no PEM certificate; give a file with -----BEGIN CERTIFICATE----- blocks");
+        return null;
+      }
+      caContents.append(pem);
+      return new Tls(insecure, target, pem);
+    }
+
+    private Long readSize(Field f) {
+      if (f == null) {
+        return null;
+      }
+      Value v = string(f, "a size like 1MiB");
+      if (v == null) {
+        return null;
+      }
+      java.util.regex.Matcher m = SIZE.matcher(v.text().strip());
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "" : m.group(2);
+        long factor =
+            switch (unit) {
+              case "KB" -> 1_000L;
+              case "KiB" -> 1L << 10;
+              case "MB" -> 1_000_000L;
+              case "MiB" -> 1L << 20;
+              case "GB" -> 1_000_000_000L;
+              case "GiB" -> 1L << 30;
+              default -> 1L;
+            };
+        if (n > 0 && n <= (1L << 30) / factor) {
+          return n * factor;
+        }
+      }
+      problem(
+          v.source().pos(),
+          f.key()
+              + " must be a size from 1 byte to 1GiB (found "
+              + quoted(v)
+              + "); write e.g. "
+              + f.key()
+              + ": 1MiB, 512KiB or 65536");
+      return null;
+    }
+
+    private Protocol readProtocol(Field f) {
+      if (f == null) {
+        return null;
+      }
+      Value v = string(f, "auto, 1.1 or 2");
+      if (v == null) {
+        return null;
+      }
+      return switch (v.text().strip()) {
+        case "auto" -> Protocol.AUTO;
+        case "1.1" -> Protocol.HTTP_1_1;
+        case "2" -> Protocol.HTTP_2;
+        default -> {
+          problem(
+              v.source().pos(),
+              "http must be auto, \"1.1\" or \"2\" (found " + quoted(v) + "); auto offers HTTP/2 "
+                  + "over TLS");
+          yield null;
+        }
+      };
+    }
+
+    /** Compiles a regex, or adds a problem at the column of the error. */
+    private Regex regex(Value v, String key) {
+      try {
+        return Regex.of(v.text());
+      } catch (PatternSyntaxException e) {
+        Scalar s = v.source();
+        int col = v.secret() ? s.pos().column() : column(s, Math.max(0, e.getIndex()));
+        problems.add(
+            new Problem(
+                file,
+                s.pos().line(),
+                col,
+                key
+                    + " is not a valid regular expression ("
+                    + e.getDescription()
+                    + (v.secret() ? "" : " in \"" + s.text() + "\"")
+                    + "); fix it or escape the special character with \\"));
+        bad = true;
+        return null;
+      }
+    }
+
+    private Map<String, JsonCheck> readJsonChecks(Field f, String where) {
+      Map<String, JsonCheck> out = new LinkedHashMap<>();
+      if (f == null) {
+        return out;
+      }
+      if (!(f.value() instanceof MapNode m)) {
+        problem(
+            f.value().pos(),
+            "json must be a mapping of path to value (found "
+                + f.value().kind()
+                + "); write e.g. json: { /status: up, $.items[0].id: exists }");
+        return out;
+      }
+      for (Field c : m.fields().values()) {
+        String pointer = JsonPaths.toPointer(c.key());
+        if (pointer == null) {
+          problem(
+              c.keyPos(),
+              "json path \""
+                  + c.key()
+                  + "\" "
+                  + where
+                  + " is not valid ("
+                  + JsonPaths.whyInvalid(c.key())
+                  + "); write a JSON Pointer like /a/b/0 or a path like $.a.b[0]");
+          continue;
+        }
+        if (!(c.value() instanceof Scalar s) || s.alias()) {
+          problem(
+              c.value().pos(),
+              "json check \""
+                  + c.key()
+                  + "\" must be a value, exists or absent (found "
+                  + c.value().kind()
+                  + ")");
+          continue;
+        }
+        out.put(c.key(), jsonCheck(c.key(), pointer, s));
+      }
+      return out;
+    }
+
+    private JsonCheck jsonCheck(String path, String pointer, Scalar s) {
+      if (s.text() == null) {
+        return new JsonCheck(path, pointer, JsonCheck.Kind.EQUALS, "null", false);
+      }
+      boolean quoted = quotedInSource(s);
+      if (!quoted && s.text().equals("exists")) {
+        return new JsonCheck(path, pointer, JsonCheck.Kind.EXISTS, null, false);
+      }
+      if (!quoted && s.text().equals("absent")) {
+        return new JsonCheck(path, pointer, JsonCheck.Kind.ABSENT, null, false);
+      }
+      Value v = substitute(s);
+      String t = v == null ? "" : v.text();
+      String expected =
+          !quoted && JSON_LITERAL.matcher(t).matches() ? t : "\"" + jsonEscape(t) + "\"";
+      return new JsonCheck(path, pointer, JsonCheck.Kind.EQUALS, expected, !quoted);
+    }
+
+    private Map<String, HeaderCheck> readHeaderChecks(Field f, String where) {
+      Map<String, HeaderCheck> out = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      if (f == null) {
+        return out;
+      }
+      if (!(f.value() instanceof MapNode m)) {
+        problem(
+            f.value().pos(),
+            "expect.headers must be a mapping of name to value or /regex/ (found "
+                + f.value().kind()
+                + "); write e.g. headers: { Content-Type: /json/ }");
+        return out;
+      }
+      for (Field h : m.fields().values()) {
+        if (!HEADER_NAME.matcher(h.key()).matches()) {
+          problem(h.keyPos(), "header name \"" + h.key() + "\" " + where + " is not valid");
+          continue;
+        }
+        Value v = h.value() instanceof Scalar s && s.text() != null && !s.alias()
+            ? substitute(s)
+            : null;
+        if (v == null) {
+          problem(h.value().pos(), "header check \"" + h.key() + "\" must be text or /regex/");
+          continue;
+        }
+        String t = v.text();
+        if (t.length() >= 2 && t.startsWith("/") && t.endsWith("/")) {
+          Regex r = regex(new Value(t.substring(1, t.length() - 1), v.secret(), v.source()),
+              "header check \"" + h.key() + "\"");
+          if (r != null) {
+            out.put(h.key(), new HeaderCheck(null, r));
+          }
+        } else {
+          out.put(h.key(), new HeaderCheck(t, null));
+        }
+      }
+      return out;
+    }
+
+    private Set<RetryOn> readRetryOn(Field f) {
+      if (f == null) {
+        return Retries.DEFAULT_ON;
+      }
+      List<Scalar> words = new ArrayList<>();
+      if (f.value() instanceof ListNode l) {
+        for (Node n : l.items()) {
+          if (n instanceof Scalar s && s.text() != null) {
+            words.add(s);
+          } else {
+            problem(n.pos(), "retries.on takes words like connect or 5xx (found " + n.kind() + ")");
+          }
+        }
+      } else {
+        Scalar s = scalar(f, "a list like [connect, timeout, 5xx]");
+        if (s != null) {
+          words.add(s);
+        }
+      }
+      java.util.EnumSet<RetryOn> on = java.util.EnumSet.noneOf(RetryOn.class);
+      List<String> known = java.util.Arrays.stream(RetryOn.values()).map(RetryOn::word).toList();
+      for (Scalar s : words) {
+        for (String w : s.text().split(",")) {
+          String word = w.strip();
+          RetryOn match =
+              java.util.Arrays.stream(RetryOn.values())
+                  .filter(r -> r.word().equalsIgnoreCase(word))
+                  .findFirst()
+                  .orElse(null);
+          if (match != null) {
+            on.add(match);
+            continue;
+          }
+          String fix =
+              Spelling.closest(word, known)
+                  .map(k -> "did you mean \"" + k + "\"?")
+                  .orElse("use " + String.join(", ", known));
+          problem(s.pos(), "retries.on does not know \"" + word + "\"; " + fix);
+        }
+      }
+      return on;
     }
 
     private String readMethod(Field f) {
@@ -994,7 +1599,7 @@ public final class JobFileParser {
 
     // ---- urlsFrom
 
-    private UrlList readUrlsFrom(Field f, Defaults defaults) {
+    private UrlList readUrlsFrom(Field f, Parts defaults) {
       List<RequestSpec> out = new ArrayList<>();
       if (f == null) {
         return new UrlList(out, "");
@@ -1098,7 +1703,7 @@ public final class JobFileParser {
     }
 
     /** One line of a urlsFrom file; its problems point into that file. */
-    private RequestSpec urlLine(String raw, Path shown, int lineNo, int col, Defaults defaults) {
+    private RequestSpec urlLine(String raw, Path shown, int lineNo, int col, Parts defaults) {
       Substitution.Result r = Substitution.apply(raw, env);
       for (Substitution.Error e : r.errors()) {
         problems.add(new Problem(shown, lineNo, col + e.index(), e.message()));
@@ -1123,14 +1728,7 @@ public final class JobFileParser {
         bad = true;
         return null;
       }
-      return new RequestSpec(
-          DEFAULT_METHOD,
-          r.value(),
-          defaults.headers(),
-          null,
-          defaults.timeout(),
-          defaults.expect().toExpect(),
-          raw);
+      return request(r.value(), raw, defaults);
     }
   }
 
@@ -1150,6 +1748,10 @@ public final class JobFileParser {
       return "has no host";
     }
     return null;
+  }
+
+  static String jsonEscape(String s) {
+    return new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s));
   }
 
   static String hash(String fileName, String source, String urlsContent) {

@@ -9,12 +9,19 @@ import java.util.TreeMap;
  * URL as written, so a substituted {@code ${VAR}} never reaches a log.
  *
  * @param method upper-case HTTP method
- * @param url absolute http or https URL, after {@code ${VAR}} substitution
+ * @param url absolute http or https URL with its query, after {@code ${VAR}} substitution
  * @param headers header name to value; values may hold secrets
  * @param body request body, or null
- * @param timeout total time allowed for the request
+ * @param timeout total time allowed for one attempt, from connecting to the body's last byte
  * @param expect checks on the response
- * @param urlAsWritten the URL as the job file writes it, before substitution; for display
+ * @param urlAsWritten the URL and query as the job file writes them, before substitution; for
+ *     display and for {@code fetches.url}
+ * @param connectTimeout time allowed to get a connection (never more than {@code timeout})
+ * @param maxRedirects redirects followed at most; 0 to not follow any
+ * @param auth credentials for the Authorization header, or null
+ * @param tls how the server's certificate is checked
+ * @param maxBodyBytes the largest body read; a longer one ends the fetch as BODY_TOO_LARGE
+ * @param protocol the HTTP version to speak
  */
 public record RequestSpec(
     String method,
@@ -23,13 +30,51 @@ public record RequestSpec(
     Secret body,
     Duration timeout,
     Expect expect,
-    String urlAsWritten) {
+    String urlAsWritten,
+    Duration connectTimeout,
+    int maxRedirects,
+    Auth auth,
+    Tls tls,
+    long maxBodyBytes,
+    Protocol protocol) {
+
+  /** Time to get a connection, when neither the request nor the job says. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  public static final int DEFAULT_MAX_REDIRECTS = 5;
+
+  /** 1 MiB. */
+  public static final long DEFAULT_MAX_BODY_BYTES = 1L << 20;
 
   public RequestSpec {
     headers = Map.copyOf(headers);
     if (urlAsWritten == null) {
       urlAsWritten = url;
     }
+    if (connectTimeout == null || connectTimeout.compareTo(timeout) > 0) {
+      connectTimeout = connectTimeout == null && timeout.compareTo(DEFAULT_CONNECT_TIMEOUT) > 0
+          ? DEFAULT_CONNECT_TIMEOUT
+          : timeout;
+    }
+    if (tls == null) {
+      tls = Tls.DEFAULT;
+    }
+    if (protocol == null) {
+      protocol = Protocol.AUTO;
+    }
+  }
+
+  /** A request with every transport setting at its default. */
+  public RequestSpec(
+      String method,
+      String url,
+      Map<String, Secret> headers,
+      Secret body,
+      Duration timeout,
+      Expect expect,
+      String urlAsWritten) {
+    this(method, url, headers, body, timeout, expect, urlAsWritten, null, DEFAULT_MAX_REDIRECTS,
+        null, Tls.DEFAULT, DEFAULT_MAX_BODY_BYTES, Protocol.AUTO);
   }
 
   /** A request whose URL holds no substituted value. */
@@ -57,6 +102,18 @@ public record RequestSpec(
         + timeout
         + ", expect="
         + expect
+        + ", connectTimeout="
+        + connectTimeout
+        + ", maxRedirects="
+        + maxRedirects
+        + ", auth="
+        + auth
+        + ", tls="
+        + tls
+        + ", maxBodyBytes="
+        + maxBodyBytes
+        + ", protocol="
+        + protocol
         + "]";
   }
 }

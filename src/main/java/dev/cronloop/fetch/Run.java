@@ -118,7 +118,7 @@ final class Run {
       recorder.submit(
           new Write.InsertFetch(
               new FetchRow(
-                  id, job().id(), r.url(), r.method(), 1, 0, Outcome.CANCELLED, "run cancelled",
+                  id, job().id(), r.urlAsWritten(), r.method(), 1, 0, Outcome.CANCELLED, "run cancelled",
                   0, 0, now, now)));
       failed++;
     }
@@ -140,7 +140,7 @@ final class Run {
       return;
     }
     if (row == null) {
-      row = new FetchRow(id, job().id(), requests.get(index).url(), requests.get(index).method(),
+      row = new FetchRow(id, job().id(), requests.get(index).urlAsWritten(), requests.get(index).method(),
           1, 0, Outcome.HTTP_ERROR, "internal error", 0, 0, Instant.now(), Instant.now());
     }
     recorder.submit(new Write.InsertFetch(row));

@@ -10,7 +10,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,7 +49,7 @@ public final class RunLauncher {
   private boolean closed;
 
   public RunLauncher(
-      Vertx vertx, Context loop, WebClient client, String node, RunIds ids, Recorder recorder,
+      Vertx vertx, Context loop, HttpClients clients, String node, RunIds ids, Recorder recorder,
       int maxInFlight, RunObserver observer) {
     this.vertx = vertx;
     this.loop = loop;
@@ -58,7 +57,7 @@ public final class RunLauncher {
     this.ids = ids;
     this.recorder = recorder;
     this.limiter = new Limiter(maxInFlight, recorder);
-    this.fetcher = new Fetcher(vertx, client);
+    this.fetcher = new Fetcher(vertx, clients);
     this.observer = observer;
   }
 

@@ -423,10 +423,10 @@ class JobFileParserTest {
         Arguments.of(
             "  - { method: GET }", 4, 5, "request 2 of job \"r\" has no url; add url: https://..."),
         Arguments.of(
-            "  - { url: https://example.org, body: { x: 1 } }",
+            "  - { url: https://example.org, body: null }",
             4,
             39,
-            "body must be text (found a mapping); quote it, e.g. body: '{\"x\": 1}'"),
+            "body must be text, or a mapping sent as JSON (found no value); write e.g. body: { x: 1 }"),
         Arguments.of(
             "  - [https://example.org]",
             4,

@@ -1,0 +1,81 @@
+package dev.cronloop.fetch;
+
+import dev.cronloop.definition.JobDefinition;
+import dev.cronloop.definition.JobFileParser;
+import dev.cronloop.definition.RequestSpec;
+import dev.cronloop.record.FetchRow;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Test fixture: parses a job file and fetches its requests through a real {@link Fetcher} on a
+ * Vert.x context of its own, as the engine would.
+ */
+final class Fetching implements AutoCloseable {
+  final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+  private final Context loop = vertx.getOrCreateContext();
+  private final HttpClients clients;
+  private final Fetcher fetcher;
+  private final Path dir;
+
+  Fetching(Path dir) {
+    this(dir, 100);
+  }
+
+  Fetching(Path dir, int maxPerHost) {
+    this.dir = dir;
+    this.clients = new HttpClients(vertx, maxPerHost);
+    this.fetcher = new Fetcher(vertx, clients);
+  }
+
+  /** Parses {@code yaml} (with a schedule added) and returns the job; fails on a problem. */
+  JobDefinition job(String yaml) throws Exception {
+    Path file = dir.resolve("job.yaml");
+    Files.writeString(file, "schedule: \"0 0 0 1 1 ? 2099\"\n" + yaml);
+    JobFileParser.Result r = JobFileParser.withEnv(Map.of("SECRET", "s3cret")).parse(file);
+    if (!r.ok()) {
+      throw new AssertionError("job does not load: " + r.problems());
+    }
+    return r.jobs().get(0);
+  }
+
+  /** Fetches the first request of {@code yaml}. */
+  FetchRow fetch(String yaml) throws Exception {
+    return fetchAll(yaml).get(0);
+  }
+
+  List<FetchRow> fetchAll(String yaml) throws Exception {
+    JobDefinition job = job(yaml);
+    CompletableFuture<List<FetchRow>> rows = new CompletableFuture<>();
+    loop.runOnContext(
+        v -> {
+          List<Future<FetchRow>> all =
+              job.requests().stream()
+                  .map((RequestSpec r) -> fetcher.fetch(1, job.id(), r, job.retries()))
+                  .toList();
+          Future.all(all)
+              .map(c -> c.<FetchRow>list())
+              .onComplete(ar -> {
+                if (ar.succeeded()) {
+                  rows.complete(ar.result());
+                } else {
+                  rows.completeExceptionally(ar.cause());
+                }
+              });
+        });
+    return rows.get(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}
