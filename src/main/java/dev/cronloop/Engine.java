@@ -2,8 +2,8 @@ package dev.cronloop;
 
 import dev.cronloop.bridge.TriggerLayer;
 import dev.cronloop.definition.Catalog;
+import dev.cronloop.definition.JobCatalog;
 import dev.cronloop.definition.JobDefinition;
-import dev.cronloop.definition.JobFolder;
 import dev.cronloop.definition.Problem;
 import dev.cronloop.fetch.Fire;
 import dev.cronloop.fetch.RunLauncher;
@@ -56,6 +56,7 @@ public final class Engine {
   private RunLauncher launcher;
   private Scheduler quartz;
   private TriggerLayer triggers;
+  private JobCatalog jobCatalog;
   private volatile Catalog catalog;
   private ApiServer api;
   private int httpPort = -1;
@@ -103,7 +104,11 @@ public final class Engine {
     return httpPort;
   }
 
-  /** The jobs as last loaded, with the problems of files that did not load. */
+  /**
+   * The jobs as last loaded, with the problems of files that do not load and each job's state
+   * ({@link Catalog#states()}). While scheduling, a new catalog replaces it on each change of the
+   * jobs folder.
+   */
   public Catalog catalog() {
     return catalog;
   }
@@ -173,10 +178,8 @@ public final class Engine {
     }
     Executor onLoop = task -> loop.runOnContext(v -> task.run());
     recorder = new Recorder(db.dataSource(), config.recorderCapacity(), onLoop).start();
-    catalog = JobFolder.load(config.jobs(), System::getenv);
-    for (Problem p : catalog.problems()) {
-      log.warn("{}", p);
-    }
+    jobCatalog = new JobCatalog(config.jobs(), System::getenv);
+    catalog = jobCatalog.load();
     return null;
   }
 
@@ -217,7 +220,14 @@ public final class Engine {
     quartz.setJobFactory(triggers.jobFactory(this::handOff));
     triggers.sync(catalog.jobs(), Instant.now());
     quartz.start();
+    jobCatalog.start(this::reloaded);
     return null;
+  }
+
+  /** On the catalog thread: a changed jobs folder. Unchanged jobs keep their next fire times. */
+  private void reloaded(Catalog next) {
+    catalog = next;
+    triggers.sync(next.jobs(), Instant.now());
   }
 
   private Future<Void> startHttp() {
@@ -257,6 +267,9 @@ public final class Engine {
   }
 
   private Void standbyScheduler() throws SchedulerException {
+    if (jobCatalog != null) {
+      jobCatalog.close();
+    }
     if (quartz != null) {
       quartz.standby();
     }
