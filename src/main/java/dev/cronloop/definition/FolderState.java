@@ -27,7 +27,8 @@ import java.util.TreeMap;
  */
 final class FolderState {
   private final Path dir;
-  private final Map<Path, Entry> files = new TreeMap<>(Comparator.comparing(Path::getFileName));
+  // Every file is in one folder, so path order is file name order.
+  private final Map<Path, Entry> files = new TreeMap<>();
   private Map<String, JobDefinition> scheduled = Map.of();
 
   FolderState(Path dir) {
