@@ -77,6 +77,7 @@ public final class JobCatalog implements AutoCloseable {
   private final Path dir;
   private final JobFileParser parser;
   private final FolderState state;
+  private final boolean inotify;
   private volatile Catalog current;
   private volatile boolean closed;
   private Thread thread;
@@ -99,9 +100,15 @@ public final class JobCatalog implements AutoCloseable {
    * @param env the environment {@code ${VAR}} reads from, e.g. {@code System::getenv}
    */
   public JobCatalog(Path dir, Function<String, String> env) {
+    this(dir, env, true);
+  }
+
+  /** With {@code inotify} false, the folder is only polled; for tests of the fallback. */
+  JobCatalog(Path dir, Function<String, String> env, boolean inotify) {
     this.dir = Objects.requireNonNull(dir, "dir");
     this.parser = new JobFileParser(env);
     this.state = new FolderState(dir);
+    this.inotify = inotify;
   }
 
   /** Reads the whole folder now, on the calling thread, and returns the catalog. Call it once. */
@@ -139,7 +146,7 @@ public final class JobCatalog implements AutoCloseable {
     }
     listener = Objects.requireNonNull(onChange, "onChange");
     try {
-      watch = FileSystems.getDefault().newWatchService();
+      watch = inotify ? FileSystems.getDefault().newWatchService() : null;
     } catch (IOException | UnsupportedOperationException e) {
       log.warn("cannot watch {} ({}); scanning it every {} ms instead", dir, e, DEFAULT_POLL.toMillis());
     }

@@ -70,6 +70,24 @@ class JobCatalogTest {
   }
 
   @Test
+  void without_inotify_polling_follows_the_folder_too() throws IOException {
+    write("keep.yaml", JOB.formatted("keep"));
+    catalog = new JobCatalog(dir, k -> null, false);
+    published.add(catalog.load());
+    catalog.start(published::add);
+
+    write("new.yaml", JOB.formatted("v1"));
+    await().atMost(WITHIN).until(() -> url("new").equals("http://127.0.0.1/v1"));
+    write("new.yaml", "");
+    write("new.yaml", JOB.formatted("v2"));
+    await().atMost(WITHIN).until(() -> url("new").equals("http://127.0.0.1/v2"));
+    Files.delete(dir.resolve("new.yaml"));
+    await().atMost(WITHIN).until(() -> job("new").isEmpty());
+
+    assertThat(published).allSatisfy(c -> assertThat(c.job("keep")).isPresent());
+  }
+
+  @Test
   void a_renamed_file_with_a_name_keeps_its_job_without_a_gap() throws IOException {
     write("old.yaml", "name: orders\n" + JOB.formatted("o"));
     start();
