@@ -28,7 +28,8 @@ import org.quartz.impl.StdSchedulerFactory;
  *   <li>{@code loadMs}: {@link JobCatalog#load()}, every file read, parsed and validated (the same
  *       reading {@code cronloop validate} does, timed as {@code validateMs});
  *   <li>{@code scheduleMs}: {@link TriggerLayer#sync} of every job into a started Quartz RAM
- *       scheduler;
+ *       scheduler, and {@code resyncMs}: the same sync again with nothing changed (what every
+ *       reload pays);
  *   <li>{@code nextFireNs}: one {@code TriggerLayer.nextFire(id)}, and {@code scheduleNextNs}: one
  *       {@code Schedule.next(after)} computed from scratch, averaged over 100,000 calls;
  *   <li>{@code engineStartMs} and {@code heapAfterStartMb}: a whole {@link Engine} (H2, Quartz,
@@ -76,21 +77,27 @@ public final class ScaleBench {
     t0 = System.nanoTime();
     triggers.sync(loaded.jobs(), Instant.now());
     long scheduleMs = ms(t0);
+    t0 = System.nanoTime();
+    triggers.sync(loaded.jobs(), Instant.now());
+    long resyncMs = ms(t0);
 
     long nextFireNs = nextFireNs(triggers, loaded.jobs());
     long scheduleNextNs = scheduleNextNs(loaded.jobs());
     List<Long> reload = reloadLatencies(folder, catalog, triggers, changes);
     catalog.close();
     quartz.shutdown(false);
-    System.out.printf(
-        "{\"workload\":\"scale\",\"files\":%d,\"jobs\":%d,\"validateMs\":%d,\"loadMs\":%d,\"scheduleMs\":%d,"
+    String line = String.format(
+        "{\"workload\":\"scale\",\"files\":%d,\"jobs\":%d,\"validateMs\":%d,\"loadMs\":%d,\"scheduleMs\":%d,\"resyncMs\":%d,"
             + "\"nextFireNs\":%d,\"scheduleNextNs\":%d,\"engineStartMs\":%d,\"heapBaseMb\":%d,"
             + "\"heapAfterStartMb\":%d,\"changes\":%d,\"reloadP50Ms\":%d,\"reloadP99Ms\":%d,"
-            + "\"reloadMaxMs\":%d,\"cores\":%d,\"maxHeapMb\":%d}%n",
-        n, n, validateMs, loadMs, scheduleMs, nextFireNs, scheduleNextNs, engine[0],
+            + "\"reloadMaxMs\":%d,\"cores\":%d,\"maxHeapMb\":%d}",
+        n, n, validateMs, loadMs, scheduleMs, resyncMs, nextFireNs, scheduleNextNs, engine[0],
         heapBase >> 20, engine[1] >> 20, reload.size(), TickBench.pct(reload, 50),
         TickBench.pct(reload, 99), TickBench.pct(reload, 100),
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+    System.out.println(line);
+    Files.createDirectories(Path.of("target/bench"));
+    Files.writeString(Path.of("target/bench/scale.json"), line + "\n");
     System.exit(0); // exec:java would otherwise wait for Vert.x and H2 threads it did not start
   }
 
