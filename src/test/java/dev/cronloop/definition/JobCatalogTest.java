@@ -70,6 +70,29 @@ class JobCatalogTest {
   }
 
   @Test
+  void catalogs_are_published_on_the_catalog_thread_and_a_failing_listener_does_not_stop_it()
+      throws IOException {
+    write("api.yaml", JOB.formatted("v1"));
+    List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    catalog = new JobCatalog(dir, k -> null);
+    catalog.load();
+    catalog.start(c -> {
+      threads.add(Thread.currentThread().getName());
+      throw new IllegalStateException("the scheduler is gone");
+    });
+
+    write("api.yaml", JOB.formatted("v2"));
+    await().atMost(WITHIN).until(() -> url("api").endsWith("/v2"));
+    write("api.yaml", JOB.formatted("v3"));
+    await().atMost(WITHIN).until(() -> url("api").endsWith("/v3") && threads.size() == 2);
+    catalog.close();
+
+    assertThat(threads).containsExactly("cronloop-catalog", "cronloop-catalog");
+    assertThat(logs.at(Level.ERROR)).hasSize(2)
+        .allSatisfy(l -> assertThat(l).startsWith("applying the jobs of " + dir + " failed"));
+  }
+
+  @Test
   void without_inotify_polling_follows_the_folder_too() throws IOException {
     write("keep.yaml", JOB.formatted("keep"));
     catalog = new JobCatalog(dir, k -> null, false);
