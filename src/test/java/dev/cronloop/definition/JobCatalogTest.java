@@ -345,7 +345,8 @@ class JobCatalogTest {
     for (int i = 0; i < 1000; i++) {
       write("job-" + i + ".yaml", JOB.formatted(i));
     }
-    await().atMost(Duration.ofSeconds(20)).until(() -> catalog.current().jobs().size() == 1000);
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> published.stream().anyMatch(c -> c.jobs().size() == 1000));
 
     Map<String, Integer> appeared = new HashMap<>();
     Catalog before = null;
