@@ -93,6 +93,26 @@ class JobCatalogTest {
   }
 
   @Test
+  void validate_reads_the_folder_exactly_as_the_engine_does() throws IOException {
+    write("ok.yaml", JOB.formatted("ok"));
+    write("bad.yaml", "schedule: \"61 * * * *\"\nzone: Mars/Base\nrequests: [ftp://x]\n");
+    write("a.yaml", "name: same\n" + JOB.formatted("a"));
+    write("b.yaml", "name: same\n" + JOB.formatted("b"));
+    write("urls.yaml", JOB.formatted("u") + "urlsFrom: missing.txt\n");
+
+    Catalog validated = JobFolder.load(dir, k -> null);
+    Catalog loaded = new JobCatalog(dir, k -> null).load();
+
+    // Schedules have no equals, so compare what each reading says: problems, jobs and states.
+    assertThat(loaded.problems()).isEqualTo(validated.problems());
+    assertThat(loaded.jobs()).extracting(JobDefinition::contentHash)
+        .isEqualTo(validated.jobs().stream().map(JobDefinition::contentHash).toList());
+    assertThat(loaded.states().keySet()).isEqualTo(validated.states().keySet());
+    assertThat(validated.jobs()).extracting(JobDefinition::id).containsExactly("ok");
+    assertThat(validated.problems()).hasSizeGreaterThanOrEqualTo(5);
+  }
+
+  @Test
   void without_inotify_polling_follows_the_folder_too() throws IOException {
     write("keep.yaml", JOB.formatted("keep"));
     catalog = new JobCatalog(dir, k -> null, false);
