@@ -211,7 +211,7 @@ public final class JobCatalog implements AutoCloseable {
     for (long due : recheckAt.values()) {
       wait = Math.min(wait, due - now);
     }
-    if (watching) {
+    if (watching && firstEvent < 0) {
       wait = Math.min(wait, nextRescan - now);
     }
     if (wait > 0 && waitForEvents(wait)) {
@@ -233,7 +233,6 @@ public final class JobCatalog implements AutoCloseable {
       }
       lastPoll = scan;
     } else if (after >= nextRescan) {
-      nextRescan = after + DEFAULT_RESCAN.toNanos();
       apply(scan(), true);
     }
   }
@@ -332,7 +331,9 @@ public final class JobCatalog implements AutoCloseable {
 
   /** Reads what changed since the last scan that was applied, and publishes the new catalog. */
   private void apply(Scan scan, boolean recheckBad) {
+    nextRescan = System.nanoTime() + DEFAULT_RESCAN.toNanos(); // any full scan is a rescan
     if (scan == null) {
+      recheckAt.clear(); // nothing to look at again until the folder is back
       folderGone();
       return;
     }
@@ -366,6 +367,13 @@ public final class JobCatalog implements AutoCloseable {
       if (!scan.jobs().containsKey(p)) {
         removed.add(p);
       }
+    }
+    if (recheckBad && removed.size() > 1 && removed.size() * 2 >= state.files().size()
+        && !due.contains(dir)) {
+      // Half the folder or more gone at once is often `rm -rf` on the way to removing the folder
+      // itself (or a checkout half done): look again one more quiet period later before dropping.
+      recheckAt.put(dir, now + 2 * DEFAULT_QUIET.toNanos());
+      removed.clear();
     }
     seen.clear();
     seen.putAll(scan.jobs());

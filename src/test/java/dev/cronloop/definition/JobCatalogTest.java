@@ -359,6 +359,21 @@ class JobCatalogTest {
   }
 
   @Test
+  void an_emptied_folder_drops_its_jobs_after_a_second_look() throws IOException {
+    write("a.yaml", JOB.formatted("a"));
+    write("b.yaml", JOB.formatted("b"));
+    write("c.yaml", JOB.formatted("c"));
+    start();
+
+    Files.delete(dir.resolve("a.yaml"));
+    Files.delete(dir.resolve("b.yaml"));
+    await().atMost(WITHIN).until(() -> catalog.current().jobs().size() == 1);
+
+    assertThat(job("c")).isPresent();
+    assertThat(published).noneMatch(c -> c.jobs().size() == 2);
+  }
+
+  @Test
   void a_burst_of_a_thousand_files_is_read_whole_and_each_job_appears_once() throws IOException {
     start();
 
