@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -181,7 +182,17 @@ public final class JobFileParser {
   /** A loaded job and where its id is written, so that a duplicate id can point there. */
   record Located(JobDefinition job, int line, int column) {}
 
-  record LocatedResult(List<Located> jobs, List<Problem> problems) {}
+  /**
+   * What one file holds, with where each job's id is written.
+   *
+   * @param reads the files named by {@code urlsFrom} (found or not), so a watcher can re-read this
+   *     file when one of them changes
+   */
+  record LocatedResult(List<Located> jobs, List<Problem> problems, Set<Path> reads) {
+    LocatedResult(List<Located> jobs, List<Problem> problems) {
+      this(jobs, problems, Set.of());
+    }
+  }
 
   /** Reads and parses {@code file}; a file that cannot be read is one problem. */
   public Result parse(Path file) {
@@ -220,6 +231,7 @@ public final class JobFileParser {
     List<Problem> problems = new ArrayList<>();
     List<Located> jobs = new ArrayList<>();
     List<Node> docs = parsed.documents();
+    Set<Path> reads = new LinkedHashSet<>();
     for (int i = 0; i < docs.size(); i++) {
       int from = docs.get(i).pos().offset();
       int to = i + 1 < docs.size() ? docs.get(i + 1).pos().offset() : text.length();
@@ -228,6 +240,7 @@ public final class JobFileParser {
               Math.min(from, text.length()), Math.max(from, Math.min(to, text.length())));
       JobReader reader = new JobReader(file, text, problems, i + 1, docs.size());
       Located job = reader.read(docs.get(i), source);
+      reads.addAll(reader.reads);
       if (job != null) {
         jobs.add(job);
       }
@@ -245,7 +258,7 @@ public final class JobFileParser {
     }
     duplicateNames(file, jobs, problems);
     problems.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
-    return new LocatedResult(jobs, problems);
+    return new LocatedResult(jobs, problems, reads);
   }
 
   /** Two jobs of one stream with one id: neither loads. */
@@ -389,6 +402,7 @@ public final class JobFileParser {
     private final List<Problem> problems;
     private final int docNumber;
     private final int docCount;
+    private final Set<Path> reads = new LinkedHashSet<>();
     private String id;
     private boolean bad;
     private final StringBuilder caContents = new StringBuilder();
@@ -1668,6 +1682,7 @@ public final class JobFileParser {
         return null;
       }
       Path target = folder.resolve(rel).normalize();
+      reads.add(target);
       if (!Files.exists(target)) {
         problem(
             v.source().pos(),
