@@ -821,12 +821,12 @@ public final class JobFileParser {
       if (f == null) {
         return Retries.NONE;
       }
-      if (!(f.value() instanceof MapNode m)) {
-        problem(
-            f.value().pos(),
-            "retries must be a mapping (found "
-                + f.value().kind()
-                + "); write e.g. retries: { max: 2, backoff: 200ms }");
+      MapNode m =
+          mapping(
+              f,
+              "retries must be a mapping",
+              "write e.g. retries: { max: 2, backoff: 200ms }");
+      if (m == null) {
         return Retries.NONE;
       }
       checkKeys(m, RETRIES_KEYS, "in retries of job \"" + id + "\"");
@@ -840,12 +840,12 @@ public final class JobFileParser {
       if (f == null) {
         return headers;
       }
-      if (!(f.value() instanceof MapNode m)) {
-        problem(
-            f.value().pos(),
-            "headers must be a mapping of name to value (found "
-                + f.value().kind()
-                + "); write e.g. headers: { Accept: application/json }");
+      MapNode m =
+          mapping(
+              f,
+              "headers must be a mapping of name to value",
+              "write e.g. headers: { Accept: application/json }");
+      if (m == null) {
         return headers;
       }
       for (Field h : m.fields().values()) {
@@ -908,12 +908,12 @@ public final class JobFileParser {
       if (f == null) {
         return ExpectParts.NONE;
       }
-      if (!(f.value() instanceof MapNode m)) {
-        problem(
-            f.value().pos(),
-            "expect must be a mapping (found "
-                + f.value().kind()
-                + "); write e.g. expect: { status: \"200-299\" }");
+      MapNode m =
+          mapping(
+              f,
+              "expect must be a mapping",
+              "write e.g. expect: { status: \"200-299\" }");
+      if (m == null) {
         return ExpectParts.NONE;
       }
       checkKeys(m, EXPECT_KEYS, where);
@@ -1202,6 +1202,18 @@ public final class JobFileParser {
       return true;
     }
 
+    /**
+     * The mapping {@code f} holds, or null when it holds something else, reported as {@code what
+     * (found KIND); fix}.
+     */
+    private MapNode mapping(Field f, String what, String fix) {
+      if (f.value() instanceof MapNode m) {
+        return m;
+      }
+      problem(f.value().pos(), what + " (found " + f.value().kind() + "); " + fix);
+      return null;
+    }
+
     /** True when a scalar is written in quotes, which makes it a string whatever it reads as. */
     private boolean quotedInSource(Scalar s) {
       int at = s.pos().offset();
@@ -1213,12 +1225,12 @@ public final class JobFileParser {
       if (f == null) {
         return out;
       }
-      if (!(f.value() instanceof MapNode m)) {
-        problem(
-            f.value().pos(),
-            "query must be a mapping of name to value (found "
-                + f.value().kind()
-                + "); write e.g. query: { page: 1 }");
+      MapNode m =
+          mapping(
+              f,
+              "query must be a mapping of name to value",
+              "write e.g. query: { page: 1 }");
+      if (m == null) {
         return out;
       }
       for (Field q : m.fields().values()) {
@@ -1249,13 +1261,13 @@ public final class JobFileParser {
       if (f == null) {
         return null;
       }
-      if (!(f.value() instanceof MapNode m)) {
-        problem(
-            f.value().pos(),
-            "auth must be a mapping (found "
-                + f.value().kind()
-                + "); write auth: { user: me, password: \"${PASSWORD}\" } or auth: { bearer: "
-                + "\"${TOKEN}\" }");
+      MapNode m =
+          mapping(
+              f,
+              "auth must be a mapping",
+              "write auth: { user: me, password: \"${PASSWORD}\" } or auth: { bearer: "
+                  + "\"${TOKEN}\" }");
+      if (m == null) {
         return null;
       }
       checkKeys(m, AUTH_KEYS, "in auth " + where);
@@ -1287,12 +1299,8 @@ public final class JobFileParser {
       if (f == null) {
         return null;
       }
-      if (!(f.value() instanceof MapNode m)) {
-        problem(
-            f.value().pos(),
-            "tls must be a mapping (found "
-                + f.value().kind()
-                + "); write e.g. tls: { caFile: ca.pem }");
+      MapNode m = mapping(f, "tls must be a mapping", "write e.g. tls: { caFile: ca.pem }");
+      if (m == null) {
         return null;
       }
       checkKeys(m, TLS_KEYS, "in tls " + where);
@@ -1431,12 +1439,12 @@ public final class JobFileParser {
       if (f == null) {
         return out;
       }
-      if (!(f.value() instanceof MapNode m)) {
-        problem(
-            f.value().pos(),
-            "json must be a mapping of path to value (found "
-                + f.value().kind()
-                + "); write e.g. json: { /status: up, $.items[0].id: exists }");
+      MapNode m =
+          mapping(
+              f,
+              "json must be a mapping of path to value",
+              "write e.g. json: { /status: up, $.items[0].id: exists }");
+      if (m == null) {
         return out;
       }
       for (Field c : m.fields().values()) {
@@ -1491,12 +1499,12 @@ public final class JobFileParser {
       if (f == null) {
         return out;
       }
-      if (!(f.value() instanceof MapNode m)) {
-        problem(
-            f.value().pos(),
-            "expect.headers must be a mapping of name to value or /regex/ (found "
-                + f.value().kind()
-                + "); write e.g. headers: { Content-Type: /json/ }");
+      MapNode m =
+          mapping(
+              f,
+              "expect.headers must be a mapping of name to value or /regex/",
+              "write e.g. headers: { Content-Type: /json/ }");
+      if (m == null) {
         return out;
       }
       for (Field h : m.fields().values()) {
