@@ -1,5 +1,8 @@
 package dev.cronloop;
 
+import dev.cronloop.bridge.ClusterJobStore;
+import dev.cronloop.bridge.PooledConnections;
+import dev.cronloop.bridge.ShardLock;
 import dev.cronloop.bridge.TriggerLayer;
 import dev.cronloop.definition.Catalog;
 import dev.cronloop.definition.JobDefinition;
@@ -164,7 +167,7 @@ public final class Engine {
   }
 
   private Void openStores() throws Exception {
-    db = Database.open(config.jdbcUrl(), 4);
+    db = Database.open(config.jdbcUrl(), clustered() ? 8 + 2 * quartzThreads() : 4);
     // Only a scheduling engine owns its node's runs; a one-off `fire` must not touch them.
     int interrupted = config.schedule() ? db.interruptRunsOf(config.node()) : 0;
     if (interrupted > 0) {
@@ -200,24 +203,66 @@ public final class Engine {
             });
   }
 
+  /** A cluster: Quartz's clustered JDBC store on the outcome database (DESIGN.md, "Cluster"). */
+  private boolean clustered() {
+    return config.jdbcUrl().startsWith("jdbc:postgresql:");
+  }
+
+  /** Quartz workers: a cluster's hand-offs read and write the shard trigger, so it gets more. */
+  private int quartzThreads() {
+    return clustered() ? Math.max(4, config.quartzThreads()) : config.quartzThreads();
+  }
+
   private Void startScheduler() throws SchedulerException {
     if (!config.schedule()) {
       return null;
     }
-    Properties p = new Properties();
-    p.setProperty("org.quartz.scheduler.instanceName", "cronloop");
-    p.setProperty("org.quartz.scheduler.threadName", "cronloop-quartz-scheduler");
-    p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-    p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(config.quartzThreads()));
-    p.setProperty("org.quartz.threadPool.threadNamePrefix", "cronloop-quartz");
-    p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
-    p.setProperty("org.quartz.jobStore.misfireThreshold", "1000");
-    quartz = new StdSchedulerFactory(p).getScheduler();
-    triggers = new TriggerLayer(quartz, TriggerLayer.DEFAULT_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD);
+    quartz = new StdSchedulerFactory(quartzProperties()).getScheduler();
+    triggers =
+        clustered()
+            ? new TriggerLayer(quartz, TriggerLayer.CLUSTER_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD,
+                ShardLock.postgres(db.dataSource()), true)
+            : new TriggerLayer(quartz, TriggerLayer.DEFAULT_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD);
     quartz.setJobFactory(triggers.jobFactory(this::handOff));
     triggers.sync(catalog.jobs(), Instant.now());
     quartz.start();
     return null;
+  }
+
+  /**
+   * Quartz's settings: the RAM store on H2; on PostgreSQL the clustered JDBC store on the engine's
+   * pool, with this node's name as the instance id (so a restarted node recovers its own previous
+   * process at once) and the configured check-in interval.
+   */
+  private Properties quartzProperties() {
+    Properties p = new Properties();
+    p.setProperty("org.quartz.scheduler.instanceName", "cronloop");
+    p.setProperty("org.quartz.scheduler.threadName", "cronloop-quartz-scheduler");
+    p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+    p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(quartzThreads()));
+    p.setProperty("org.quartz.threadPool.threadNamePrefix", "cronloop-quartz");
+    p.setProperty("org.quartz.jobStore.misfireThreshold", "1000");
+    if (!clustered()) {
+      p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+      return p;
+    }
+    String dataSource = "cronloop-" + config.node() + "-" + System.identityHashCode(this);
+    PooledConnections.register(dataSource, db.dataSource());
+    p.setProperty("org.quartz.scheduler.instanceId", config.node());
+    // Other nodes re-arm shard triggers without waking this node's scheduler thread: poll often.
+    p.setProperty("org.quartz.scheduler.idleWaitTime", "1000");
+    p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", Integer.toString(quartzThreads()));
+    p.setProperty("org.quartz.jobStore.class", ClusterJobStore.class.getName());
+    p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+    p.setProperty("org.quartz.jobStore.dataSource", dataSource);
+    p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
+    p.setProperty("org.quartz.jobStore.useProperties", "true");
+    p.setProperty("org.quartz.jobStore.isClustered", "true");
+    p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
+    p.setProperty("org.quartz.jobStore.clusterCheckinInterval", Long.toString(config.clusterCheckin().toMillis()));
+    p.setProperty("org.quartz.jobStore.failoverGrace",
+        Long.toString(ClusterJobStore.graceFor(config.clusterCheckin()).toMillis()));
+    return p;
   }
 
   private Future<Void> startHttp() {
@@ -244,7 +289,7 @@ public final class Engine {
   private void logStarted(long t0) {
     long enabled = catalog.jobs().stream().filter(JobDefinition::enabled).count();
     log.info(
-        "cronloop started in {} ms: {} jobs ({} enabled, {} files with problems) from {}, database {}, node {}, http {}, grace {}s",
+        "cronloop started in {} ms: {} jobs ({} enabled, {} files with problems) from {}, database {}, node {}, {}, http {}, grace {}s",
         (System.nanoTime() - t0) / 1_000_000,
         catalog.jobs().size(),
         enabled,
@@ -252,12 +297,20 @@ public final class Engine {
         config.jobs(),
         Database.redact(db.url()),
         config.node(),
+        clustered() ? "cluster (check-in " + config.clusterCheckin().toMillis() + " ms)" : "single node",
         httpPort < 0 ? "off" : config.http().getHostString() + ":" + httpPort,
         config.grace().toSeconds());
   }
 
+  /**
+   * Stops firing. One node pauses Quartz. A cluster node shuts Quartz down at once, waiting for its
+   * hand-offs to post: its store then gives back the triggers this node had acquired, so the
+   * other nodes fire them on time instead of after a failover (see {@code ClusterJobStore}).
+   */
   private Void standbyScheduler() throws SchedulerException {
-    if (quartz != null) {
+    if (quartz != null && clustered()) {
+      quartz.shutdown(true);
+    } else if (quartz != null) {
       quartz.standby();
     }
     return null;
@@ -288,7 +341,7 @@ public final class Engine {
   }
 
   private Void closeStores() throws SchedulerException {
-    if (quartz != null) {
+    if (quartz != null && !quartz.isShutdown()) {
       quartz.shutdown(false);
     }
     db.close();

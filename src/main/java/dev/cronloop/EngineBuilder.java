@@ -17,6 +17,7 @@ public final class EngineBuilder {
   public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
   public static final int DEFAULT_MAX_IN_FLIGHT = 1_000;
   public static final int DEFAULT_QUARTZ_THREADS = 2;
+  public static final Duration DEFAULT_CLUSTER_CHECKIN = Duration.ofSeconds(5);
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -29,6 +30,7 @@ public final class EngineBuilder {
   private int recorderCapacity = Recorder.DEFAULT_CAPACITY;
   private int quartzThreads = DEFAULT_QUARTZ_THREADS;
   private InetSocketAddress http;
+  private Duration clusterCheckin = DEFAULT_CLUSTER_CHECKIN;
   private RunListener listener = new RunListener() {};
 
   EngineBuilder(Vertx vertx, boolean ownsVertx) {
@@ -99,6 +101,19 @@ public final class EngineBuilder {
     return this;
   }
 
+  /**
+   * How often a cluster node (a PostgreSQL database) checks in. The others take over a node that
+   * missed its check-in by more than a grace of half this (1 s to 7.5 s); keep node clocks within
+   * a fraction of it. Ignored on H2, where there is no cluster.
+   */
+  public EngineBuilder clusterCheckin(Duration interval) {
+    if (interval.compareTo(Duration.ofMillis(500)) < 0) {
+      throw new IllegalArgumentException("clusterCheckin must be >= 500ms, got " + interval);
+    }
+    this.clusterCheckin = interval;
+    return this;
+  }
+
   /** Hears every fetch and run outcome, on the engine context. */
   public EngineBuilder listener(RunListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -111,7 +126,7 @@ public final class EngineBuilder {
         ownsVertx,
         new EngineConfig(
             jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
-            http),
+            http, clusterCheckin),
         listener);
   }
 

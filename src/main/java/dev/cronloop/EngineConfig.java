@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param recorderCapacity outcomes that may wait for the database
  * @param quartzThreads Quartz worker threads (they only hand fires over)
  * @param http where the HTTP API listens, or null for none
+ * @param clusterCheckin how often a cluster node checks in; a node silent for longer (plus a grace)
+ *     is taken over by the others
  */
 public record EngineConfig(
     Path jobs,
@@ -26,4 +28,5 @@ public record EngineConfig(
     int maxInFlight,
     int recorderCapacity,
     int quartzThreads,
-    InetSocketAddress http) {}
+    InetSocketAddress http,
+    Duration clusterCheckin) {}

@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
@@ -22,8 +21,11 @@ import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger.TriggerState;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Definitions → Quartz triggers, grouped: jobs are split into shards by a stable hash of their id,
@@ -36,28 +38,73 @@ import org.quartz.TriggerKey;
  * share the fires of one instant and take over each other's shards. Fire times come from our own
  * schedule engine ({@link Timetable}), so Quartz fires exactly what {@code cronloop next} prints.
  *
+ * <p>The stored trigger is the truth. Each shard trigger carries the instant it stands for
+ * ({@code at} in its JobDataMap) and the invariant is: <em>every fire of the shard before
+ * {@code at} has been handed off</em>. The local {@link Timetable} is only a cache of the next fires
+ * after that instant. This is what makes a cluster work, where each node fires the shards whose
+ * trigger it happened to acquire:
+ *
+ * <ul>
+ *   <li><b>Fire.</b> Holding the shard's {@link ShardLock}, the node checks that the stored trigger
+ *       is still the one that fired (Quartz marks it COMPLETE; a re-armed or removed one means the
+ *       instant was handled or superseded), moves its cache past {@code at} ({@link
+ *       Timetable#skipBefore}), takes the jobs due, re-arms the trigger for the next instant and
+ *       only then posts the fires. Quartz lets one node fire a trigger; the lock and the check
+ *       keep a recovery fire or a concurrent sync from handling the same instant twice.
+ *   <li><b>Sync</b> (start, reload). Holding the lock, the node rebuilds its cache from the stored
+ *       {@code at} (or from now when that is later) and rewrites the trigger only when the next
+ *       instant it computes differs from the stored one. Nodes with the same definitions compute
+ *       the same instant, so starting or reloading a node leaves the triggers as they are: no
+ *       double fire, no skipped fire. A node whose definitions differ rewrites the trigger: the last
+ *       sync decides when the shard fires next.
+ * </ul>
+ *
  * <p>Missed fires: a fire found more than {@code misfireThreshold} late (the engine was down or
- * stalled) follows the job's misfire policy: one MISFIRE run for all its missed fires
- * ({@code fire-once}) or a SKIPPED run per missed fire ({@code skip}).
+ * stalled, or a dead node held the trigger) follows the job's misfire policy: one MISFIRE run for
+ * all its missed fires ({@code fire-once}) or a SKIPPED run per missed fire ({@code skip}).
  *
  * <p>Runs on: the catalog thread ({@link #sync}) and Quartz workers ({@link #takeDue}); each shard
- * is guarded by its own lock, held only for in-memory work and one Quartz trigger update.
+ * is guarded by its own monitor and, in a cluster, its {@link ShardLock}, held only for in-memory
+ * work and the reads and writes of one Quartz trigger.
  */
 public final class TriggerLayer {
+  private static final Logger log = LoggerFactory.getLogger(TriggerLayer.class);
+
   public static final int DEFAULT_SHARDS = 16;
+  /**
+   * Shards of a cluster. More shards than one node needs, so that the fires of one instant spread
+   * over the nodes; every node of a cluster must use the same count.
+   */
+  public static final int CLUSTER_SHARDS = 64;
   public static final Duration DEFAULT_MISFIRE_THRESHOLD = Duration.ofSeconds(60);
   static final String GROUP = "cronloop";
+  /** JobDataMap key of a shard trigger: the instant it stands for, as {@link Instant#toString()}. */
+  static final String AT = "at";
 
   private final Scheduler quartz;
   private final Duration misfireThreshold;
   private final Shard[] shards;
+  private final ShardLock locks;
+  private final boolean clustered;
 
+  /** A trigger layer for one node on Quartz's RAM store. */
   public TriggerLayer(Scheduler quartz, int shardCount, Duration misfireThreshold) {
+    this(quartz, shardCount, misfireThreshold, ShardLock.LOCAL, false);
+  }
+
+  /**
+   * A trigger layer; {@code clustered} when {@code quartz} is a clustered JDBC store shared with
+   * other nodes, which {@code locks} must then serialise.
+   */
+  public TriggerLayer(
+      Scheduler quartz, int shardCount, Duration misfireThreshold, ShardLock locks, boolean clustered) {
     this.quartz = quartz;
     this.misfireThreshold = misfireThreshold;
+    this.locks = locks;
+    this.clustered = clustered;
     this.shards = new Shard[shardCount];
     for (int i = 0; i < shardCount; i++) {
-      shards[i] = new Shard(i);
+      shards[i] = new Shard(i, clustered);
     }
   }
 
@@ -68,7 +115,8 @@ public final class TriggerLayer {
 
   /**
    * Makes the triggers match {@code jobs}: new jobs are armed, removed ones dropped, and jobs whose
-   * schedule is unchanged keep their next fire time even when other parts of them changed.
+   * schedule is unchanged keep their next fire time even when other parts of them changed. A
+   * shard whose next instant is unchanged keeps its stored trigger untouched.
    */
   public void sync(List<JobDefinition> jobs, Instant now) {
     Map<Integer, Map<String, JobDefinition>> byShard = new HashMap<>();
@@ -77,10 +125,27 @@ public final class TriggerLayer {
         byShard.computeIfAbsent(shardOf(job.id()), k -> new LinkedHashMap<>()).put(job.id(), job);
       }
     }
+    int rewritten = 0;
     for (Shard shard : shards) {
-      synchronized (shard) {
-        shard.replace(byShard.getOrDefault(shard.index, Map.of()), now);
-        arm(shard);
+      if (syncShard(shard, byShard.getOrDefault(shard.index, Map.of()), now)) {
+        rewritten++;
+      }
+    }
+    log.debug("sync: {} of {} shard triggers rewritten", rewritten, shards.length);
+  }
+
+  private boolean syncShard(Shard shard, Map<String, JobDefinition> wanted, Instant now) {
+    synchronized (shard) {
+      try (ShardLock.Held held = locks.hold(shard.index)) {
+        Optional<Instant> stored = storedInstant(shard);
+        Instant basis = stored.map(at -> earlier(now, at.minusNanos(1))).orElse(now);
+        shard.rebuild(wanted, basis);
+        Optional<Instant> next = shard.timetable.nextInstant();
+        if (next.equals(stored)) {
+          return false;
+        }
+        write(shard, next);
+        return true;
       }
     }
   }
@@ -89,120 +154,174 @@ public final class TriggerLayer {
   public Optional<Instant> nextFire(String jobId) {
     Shard shard = shards[shardOf(jobId)];
     synchronized (shard) {
-      return shard.timetable.next(jobId);
+      Optional<Instant> cached = shard.timetable.next(jobId);
+      Instant now = Instant.now();
+      JobDefinition job = shard.jobs.get(jobId);
+      if (cached.isEmpty() || !cached.get().isBefore(now) || job == null) {
+        return cached;
+      }
+      // Another node fired this shard since: the cache is behind, the schedule is not.
+      Duration offset = Spread.offset(job.id(), job.spread());
+      return job.schedule().next(now.minus(offset)).map(t -> t.plus(offset));
     }
   }
 
   /**
    * The fires of one shard due at {@code scheduled}, plus any later ones already past, and re-arms
-   * the shard's trigger for its next instant. Called by {@link FireHandoff} on a Quartz thread.
+   * the shard's trigger for its next instant. Called by {@link FireHandoff} on a Quartz thread;
+   * {@code recovering} when Quartz re-runs the fire of a node that died during it.
    */
-  List<Fire> takeDue(int index, Instant scheduled, Instant now) {
+  List<Fire> takeDue(int index, Instant scheduled, Instant now, boolean recovering) {
     Shard shard = shards[index];
     synchronized (shard) {
-      List<Fire> fires = new ArrayList<>();
-      Map<String, Instant> missedOnce = new LinkedHashMap<>();
-      Optional<Instant> due = Optional.of(scheduled);
-      while (due.isPresent() && !due.get().isAfter(now)) {
-        Instant at = due.get();
-        boolean late = Duration.between(at, now).compareTo(misfireThreshold) > 0;
-        for (String id : shard.timetable.takeDue(at)) {
-          JobDefinition job = shard.jobs.get(id);
-          if (!late) {
-            fires.add(Fire.scheduled(job, at, now));
-          } else if (job.misfire() == Misfire.SKIP) {
-            fires.add(new Fire(job, Trigger.MISFIRE, at, now, true));
-          } else {
-            missedOnce.putIfAbsent(id, at);
-          }
+      try (ShardLock.Held held = locks.hold(index)) {
+        Optional<Instant> pending = clustered ? pending(shard, scheduled, recovering) : Optional.of(scheduled);
+        if (pending.isEmpty()) {
+          log.debug("shard {} fire at {} was handled already", index, scheduled);
+          return List.of();
         }
-        due = shard.timetable.nextInstant();
+        shard.timetable.skipBefore(pending.get());
+        List<Fire> fires = due(shard, pending.get(), now);
+        write(shard, shard.timetable.nextInstant());
+        return fires;
       }
-      missedOnce.forEach(
-          (id, at) -> fires.add(new Fire(shard.jobs.get(id), Trigger.MISFIRE, at, now, false)));
-      arm(shard);
-      return fires;
     }
+  }
+
+  /** {@link #takeDue(int, Instant, Instant, boolean)} for a fire that is not a recovery. */
+  List<Fire> takeDue(int index, Instant scheduled, Instant now) {
+    return takeDue(index, scheduled, now, false);
+  }
+
+  private List<Fire> due(Shard shard, Instant first, Instant now) {
+    List<Fire> fires = new ArrayList<>();
+    Map<String, Instant> missedOnce = new LinkedHashMap<>();
+    Optional<Instant> due = Optional.of(first);
+    while (due.isPresent() && !due.get().isAfter(now)) {
+      Instant at = due.get();
+      boolean late = Duration.between(at, now).compareTo(misfireThreshold) > 0;
+      for (String id : shard.timetable.takeDue(at)) {
+        JobDefinition job = shard.jobs.get(id);
+        if (!late) {
+          fires.add(Fire.scheduled(job, at, now));
+        } else if (job.misfire() == Misfire.SKIP) {
+          fires.add(new Fire(job, Trigger.MISFIRE, at, now, true));
+        } else {
+          missedOnce.putIfAbsent(id, at);
+        }
+      }
+      due = shard.timetable.nextInstant();
+    }
+    missedOnce.forEach(
+        (id, at) -> fires.add(new Fire(shard.jobs.get(id), Trigger.MISFIRE, at, now, false)));
+    return fires;
+  }
+
+  /**
+   * The instant a fired shard trigger still stands for, or empty when it was handled already. The
+   * trigger that fired is COMPLETE until someone re-arms it; after a node died mid-fire, Quartz's
+   * recovery may have removed it, and the recovery fire then carries its instant.
+   */
+  private Optional<Instant> pending(Shard shard, Instant scheduled, boolean recovering) {
+    try {
+      org.quartz.Trigger stored = quartz.getTrigger(shard.triggerKey);
+      if (stored == null) {
+        return recovering ? Optional.of(scheduled) : Optional.empty();
+      }
+      if (quartz.getTriggerState(shard.triggerKey) != TriggerState.COMPLETE) {
+        return Optional.empty();
+      }
+      return Optional.of(instantOf(stored));
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot read the trigger of shard " + shard.index, e);
+    }
+  }
+
+  private Optional<Instant> storedInstant(Shard shard) {
+    try {
+      org.quartz.Trigger stored = quartz.getTrigger(shard.triggerKey);
+      return stored == null ? Optional.empty() : Optional.of(instantOf(stored));
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot read the trigger of shard " + shard.index, e);
+    }
+  }
+
+  /** The instant a shard trigger stands for: its {@link #AT} entry, else its start time. */
+  static Instant instantOf(org.quartz.Trigger trigger) {
+    Object at = trigger.getJobDataMap().get(AT);
+    return at == null ? trigger.getStartTime().toInstant() : Instant.parse(at.toString());
   }
 
   int shardOf(String jobId) {
     return (int) Long.remainderUnsigned(Spread.hash(jobId), shards.length);
   }
 
-  private void arm(Shard shard) {
-    Optional<Instant> next = shard.timetable.nextInstant();
-    if (Objects.equals(next.orElse(null), shard.armedFor)) {
-      return;
-    }
+  private void write(Shard shard, Optional<Instant> next) {
     try {
-      TriggerKey key = TriggerKey.triggerKey("shard-" + shard.index, GROUP);
       if (next.isEmpty()) {
-        quartz.unscheduleJob(key);
-      } else {
-        org.quartz.Trigger trigger =
-            TriggerBuilder.newTrigger()
-                .withIdentity(key)
-                .forJob(shard.jobKey)
-                .startAt(Date.from(next.get()))
-                .withSchedule(
-                    SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
-                .build();
-        if (quartz.checkExists(key)) {
-          quartz.rescheduleJob(key, trigger);
-        } else {
-          if (!quartz.checkExists(shard.jobKey)) {
-            quartz.addJob(shard.detail(), true);
-          }
-          quartz.scheduleJob(trigger);
-        }
+        quartz.unscheduleJob(shard.triggerKey);
+        return;
       }
-      shard.armedFor = next.orElse(null);
+      org.quartz.Trigger trigger =
+          TriggerBuilder.newTrigger()
+              .withIdentity(shard.triggerKey)
+              .forJob(shard.jobKey)
+              .usingJobData(AT, next.get().toString())
+              .startAt(Date.from(next.get()))
+              .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+              .build();
+      if (quartz.rescheduleJob(shard.triggerKey, trigger) == null) {
+        if (!quartz.checkExists(shard.jobKey)) {
+          quartz.addJob(shard.detail(), true);
+        }
+        quartz.scheduleJob(trigger);
+      }
     } catch (SchedulerException e) {
       throw new IllegalStateException("cannot arm the trigger of shard " + shard.index, e);
     }
   }
 
+  private static Instant earlier(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
   /** The jobs of one shard and when each fires next. Guarded by its own monitor. */
   private static final class Shard {
     final int index;
+    final boolean recoverable;
     final JobKey jobKey;
-    final Timetable<String> timetable = new Timetable<>(Instant.EPOCH);
+    final TriggerKey triggerKey;
+    Timetable<String> timetable = new Timetable<>(Instant.EPOCH);
     final Map<String, JobDefinition> jobs = new HashMap<>();
-    Instant armedFor;
 
-    Shard(int index) {
+    Shard(int index, boolean recoverable) {
       this.index = index;
+      this.recoverable = recoverable;
       this.jobKey = JobKey.jobKey("shard-" + index, GROUP);
+      this.triggerKey = TriggerKey.triggerKey("shard-" + index, GROUP);
     }
 
     JobDetail detail() {
       return JobBuilder.newJob(FireHandoff.class)
           .withIdentity(jobKey)
-          .usingJobData(FireHandoff.SHARD, index)
+          .usingJobData(FireHandoff.SHARD, Integer.toString(index))
+          .requestRecovery(recoverable)
           .storeDurably()
           .build();
     }
 
-    void replace(Map<String, JobDefinition> wanted, Instant now) {
-      timetable.advanceTo(now);
-      for (String id : List.copyOf(jobs.keySet())) {
-        if (!wanted.containsKey(id)) {
-          jobs.remove(id);
-          timetable.remove(id);
-        }
-      }
+    /**
+     * Replaces the jobs and rebuilds the cache from {@code basis}: every fire at or before it has
+     * been handed off. Schedules are pure, so the same jobs and basis give the same timetable on
+     * every node.
+     */
+    void rebuild(Map<String, JobDefinition> wanted, Instant basis) {
+      jobs.clear();
+      jobs.putAll(wanted);
+      timetable = new Timetable<>(basis);
       for (JobDefinition job : wanted.values()) {
-        JobDefinition old = jobs.put(job.id(), job);
-        if (old == null || !sameTiming(old, job)) {
-          timetable.put(job.id(), job.schedule(), Spread.offset(job.id(), job.spread()));
-        }
+        timetable.put(job.id(), job.schedule(), Spread.offset(job.id(), job.spread()));
       }
-    }
-
-    private static boolean sameTiming(JobDefinition a, JobDefinition b) {
-      return a.schedule().expression().equals(b.schedule().expression())
-          && a.schedule().zone().equals(b.schedule().zone())
-          && a.spread().equals(b.spread());
     }
   }
 }

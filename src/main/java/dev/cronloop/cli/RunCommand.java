@@ -39,7 +39,22 @@ final class RunCommand implements Callable<Integer> {
       description = "How long shutdown lets runs finish before cancelling them (default: ${DEFAULT-VALUE}).")
   String grace;
 
+  @Option(
+      names = "--checkin",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      description = "Cluster check-in interval on PostgreSQL; a node silent this long (plus a grace) is taken over (default: ${DEFAULT-VALUE}).")
+  String checkin;
+
   @Spec CommandLine.Model.CommandSpec spec;
+
+  private Duration checkin() {
+    try {
+      return DurationText.parse(checkin, checkin);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--checkin " + e.getMessage());
+    }
+  }
 
   private Duration grace() {
     try {
@@ -56,7 +71,8 @@ final class RunCommand implements Callable<Integer> {
             .jobs(jobs.dir)
             .database(db.url)
             .http(HostPort.parse(http))
-            .grace(grace());
+            .grace(grace())
+            .clusterCheckin(checkin());
     if (node != null) {
       builder.node(node);
     }

@@ -43,12 +43,27 @@ public final class Database implements AutoCloseable {
     config.setConnectionTimeout(10_000);
     HikariDataSource pool = new HikariDataSource(config);
     try {
-      Flyway.configure().dataSource(pool).loggers("slf4j").load().migrate();
+      Flyway.configure()
+          .dataSource(pool)
+          .locations(migrations(url))
+          .loggers("slf4j")
+          .load()
+          .migrate();
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
     return new Database(url, pool);
+  }
+
+  /**
+   * The migration locations for {@code url}: the portable outcome tables everywhere, plus Quartz's
+   * clustered job store tables on PostgreSQL only (H2 runs Quartz's RAM store and needs none).
+   */
+  static String[] migrations(String url) {
+    return url.startsWith("jdbc:postgresql:")
+        ? new String[] {"classpath:db/migration", "classpath:db/migration-postgresql"}
+        : new String[] {"classpath:db/migration"};
   }
 
   /** The URL as used, after {@link #normalize}. */
@@ -83,8 +98,19 @@ public final class Database implements AutoCloseable {
    * @return how many runs were marked
    */
   public int interruptRunsOf(String node) throws SQLException {
-    try (Connection c = pool.getConnection();
-        java.sql.PreparedStatement s =
+    try (Connection c = pool.getConnection()) {
+      return interruptRunsOf(c, node);
+    }
+  }
+
+  /**
+   * Marks the RUNNING runs of {@code node} INTERRUPTED on {@code c}, in the caller's transaction:
+   * used by a cluster node that recovers a dead node (see {@code bridge.ClusterJobStore}).
+   *
+   * @return how many runs were marked
+   */
+  public static int interruptRunsOf(Connection c, String node) throws SQLException {
+    try (java.sql.PreparedStatement s =
             c.prepareStatement(
                 "UPDATE runs SET status = 'INTERRUPTED', finished_at = ?,"
                     + " requests_ok = (SELECT COUNT(*) FROM fetches f WHERE f.run_id = runs.id AND f.outcome = 'OK'),"
