@@ -210,7 +210,7 @@ public final class Engine {
 
   /** Quartz workers: a cluster's hand-offs read and write the shard trigger, so it gets more. */
   private int quartzThreads() {
-    return clustered() ? Math.max(4, config.quartzThreads()) : config.quartzThreads();
+    return clustered() ? Math.max(8, config.quartzThreads()) : config.quartzThreads();
   }
 
   private Void startScheduler() throws SchedulerException {

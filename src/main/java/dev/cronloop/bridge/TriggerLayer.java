@@ -21,7 +21,6 @@ import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
-import org.quartz.Trigger.TriggerState;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
 import org.slf4j.Logger;
@@ -46,8 +45,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Fire.</b> Holding the shard's {@link ShardLock}, the node checks that the stored trigger
- *       is still the one that fired (Quartz marks it COMPLETE; a re-armed or removed one means the
- *       instant was handled or superseded), moves its cache past {@code at} ({@link
+ *       still stands for the instant that fired (a re-armed or removed one means the instant was
+ *       handled or superseded), moves its cache past {@code at} ({@link
  *       Timetable#skipBefore}), takes the jobs due, re-arms the trigger for the next instant and
  *       only then posts the fires. Quartz lets one node fire a trigger; the lock and the check
  *       keep a recovery fire or a concurrent sync from handling the same instant twice.
@@ -81,11 +80,22 @@ public final class TriggerLayer {
   /** JobDataMap key of a shard trigger: the instant it stands for, as {@link Instant#toString()}. */
   static final String AT = "at";
 
+  /**
+   * A shard trigger repeats once a year, which it never gets to: the hand-off re-arms it first.
+   * A one-shot trigger would be COMPLETE after firing, and Quartz deletes a COMPLETE trigger when
+   * its fire ends; by then another node may already have fired the re-armed one, which would
+   * delete the shard's trigger for good. A repeating trigger is never COMPLETE.
+   */
+  private static final SimpleScheduleBuilder NEVER_COMPLETE =
+      SimpleScheduleBuilder.simpleSchedule()
+          .withIntervalInHours(24 * 365)
+          .repeatForever()
+          .withMisfireHandlingInstructionFireNow();
+
   private final Scheduler quartz;
   private final Duration misfireThreshold;
   private final Shard[] shards;
   private final ShardLock locks;
-  private final boolean clustered;
 
   /** A trigger layer for one node on Quartz's RAM store. */
   public TriggerLayer(Scheduler quartz, int shardCount, Duration misfireThreshold) {
@@ -101,7 +111,6 @@ public final class TriggerLayer {
     this.quartz = quartz;
     this.misfireThreshold = misfireThreshold;
     this.locks = locks;
-    this.clustered = clustered;
     this.shards = new Shard[shardCount];
     for (int i = 0; i < shardCount; i++) {
       shards[i] = new Shard(i, clustered);
@@ -175,7 +184,7 @@ public final class TriggerLayer {
     Shard shard = shards[index];
     synchronized (shard) {
       try (ShardLock.Held held = locks.hold(index)) {
-        Optional<Instant> pending = clustered ? pending(shard, scheduled, recovering) : Optional.of(scheduled);
+        Optional<Instant> pending = pending(shard, scheduled, recovering);
         if (pending.isEmpty()) {
           log.debug("shard {} fire at {} was handled already", index, scheduled);
           return List.of();
@@ -218,23 +227,18 @@ public final class TriggerLayer {
   }
 
   /**
-   * The instant a fired shard trigger still stands for, or empty when it was handled already. The
-   * trigger that fired is COMPLETE until someone re-arms it; after a node died mid-fire, Quartz's
-   * recovery may have removed it, and the recovery fire then carries its instant.
+   * The instant a fired shard trigger still stands for, or empty when it was handled already: the
+   * stored trigger has been re-armed for a later instant (or removed, when the shard lost its
+   * jobs). A recovery fire, which Quartz starts when a node died during a hand-off, carries a copy
+   * of the data of the trigger it recovers, so the same comparison tells whether the dead node
+   * re-armed it before dying.
    */
   private Optional<Instant> pending(Shard shard, Instant scheduled, boolean recovering) {
-    try {
-      org.quartz.Trigger stored = quartz.getTrigger(shard.triggerKey);
-      if (stored == null) {
-        return recovering ? Optional.of(scheduled) : Optional.empty();
-      }
-      if (quartz.getTriggerState(shard.triggerKey) != TriggerState.COMPLETE) {
-        return Optional.empty();
-      }
-      return Optional.of(instantOf(stored));
-    } catch (SchedulerException e) {
-      throw new IllegalStateException("cannot read the trigger of shard " + shard.index, e);
+    Optional<Instant> stored = storedInstant(shard);
+    if (stored.isEmpty()) {
+      return recovering ? Optional.of(scheduled) : Optional.empty();
     }
+    return stored.get().equals(scheduled) ? stored : Optional.empty();
   }
 
   private Optional<Instant> storedInstant(Shard shard) {
@@ -268,7 +272,7 @@ public final class TriggerLayer {
               .forJob(shard.jobKey)
               .usingJobData(AT, next.get().toString())
               .startAt(Date.from(next.get()))
-              .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+              .withSchedule(NEVER_COMPLETE)
               .build();
       if (quartz.rescheduleJob(shard.triggerKey, trigger) == null) {
         if (!quartz.checkExists(shard.jobKey)) {

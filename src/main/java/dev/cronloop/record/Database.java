@@ -43,27 +43,25 @@ public final class Database implements AutoCloseable {
     config.setConnectionTimeout(10_000);
     HikariDataSource pool = new HikariDataSource(config);
     try {
-      Flyway.configure()
-          .dataSource(pool)
-          .locations(migrations(url))
-          .loggers("slf4j")
-          .load()
-          .migrate();
+      Flyway.configure().dataSource(pool).loggers("slf4j").load().migrate();
+      if (url.startsWith("jdbc:postgresql:")) {
+        // Quartz's tables keep their own history table, so their versions never interleave with
+        // the outcome tables' versions that other branches add to db/migration.
+        Flyway.configure()
+            .dataSource(pool)
+            .locations("classpath:db/migration-postgresql")
+            .table("flyway_quartz_history")
+            .baselineOnMigrate(true)
+            .baselineVersion("0")
+            .loggers("slf4j")
+            .load()
+            .migrate();
+      }
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
     return new Database(url, pool);
-  }
-
-  /**
-   * The migration locations for {@code url}: the portable outcome tables everywhere, plus Quartz's
-   * clustered job store tables on PostgreSQL only (H2 runs Quartz's RAM store and needs none).
-   */
-  static String[] migrations(String url) {
-    return url.startsWith("jdbc:postgresql:")
-        ? new String[] {"classpath:db/migration", "classpath:db/migration-postgresql"}
-        : new String[] {"classpath:db/migration"};
   }
 
   /** The URL as used, after {@link #normalize}. */

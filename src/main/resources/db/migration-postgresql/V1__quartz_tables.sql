@@ -1,6 +1,7 @@
 -- Quartz 2.5.2 clustered JDBC job store tables, PostgreSQL only: the DDL of tables_postgres.sql
 -- shipped in the Quartz jar (org/quartz/impl/jdbcjobstore), without its DROP statements and COMMIT.
--- Flyway runs this location only for jdbc:postgresql: URLs (see record.Database); H2 keeps the RAM store.
+-- Flyway runs this location only for jdbc:postgresql: URLs, with its own history table
+-- flyway_quartz_history (see record.Database); H2 keeps the RAM store and needs none of this.
 
 CREATE TABLE QRTZ_JOB_DETAILS
 (
