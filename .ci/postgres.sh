@@ -7,7 +7,8 @@
 #
 # The URL is also written to target/postgres.url, which the tests read when the variable is unset.
 # The server runs as a non-root user (PostgreSQL refuses root) in a temp folder, trusts local
-# connections (loopback only, throwaway data) and listens on PGPORT (default 55432).
+# connections (loopback only, throwaway data) and listens on the first free port from PGPORT
+# (default 55432).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,9 +45,19 @@ as_owner() {
   fi
 }
 
+# The first free port from PGPORT on, so that a server left running by an earlier run is no obstacle.
+free_port() {
+  local p="$port"
+  while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do
+    p=$((p + 1))
+  done
+  echo "$p"
+}
+
 start() {
   local bin dir url
   bin="$(pg_bin)"
+  port="$(free_port)"
   dir="$(mktemp -d /tmp/cronloop-pg.XXXXXX)"
   chmod 755 "$dir"
   if [[ "$(id -u)" == 0 ]]; then

@@ -12,6 +12,7 @@ import dev.cronloop.fetch.Fire;
 import dev.cronloop.fetch.RunLauncher;
 import dev.cronloop.fetch.RunResult;
 import dev.cronloop.record.Database;
+import dev.cronloop.record.JobVersions;
 import dev.cronloop.record.Recorder;
 import dev.cronloop.record.RunIds;
 import dev.cronloop.server.ApiServer;
@@ -25,9 +26,11 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.quartz.Scheduler;
@@ -225,8 +228,34 @@ public final class Engine {
             : new TriggerLayer(quartz, TriggerLayer.DEFAULT_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD);
     quartz.setJobFactory(triggers.jobFactory(this::handOff));
     triggers.sync(catalog.jobs(), Instant.now());
+    if (clustered()) {
+      reportOtherVersions();
+    }
     quartz.start();
     return null;
+  }
+
+  /**
+   * Records this node's content of each job in {@code job_versions} and warns about jobs whose
+   * content another node synced differently: each node runs its own content when it fires a
+   * shard, so such a job runs one way or the other (src/docs/cluster.md, "Different definitions").
+   */
+  private void reportOtherVersions() {
+    Map<String, String> hashes = new TreeMap<>();
+    catalog.jobs().forEach(job -> hashes.put(job.id(), job.contentHash()));
+    try {
+      for (JobVersions.Conflict c : new JobVersions(db.dataSource()).record(config.node(), hashes, Instant.now())) {
+        log.warn("job {} differs between nodes: node {} synced content {} at {}, this node has {};"
+                + " the nodes run their own content; deploy the same jobs folder to every node",
+            c.jobId(), c.otherNode(), shortHash(c.otherHash()), c.otherSyncedAt(), shortHash(c.hash()));
+      }
+    } catch (java.sql.SQLException e) {
+      log.warn("cannot compare job versions with the other nodes: {}", e.getMessage());
+    }
+  }
+
+  private static String shortHash(String hash) {
+    return hash.length() > 12 ? hash.substring(0, 12) : hash;
   }
 
   /**

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs on: Quartz's cluster manager thread.
  */
+// JobStoreTX overrides the generic executeInLock with a raw one, which javac reports on every subclass.
+@SuppressWarnings("unchecked")
 public class ClusterJobStore extends JobStoreTX {
   private static final Logger log = LoggerFactory.getLogger(ClusterJobStore.class);
 

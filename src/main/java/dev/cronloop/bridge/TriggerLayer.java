@@ -145,7 +145,8 @@ public final class TriggerLayer {
 
   private boolean syncShard(Shard shard, Map<String, JobDefinition> wanted, Instant now) {
     synchronized (shard) {
-      try (ShardLock.Held held = locks.hold(shard.index)) {
+      ShardLock.Held held = locks.hold(shard.index);
+      try {
         Optional<Instant> stored = storedInstant(shard);
         Instant basis = stored.map(at -> earlier(now, at.minusNanos(1))).orElse(now);
         shard.rebuild(wanted, basis);
@@ -155,6 +156,8 @@ public final class TriggerLayer {
         }
         write(shard, next);
         return true;
+      } finally {
+        held.close();
       }
     }
   }
@@ -183,7 +186,8 @@ public final class TriggerLayer {
   List<Fire> takeDue(int index, Instant scheduled, Instant now, boolean recovering) {
     Shard shard = shards[index];
     synchronized (shard) {
-      try (ShardLock.Held held = locks.hold(index)) {
+      ShardLock.Held held = locks.hold(index);
+      try {
         Optional<Instant> pending = pending(shard, scheduled, recovering);
         if (pending.isEmpty()) {
           log.debug("shard {} fire at {} was handled already", index, scheduled);
@@ -193,6 +197,8 @@ public final class TriggerLayer {
         List<Fire> fires = due(shard, pending.get(), now);
         write(shard, shard.timetable.nextInstant());
         return fires;
+      } finally {
+        held.close();
       }
     }
   }
