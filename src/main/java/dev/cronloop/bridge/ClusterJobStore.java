@@ -30,7 +30,11 @@ import org.slf4j.LoggerFactory;
 // JobStoreTX overrides the generic executeInLock with a raw one, which javac reports on every subclass.
 @SuppressWarnings("unchecked")
 public class ClusterJobStore extends JobStoreTX {
-  private static final Logger log = LoggerFactory.getLogger(ClusterJobStore.class);
+  /**
+   * Our own messages. Quartz logs through a logger named after this class, which logback.xml keeps
+   * at WARN: its INFO lines (each misfire scan, each recovery step) are noise in a busy cluster.
+   */
+  private static final Logger log = LoggerFactory.getLogger("dev.cronloop.bridge.Cluster");
 
   private long failoverGraceMs = 7_500;
 
