@@ -65,6 +65,7 @@ public final class Engine {
   private volatile Catalog catalog;
   private ApiServer api;
   private int httpPort = -1;
+  private long repairTimer = -1;
 
   Engine(Vertx vertx, boolean ownsVertx, EngineConfig config, RunListener listener) {
     this.vertx = vertx;
@@ -230,9 +231,24 @@ public final class Engine {
     triggers.sync(catalog.jobs(), Instant.now());
     if (clustered()) {
       reportOtherVersions();
+      repairTimer = vertx.setPeriodic(TriggerLayer.REPAIR_INTERVAL.toMillis(), id -> repairTriggers());
     }
     quartz.start();
     return null;
+  }
+
+  /**
+   * Re-syncs the shard triggers on a worker thread: a no-op while all is well, it re-arms a shard
+   * whose hand-off failed (see {@link TriggerLayer#sync}). A failure is logged and retried on the
+   * next round.
+   */
+  private void repairTriggers() {
+    loop.executeBlocking(() -> {
+          triggers.sync(catalog.jobs(), Instant.now());
+          return null;
+        }, false)
+        .onFailure(e -> log.warn("cannot check the shard triggers; retrying in {} s: {}",
+            TriggerLayer.REPAIR_INTERVAL.toSeconds(), e.getMessage()));
   }
 
   /**
@@ -337,6 +353,7 @@ public final class Engine {
    * other nodes fire them on time instead of after a failover (see {@code ClusterJobStore}).
    */
   private Void standbyScheduler() throws SchedulerException {
+    vertx.cancelTimer(repairTimer);
     if (quartz != null && clustered()) {
       quartz.shutdown(true);
     } else if (quartz != null) {

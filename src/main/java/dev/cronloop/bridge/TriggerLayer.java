@@ -55,7 +55,9 @@ import org.slf4j.LoggerFactory;
  *       instant it computes differs from the stored one. Nodes with the same definitions compute
  *       the same instant, so starting or reloading a node leaves the triggers as they are: no
  *       double fire, no skipped fire. A node whose definitions differ rewrites the trigger: the last
- *       sync decides when the shard fires next.
+ *       sync decides when the shard fires next. A cluster node also syncs every {@link
+ *       #REPAIR_INTERVAL}, which re-arms a trigger whose hand-off failed and a shard whose trigger
+ *       is gone.
  * </ul>
  *
  * <p>Missed fires: a fire found more than {@code misfireThreshold} late (the engine was down or
@@ -77,6 +79,8 @@ public final class TriggerLayer {
   public static final int CLUSTER_SHARDS = 64;
   public static final Duration DEFAULT_MISFIRE_THRESHOLD = Duration.ofSeconds(60);
   static final String GROUP = "cronloop";
+  /** How often a cluster node re-runs {@link #sync} to repair shard triggers. */
+  public static final Duration REPAIR_INTERVAL = Duration.ofSeconds(15);
   /** JobDataMap key of a shard trigger: the instant it stands for, as {@link Instant#toString()}. */
   static final String AT = "at";
 
@@ -147,12 +151,18 @@ public final class TriggerLayer {
     synchronized (shard) {
       ShardLock.Held held = locks.hold(shard.index);
       try {
-        Optional<Instant> stored = storedInstant(shard);
+        Optional<org.quartz.Trigger> trigger = storedTrigger(shard);
+        Optional<Instant> stored = trigger.map(TriggerLayer::instantOf);
         Instant basis = stored.map(at -> earlier(now, at.minusNanos(1))).orElse(now);
         shard.rebuild(wanted, basis);
         Optional<Instant> next = shard.timetable.nextInstant();
-        if (next.equals(stored)) {
+        boolean stalled = trigger.filter(TriggerLayer::stalled).isPresent();
+        if (next.equals(stored) && !stalled) {
           return false;
+        }
+        if (stalled) {
+          log.warn("shard {} fired for {} but was never re-armed (a hand-off failed); re-arming it",
+              shard.index, stored.orElseThrow());
         }
         write(shard, next);
         return true;
@@ -248,12 +258,26 @@ public final class TriggerLayer {
   }
 
   private Optional<Instant> storedInstant(Shard shard) {
+    return storedTrigger(shard).map(TriggerLayer::instantOf);
+  }
+
+  private Optional<org.quartz.Trigger> storedTrigger(Shard shard) {
     try {
-      org.quartz.Trigger stored = quartz.getTrigger(shard.triggerKey);
-      return stored == null ? Optional.empty() : Optional.of(instantOf(stored));
+      return Optional.ofNullable(quartz.getTrigger(shard.triggerKey));
     } catch (SchedulerException e) {
       throw new IllegalStateException("cannot read the trigger of shard " + shard.index, e);
     }
+  }
+
+  /**
+   * True when a shard trigger fired but its hand-off never re-armed it (the database failed
+   * during it, say): Quartz then moved it a year on, to the repeat it never gets to. A sync puts
+   * it back at its instant, which fires at once; the instant check keeps that from doubling a
+   * hand-off still in progress.
+   */
+  private static boolean stalled(org.quartz.Trigger trigger) {
+    Date next = trigger.getNextFireTime();
+    return next != null && next.toInstant().isAfter(instantOf(trigger).plus(Duration.ofDays(1)));
   }
 
   /** The instant a shard trigger stands for: its {@link #AT} entry, else its start time. */

@@ -125,6 +125,24 @@ class TriggerLayerTest {
     assertThat(storedAt(a, "tick-1")).isEqualTo(T1.plusSeconds(1));
   }
 
+  @Test
+  void a_sync_rearms_a_shard_whose_hand_off_failed_after_it_fired() throws Exception {
+    List<JobDefinition> jobs = jobs(1);
+    TriggerLayer a = node();
+    a.sync(jobs, T0);
+    TriggerKey key = TriggerKey.triggerKey("shard-" + a.shardOf("tick-1"), TriggerLayer.GROUP);
+    Trigger fired = store.getTrigger(key);
+    // What Quartz leaves when the hand-off throws: the trigger moved on to its yearly repeat.
+    store.rescheduleJob(key, fired.getTriggerBuilder()
+        .startAt(java.util.Date.from(T1.plus(Duration.ofDays(365)))).build());
+
+    a.sync(jobs, T1.plusSeconds(20));
+
+    Trigger repaired = store.getTrigger(key);
+    assertThat(TriggerLayer.instantOf(repaired)).isEqualTo(T1);
+    assertThat(repaired.getNextFireTime().toInstant()).as("fires at once, as a late fire").isEqualTo(T1);
+  }
+
   private TriggerLayer node() {
     return new TriggerLayer(store, TriggerLayer.CLUSTER_SHARDS, Duration.ofSeconds(60), ShardLock.LOCAL, true);
   }
