@@ -25,6 +25,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -228,7 +229,7 @@ public final class Engine {
                 ShardLock.postgres(db.dataSource()), true)
             : new TriggerLayer(quartz, TriggerLayer.DEFAULT_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD);
     quartz.setJobFactory(triggers.jobFactory(this::handOff));
-    triggers.sync(catalog.jobs(), Instant.now());
+    triggers.sync(catalog.jobs(), InstantSource.system());
     if (clustered()) {
       reportOtherVersions();
       repairTimer = vertx.setPeriodic(TriggerLayer.REPAIR_INTERVAL.toMillis(), id -> repairTriggers());
@@ -244,7 +245,7 @@ public final class Engine {
    */
   private void repairTriggers() {
     loop.executeBlocking(() -> {
-          triggers.sync(catalog.jobs(), Instant.now());
+          triggers.sync(catalog.jobs(), InstantSource.system());
           return null;
         }, false)
         .onFailure(e -> log.warn("cannot check the shard triggers; retrying in {} s: {}",

@@ -8,6 +8,7 @@ import dev.cronloop.schedule.Spread;
 import dev.cronloop.schedule.Timetable;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
@@ -79,8 +80,11 @@ public final class TriggerLayer {
   public static final int CLUSTER_SHARDS = 64;
   public static final Duration DEFAULT_MISFIRE_THRESHOLD = Duration.ofSeconds(60);
   static final String GROUP = "cronloop";
+  /** How far node clocks may disagree without a sync re-arming fires another node handed off. */
+  public static final Duration CLOCK_MARGIN = Duration.ofSeconds(1);
   /** How often a cluster node re-runs {@link #sync} to repair shard triggers. */
   public static final Duration REPAIR_INTERVAL = Duration.ofSeconds(15);
+  private static final Duration STALLED_AFTER = Duration.ofSeconds(10);
   /** JobDataMap key of a shard trigger: the instant it stands for, as {@link Instant#toString()}. */
   static final String AT = "at";
 
@@ -132,6 +136,14 @@ public final class TriggerLayer {
    * shard whose next instant is unchanged keeps its stored trigger untouched.
    */
   public void sync(List<JobDefinition> jobs, Instant now) {
+    sync(jobs, InstantSource.fixed(now));
+  }
+
+  /**
+   * {@link #sync(List, Instant)} reading {@code clock} for each shard while holding its lock: a
+   * sync of 64 shards takes long enough for other nodes to fire some of them meanwhile.
+   */
+  public void sync(List<JobDefinition> jobs, InstantSource clock) {
     Map<Integer, Map<String, JobDefinition>> byShard = new HashMap<>();
     for (JobDefinition job : jobs) {
       if (job.enabled()) {
@@ -140,26 +152,36 @@ public final class TriggerLayer {
     }
     int rewritten = 0;
     for (Shard shard : shards) {
-      if (syncShard(shard, byShard.getOrDefault(shard.index, Map.of()), now)) {
+      if (syncShard(shard, byShard.getOrDefault(shard.index, Map.of()), clock)) {
         rewritten++;
       }
     }
     log.debug("sync: {} of {} shard triggers rewritten", rewritten, shards.length);
   }
 
-  private boolean syncShard(Shard shard, Map<String, JobDefinition> wanted, Instant now) {
+  /**
+   * Rebuilds one shard's cache and rewrites its trigger when the next instant differs. The cache
+   * is armed after the basis: the instant before the stored one, as every fire before that has
+   * been handed off, or sooner when a job has been added, but never before {@link #CLOCK_MARGIN}
+   * after now. A node whose clock is ahead may already have handed off the fires up to its now.
+   * A job added by this sync therefore fires no sooner than that margin after it.
+   */
+  private boolean syncShard(Shard shard, Map<String, JobDefinition> wanted, InstantSource clock) {
     synchronized (shard) {
       ShardLock.Held held = locks.hold(shard.index);
       try {
+        Instant now = clock.instant();
         Optional<org.quartz.Trigger> trigger = storedTrigger(shard);
         Optional<Instant> stored = trigger.map(TriggerLayer::instantOf);
-        Instant basis = stored.map(at -> earlier(now, at.minusNanos(1))).orElse(now);
+        Instant basis = stored.map(at -> earlier(now.plus(CLOCK_MARGIN), at.minusNanos(1))).orElse(now);
         shard.rebuild(wanted, basis);
         Optional<Instant> next = shard.timetable.nextInstant();
-        boolean stalled = trigger.filter(TriggerLayer::stalled).isPresent();
+        boolean stalled = trigger.filter(t -> stalled(t, now)).isPresent();
         if (next.equals(stored) && !stalled) {
           return false;
         }
+        log.debug("shard {} sync: stored {}, computed {}, stalled {}", shard.index, stored.orElse(null),
+            next.orElse(null), stalled);
         if (stalled) {
           log.warn("shard {} fired for {} but was never re-armed (a hand-off failed); re-arming it",
               shard.index, stored.orElseThrow());
@@ -203,9 +225,12 @@ public final class TriggerLayer {
           log.debug("shard {} fire at {} was handled already", index, scheduled);
           return List.of();
         }
-        shard.timetable.skipBefore(pending.get());
+        int skipped = shard.timetable.skipBefore(pending.get());
         List<Fire> fires = due(shard, pending.get(), now);
-        write(shard, shard.timetable.nextInstant());
+        Optional<Instant> next = shard.timetable.nextInstant();
+        write(shard, next);
+        log.debug("shard {} at {}: {} fires, {} handled elsewhere, re-armed for {}",
+            index, pending.get(), fires.size(), skipped, next.orElse(null));
         return fires;
       } finally {
         held.close();
@@ -271,13 +296,17 @@ public final class TriggerLayer {
 
   /**
    * True when a shard trigger fired but its hand-off never re-armed it (the database failed
-   * during it, say): Quartz then moved it a year on, to the repeat it never gets to. A sync puts
-   * it back at its instant, which fires at once; the instant check keeps that from doubling a
-   * hand-off still in progress.
+   * during it, say): Quartz then moved it a year on, to the repeat it never gets to. A hand-off
+   * takes milliseconds, so one still in progress after {@link #STALLED_AFTER} has failed. A sync
+   * puts the trigger back at its instant, which fires at once; the instant check keeps even a
+   * very slow hand-off from being doubled.
    */
-  private static boolean stalled(org.quartz.Trigger trigger) {
+  private static boolean stalled(org.quartz.Trigger trigger, Instant now) {
     Date next = trigger.getNextFireTime();
-    return next != null && next.toInstant().isAfter(instantOf(trigger).plus(Duration.ofDays(1)));
+    Instant at = instantOf(trigger);
+    return next != null
+        && next.toInstant().isAfter(at.plus(Duration.ofDays(1)))
+        && at.isBefore(now.minus(STALLED_AFTER));
   }
 
   /** The instant a shard trigger stands for: its {@link #AT} entry, else its start time. */

@@ -74,6 +74,22 @@ class TriggerLayerTest {
   }
 
   @Test
+  void a_sync_whose_clock_reads_before_an_instant_another_node_handled_leaves_it_handled()
+      throws Exception {
+    List<JobDefinition> jobs = jobs(1);
+    TriggerLayer a = node();
+    TriggerLayer b = node();
+    a.sync(jobs, T0);
+    a.takeDue(a.shardOf("tick-1"), T1, T1.plusMillis(5));
+    int written = writes.get();
+
+    b.sync(jobs, T1.minusMillis(300));
+
+    assertThat(writes.get()).as("trigger writes by the late sync").isEqualTo(written);
+    assertThat(storedAt(a, "tick-1")).isEqualTo(T1.plusSeconds(1));
+  }
+
+  @Test
   void an_instant_fired_on_one_node_is_not_fired_again_by_another() throws Exception {
     List<JobDefinition> jobs = jobs(1);
     TriggerLayer a = node();
