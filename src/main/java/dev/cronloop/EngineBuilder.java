@@ -103,7 +103,7 @@ public final class EngineBuilder {
 
   /**
    * How often a cluster node (a PostgreSQL database) checks in. The others take over a node that
-   * missed its check-in by more than a grace of half this (1 s to 7.5 s); keep node clocks within
+   * missed its check-in by more than a grace of half this (2 s to 7.5 s); keep node clocks within
    * a fraction of it. Ignored on H2, where there is no cluster.
    */
   public EngineBuilder clusterCheckin(Duration interval) {

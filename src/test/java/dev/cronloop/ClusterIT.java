@@ -137,13 +137,14 @@ class ClusterIT {
     List<Row> afterKill = rows.stream().filter(r -> r.scheduledAt().isAfter(kill)).toList();
     Lateness late = lateness(afterKill);
     report("3 nodes, node-2 killed at " + kill, rows, from, to);
-    System.out.printf("cluster takeover: node-2 killed with SIGKILL; max lateness of later fires %d ms"
-        + " (check-in %d ms); its RUNNING runs were INTERRUPTED %d ms after the kill%n",
-        late.max, CHECKIN.toMillis(), interruptedAfterMs);
+    System.out.printf("cluster takeover: node-2 killed with SIGKILL (check-in %d ms); its triggers freed and"
+        + " its RUNNING runs INTERRUPTED %d ms after the kill; fires after the kill at most %d ms late%n",
+        CHECKIN.toMillis(), interruptedAfterMs, late.max);
     assertExactlyOnce(rows, from, to);
     assertThat(countRuns("node = 'node-2' AND status = 'INTERRUPTED'")).isPositive();
     assertThat(afterKill).extracting(Row::node).doesNotContain("node-2");
-    assertThat(late.max).as("takeover (ms)").isLessThan(CHECKIN.toMillis() * 4);
+    // Interval + grace (2 s + 2 s) after the last check-in, plus up to one survivor check-in.
+    assertThat(late.max).as("takeover (ms)").isLessThan(CHECKIN.toMillis() * 5);
   }
 
   private void startNodes(int n) throws Exception {

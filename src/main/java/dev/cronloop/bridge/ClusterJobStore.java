@@ -99,9 +99,13 @@ public class ClusterJobStore extends JobStoreTX {
     return null;
   }
 
-  /** The grace for a check-in interval: half of it, at least 1 s and at most Quartz's 7.5 s. */
+  /**
+   * The grace for a check-in interval: half of it, at least 2 s and at most Quartz's 7.5 s. Below
+   * 2 s a busy machine (three nodes and PostgreSQL on two cores) delayed check-ins enough for a
+   * live node to be taken for dead, which interrupts its runs and recovers its triggers.
+   */
   public static Duration graceFor(Duration checkin) {
     long half = checkin.toMillis() / 2;
-    return Duration.ofMillis(Math.max(1_000, Math.min(7_500, half)));
+    return Duration.ofMillis(Math.max(2_000, Math.min(7_500, half)));
   }
 }
