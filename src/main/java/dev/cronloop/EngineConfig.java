@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param http where the HTTP API listens, or null for none
  * @param token the bearer token mutating HTTP calls need, or null for none; prints as {@code ***}
  * @param maxConnectionsPerHost connections the engine keeps to one host and port, per HTTP version
+ * @param clusterCheckin how often a cluster node checks in; a node silent for longer (plus a grace)
+ *     is taken over by the others
  */
 public record EngineConfig(
     Path jobs,
@@ -31,4 +33,5 @@ public record EngineConfig(
     int quartzThreads,
     InetSocketAddress http,
     Secret token,
-    int maxConnectionsPerHost) {}
+    int maxConnectionsPerHost,
+    Duration clusterCheckin) {}

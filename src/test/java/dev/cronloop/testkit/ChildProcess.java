@@ -20,12 +20,22 @@ public final class ChildProcess implements AutoCloseable {
 
   /** Starts {@code java -jar target/cronloop.jar ARGS}. */
   public static ChildProcess cronloop(String... args) throws IOException {
+    return cronloop(List.of(), args);
+  }
+
+  /**
+   * Starts {@code java JVM_OPTIONS -jar target/cronloop.jar ARGS}; tests that run several nodes on
+   * few cores pass options that make each JVM lighter.
+   */
+  public static ChildProcess cronloop(List<String> jvmOptions, String... args) throws IOException {
     Path jar = Path.of("target/cronloop.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("target/cronloop.jar is missing; run mvn package (or mvn verify) first");
     }
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", jar.toString()));
     cmd.addAll(List.of(args));
     Path log = Files.createTempFile("cronloop-child", ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
