@@ -50,6 +50,12 @@ public final class ScaleBench {
   };
 
   public static void main(String[] args) throws Exception {
+    run(args);
+    System.exit(0); // exec:java would otherwise wait for Vert.x and H2 threads it did not start
+  }
+
+  /** The workload itself, for {@link BenchSuite}. */
+  static void run(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int changes = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     long heapBase = heapUsed();
@@ -98,7 +104,6 @@ public final class ScaleBench {
     System.out.println(line);
     Files.createDirectories(Path.of("target/bench"));
     Files.writeString(Path.of("target/bench/scale.json"), line + "\n");
-    System.exit(0); // exec:java would otherwise wait for Vert.x and H2 threads it did not start
   }
 
   private static void write(Path folder, int n) throws Exception {
