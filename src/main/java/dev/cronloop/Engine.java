@@ -68,7 +68,7 @@ public final class Engine {
   private final RunListener listener;
   private volatile Context loop;
   private volatile Database db;
-  private Recorder recorder;
+  private volatile Recorder recorder;
   private HttpClients clients;
   private volatile RunLauncher launcher;
   private volatile Scheduler quartz;
@@ -302,14 +302,23 @@ public final class Engine {
 
   private Void openStores() throws Exception {
     db = Database.open(config.jdbcUrl(), 4);
-    // Only a scheduling engine owns its node's runs; a one-off `fire` must not touch them.
+    // Only a scheduling engine owns its node's runs and the journal; a one-off `fire` leaves them.
+    // The journal first: it may finish runs that would otherwise count as interrupted.
+    int replayed = config.schedule() ? Recorder.replayJournal(db.dataSource(), config.journal()) : 0;
+    if (replayed > 0) {
+      log.warn("{} outcomes a previous process left in {} replayed", replayed, config.journal());
+    }
     int interrupted = config.schedule() ? db.interruptRunsOf(config.node()) : 0;
     if (interrupted > 0) {
       log.warn("{} runs of node {} were left RUNNING by a previous process; marked INTERRUPTED",
           interrupted, config.node());
     }
     Executor onLoop = task -> loop.runOnContext(v -> task.run());
-    recorder = new Recorder(db.dataSource(), config.recorderCapacity(), onLoop).start();
+    recorder = new Recorder(db.dataSource(), config.recorderCapacity(), onLoop);
+    if (config.schedule()) {
+      recorder.spillTo(config.journal(), config.spillAfter());
+    }
+    recorder.start();
     metrics.watch(recorder);
     queries = new RunQueries(db.dataSource());
     catalog = JobFolder.load(config.jobs(), System::getenv);
@@ -493,6 +502,12 @@ public final class Engine {
     @Override
     public RunQueries queries() {
       return queries;
+    }
+
+    @Override
+    public boolean recorderDegraded() {
+      Recorder r = recorder;
+      return r != null && r.degraded();
     }
 
     @Override

@@ -42,6 +42,8 @@ public final class EngineBuilder {
   private int maxConnectionsPerHost = DEFAULT_MAX_CONNECTIONS_PER_HOST;
   private RunListener listener = new RunListener() {};
   private Secret token;
+  private Path journal;
+  private Duration spillAfter = Recorder.DEFAULT_SPILL_AFTER;
 
   /**
    * @param vertx the host's Vert.x, or null when the engine makes its own in {@link #build()}
@@ -142,6 +144,24 @@ public final class EngineBuilder {
     return this;
   }
 
+  /**
+   * The journal file where outcomes wait while the database is away. Default: next to an H2 file
+   * database ({@code db/cronloop.journal} for the default one), else {@code db/cronloop.journal}.
+   */
+  public EngineBuilder journal(Path file) {
+    this.journal = Objects.requireNonNull(file, "journal file");
+    return this;
+  }
+
+  /** How long the database may fail before outcomes spill to the {@link #journal}. */
+  public EngineBuilder spillAfter(Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("spillAfter must be >= 0, got " + delay);
+    }
+    this.spillAfter = delay;
+    return this;
+  }
+
   /** Hears every fetch and run outcome, on the engine context. */
   public EngineBuilder listener(RunListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -165,7 +185,8 @@ public final class EngineBuilder {
         ownsVertx,
         new EngineConfig(
             jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
-            http, token, maxConnectionsPerHost),
+            http, token, maxConnectionsPerHost,
+            journal != null ? journal : Database.journalFor(jdbcUrl), spillAfter),
         listener,
         metrics);
   }

@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param http where the HTTP API listens, or null for none
  * @param token the bearer token mutating HTTP calls need, or null for none; prints as {@code ***}
  * @param maxConnectionsPerHost connections the engine keeps to one host and port, per HTTP version
+ * @param journal where outcomes wait while the database is away
+ * @param spillAfter how long the database may fail before outcomes go to the journal
  */
 public record EngineConfig(
     Path jobs,
@@ -31,4 +33,6 @@ public record EngineConfig(
     int quartzThreads,
     InetSocketAddress http,
     Secret token,
-    int maxConnectionsPerHost) {}
+    int maxConnectionsPerHost,
+    Path journal,
+    Duration spillAfter) {}

@@ -84,6 +84,12 @@ public final class Metrics implements RunObserver, AutoCloseable {
     Gauge.builder("cronloop.recorder.queue.depth", recorder, Recorder::depth)
         .description("Writes queued for the database and not yet committed")
         .register(registry);
+    Gauge.builder("cronloop.recorder.degraded", recorder, r -> r.degraded() ? 1 : 0)
+        .description("1 while outcomes go to the journal because the database is away, else 0")
+        .register(registry);
+    Gauge.builder("cronloop.recorder.spilled", recorder, Recorder::spilled)
+        .description("Writes appended to the journal since start")
+        .register(registry);
     Timer batch =
         Timer.builder("cronloop.recorder.batch")
             .description("Time to write and commit one batch of outcomes")
