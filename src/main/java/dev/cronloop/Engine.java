@@ -11,6 +11,7 @@ import dev.cronloop.fetch.RunLauncher;
 import dev.cronloop.fetch.RunResult;
 import dev.cronloop.record.Database;
 import dev.cronloop.record.Recorder;
+import dev.cronloop.record.Retention;
 import dev.cronloop.record.RunIds;
 import dev.cronloop.record.RunQueries;
 import dev.cronloop.schedule.Spread;
@@ -69,6 +70,7 @@ public final class Engine {
   private volatile Context loop;
   private volatile Database db;
   private volatile Recorder recorder;
+  private Retention retention;
   private HttpClients clients;
   private volatile RunLauncher launcher;
   private volatile Scheduler quartz;
@@ -319,6 +321,10 @@ public final class Engine {
       recorder.spillTo(config.journal(), config.spillAfter());
     }
     recorder.start();
+    if (config.schedule() && config.retention() != null) {
+      retention = new Retention(db.dataSource(), config.retention())
+          .start(Duration.ofMinutes(1), Retention.DEFAULT_EVERY);
+    }
     metrics.watch(recorder);
     queries = new RunQueries(db.dataSource());
     catalog = JobFolder.load(config.jobs(), System::getenv);
@@ -457,6 +463,9 @@ public final class Engine {
       // Waiting joins Quartz's worker threads; the jobs are hand-offs that return at once, and a
       // guest on the host's Vert.x must leave no thread of its own behind.
       quartz.shutdown(true);
+    }
+    if (retention != null) {
+      retention.close();
     }
     db.close();
     return null;

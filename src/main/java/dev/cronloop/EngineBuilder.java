@@ -44,6 +44,7 @@ public final class EngineBuilder {
   private Secret token;
   private Path journal;
   private Duration spillAfter = Recorder.DEFAULT_SPILL_AFTER;
+  private Duration retention;
 
   /**
    * @param vertx the host's Vert.x, or null when the engine makes its own in {@link #build()}
@@ -162,6 +163,18 @@ public final class EngineBuilder {
     return this;
   }
 
+  /**
+   * Deletes runs (and their fetches) fired longer ago than this, in small batches once an hour.
+   * Not set: rows are kept forever.
+   */
+  public EngineBuilder retention(Duration keep) {
+    if (keep.isNegative() || keep.isZero()) {
+      throw new IllegalArgumentException("retention must be > 0, got " + keep);
+    }
+    this.retention = keep;
+    return this;
+  }
+
   /** Hears every fetch and run outcome, on the engine context. */
   public EngineBuilder listener(RunListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -186,7 +199,7 @@ public final class EngineBuilder {
         new EngineConfig(
             jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
             http, token, maxConnectionsPerHost,
-            journal != null ? journal : Database.journalFor(jdbcUrl), spillAfter),
+            journal != null ? journal : Database.journalFor(jdbcUrl), spillAfter, retention),
         listener,
         metrics);
   }

@@ -21,6 +21,7 @@ import java.time.Duration;
  * @param maxConnectionsPerHost connections the engine keeps to one host and port, per HTTP version
  * @param journal where outcomes wait while the database is away
  * @param spillAfter how long the database may fail before outcomes go to the journal
+ * @param retention how long runs and their fetches are kept, or null to keep them forever
  */
 public record EngineConfig(
     Path jobs,
@@ -35,4 +36,5 @@ public record EngineConfig(
     Secret token,
     int maxConnectionsPerHost,
     Path journal,
-    Duration spillAfter) {}
+    Duration spillAfter,
+    Duration retention) {}

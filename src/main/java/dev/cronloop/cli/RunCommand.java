@@ -63,6 +63,20 @@ final class RunCommand implements Callable<Integer> {
     this.env = env;
   }
 
+  @Option(
+      names = "--retention",
+      paramLabel = "DURATION",
+      description = "Delete runs and their fetches fired longer ago than this, e.g. 30d (default: keep all).")
+  String retention;
+
+  private Duration retention() {
+    try {
+      return DurationText.parse(retention, retention);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--retention " + e.getMessage());
+    }
+  }
+
   private Duration grace() {
     try {
       return DurationText.parse(grace, grace);
@@ -81,6 +95,9 @@ final class RunCommand implements Callable<Integer> {
             .grace(grace());
     if (node != null) {
       builder.node(node);
+    }
+    if (retention != null) {
+      builder.retention(retention());
     }
     String token = token(env.apply("CRONLOOP_TOKEN"));
     Engine engine;
