@@ -20,6 +20,11 @@ public final class ChildProcess implements AutoCloseable {
 
   /** Starts {@code java -jar target/cronloop.jar ARGS}. */
   public static ChildProcess cronloop(String... args) throws IOException {
+    return cronloop(java.util.Map.of(), args);
+  }
+
+  /** Starts {@code java -jar target/cronloop.jar ARGS} with {@code env} added to its environment. */
+  public static ChildProcess cronloop(java.util.Map<String, String> env, String... args) throws IOException {
     Path jar = Path.of("target/cronloop.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("target/cronloop.jar is missing; run mvn package (or mvn verify) first");
@@ -28,7 +33,9 @@ public final class ChildProcess implements AutoCloseable {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
     cmd.addAll(List.of(args));
     Path log = Files.createTempFile("cronloop-child", ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    b.environment().putAll(env);
+    Process p = b.start();
     return new ChildProcess(p, log);
   }
 
