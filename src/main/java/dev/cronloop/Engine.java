@@ -2,8 +2,8 @@ package dev.cronloop;
 
 import dev.cronloop.bridge.TriggerLayer;
 import dev.cronloop.definition.Catalog;
+import dev.cronloop.definition.JobCatalog;
 import dev.cronloop.definition.JobDefinition;
-import dev.cronloop.definition.JobFolder;
 import dev.cronloop.definition.Problem;
 import dev.cronloop.fetch.Fire;
 import dev.cronloop.fetch.HttpClients;
@@ -75,6 +75,7 @@ public final class Engine {
   private volatile RunLauncher launcher;
   private volatile Scheduler quartz;
   private volatile TriggerLayer triggers;
+  private JobCatalog jobCatalog;
   private volatile Catalog catalog;
   private final Metrics metrics;
   private final ApiServer api;
@@ -170,7 +171,11 @@ public final class Engine {
     return httpPort;
   }
 
-  /** The jobs as last loaded, with the problems of files that did not load. */
+  /**
+   * The jobs as last loaded, with the problems of files that do not load and each job's state
+   * ({@link Catalog#states()}). While scheduling, a new catalog replaces it on each change of the
+   * jobs folder.
+   */
   public Catalog catalog() {
     return catalog;
   }
@@ -327,10 +332,8 @@ public final class Engine {
     }
     metrics.watch(recorder);
     queries = new RunQueries(db.dataSource());
-    catalog = JobFolder.load(config.jobs(), System::getenv);
-    for (Problem p : catalog.problems()) {
-      log.warn("{}", p);
-    }
+    jobCatalog = new JobCatalog(config.jobs(), System::getenv);
+    catalog = jobCatalog.load();
     return null;
   }
 
@@ -362,9 +365,16 @@ public final class Engine {
     quartz = new StdSchedulerFactory(p).getScheduler();
     triggers = new TriggerLayer(quartz, TriggerLayer.DEFAULT_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD);
     quartz.setJobFactory(triggers.jobFactory(this::handOff));
-    triggers.sync(catalog.jobs(), Instant.now(), new RunQueries(db.dataSource()).lastScheduled());
+    triggers.sync(catalog.jobs(), Instant.now(), queries.lastScheduled());
     quartz.start();
+    jobCatalog.start(this::reloaded);
     return null;
+  }
+
+  /** On the catalog thread: a changed jobs folder. Unchanged jobs keep their next fire times. */
+  private void reloaded(Catalog next) {
+    catalog = next;
+    triggers.sync(next.jobs(), Instant.now());
   }
 
   private Future<Void> startHttp() {
@@ -427,6 +437,9 @@ public final class Engine {
   }
 
   private Void standbyScheduler() throws SchedulerException {
+    if (jobCatalog != null) {
+      jobCatalog.close();
+    }
     if (quartz != null) {
       quartz.standby();
     }

@@ -1,27 +1,45 @@
 package dev.cronloop.definition;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * One reading of a jobs folder: the jobs that loaded and every problem found. Immutable; safe to
- * share between threads.
+ * One reading of a jobs folder: the jobs that are scheduled, the state of each, and every problem
+ * found. Immutable; safe to share between threads. A watching {@link JobCatalog} publishes a new
+ * one on each change.
  *
  * @param dir the folder as given
- * @param jobs the loaded jobs, ordered by file name, then by place in the file
+ * @param jobs the scheduled jobs (last good versions included), ordered by file name, then by place
+ *     in the file
  * @param problems every problem, ordered by file, line and column
+ * @param states each scheduled job's state by id, in the order of {@code jobs}
  */
-public record Catalog(Path dir, List<JobDefinition> jobs, List<Problem> problems) {
+public record Catalog(
+    Path dir, List<JobDefinition> jobs, List<Problem> problems, Map<String, JobState> states) {
 
   public Catalog {
     jobs = List.copyOf(jobs);
     problems = List.copyOf(problems);
+    states = Collections.unmodifiableMap(new LinkedHashMap<>(states));
   }
 
-  /** The job with this id, if it loaded. */
+  /** A catalog in which every job is {@link JobState.Status#ACTIVE}. */
+  public Catalog(Path dir, List<JobDefinition> jobs, List<Problem> problems) {
+    this(dir, jobs, problems, activeStates(jobs));
+  }
+
+  /** The job with this id, if it is scheduled. */
   public Optional<JobDefinition> job(String id) {
-    return jobs.stream().filter(j -> j.id().equals(id)).findFirst();
+    return state(id).map(JobState::definition);
+  }
+
+  /** The state of the job with this id, if it is scheduled. */
+  public Optional<JobState> state(String id) {
+    return Optional.ofNullable(states.get(id));
   }
 
   /** True when the folder has no problem at all. */
@@ -32,5 +50,13 @@ public record Catalog(Path dir, List<JobDefinition> jobs, List<Problem> problems
   /** How many loaded jobs are enabled. */
   public long enabledCount() {
     return jobs.stream().filter(JobDefinition::enabled).count();
+  }
+
+  private static Map<String, JobState> activeStates(List<JobDefinition> jobs) {
+    Map<String, JobState> states = new LinkedHashMap<>();
+    for (JobDefinition job : jobs) {
+      states.put(job.id(), JobState.active(job));
+    }
+    return states;
   }
 }

@@ -9,6 +9,7 @@ public final class DurationText {
 
   private static final Pattern WHOLE = Pattern.compile("(\\d{1,9}(ms|s|m|h|d))+");
   private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+  private static final Pattern DIGITS = Pattern.compile("\\d+");
 
   private DurationText() {}
 
@@ -21,8 +22,8 @@ public final class DurationText {
     if (t.startsWith("-")) {
       throw new IllegalArgumentException("must not be negative (found \"" + shown + "\")");
     }
-    if (t.matches("\\d+")) {
-      String n = shown.strip().matches("\\d+") ? shown.strip() : "30";
+    if (DIGITS.matcher(t).matches()) {
+      String n = DIGITS.matcher(shown.strip()).matches() ? shown.strip() : "30";
       throw new IllegalArgumentException(
           "needs a unit (found \"" + shown + "\"); write e.g. " + n + "s or " + n + "ms");
     }

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -181,7 +182,17 @@ public final class JobFileParser {
   /** A loaded job and where its id is written, so that a duplicate id can point there. */
   record Located(JobDefinition job, int line, int column) {}
 
-  record LocatedResult(List<Located> jobs, List<Problem> problems) {}
+  /**
+   * What one file holds, with where each job's id is written.
+   *
+   * @param reads the files named by {@code urlsFrom} (found or not), so a watcher can re-read this
+   *     file when one of them changes
+   */
+  record LocatedResult(List<Located> jobs, List<Problem> problems, Set<Path> reads) {
+    LocatedResult(List<Located> jobs, List<Problem> problems) {
+      this(jobs, problems, Set.of());
+    }
+  }
 
   /** Reads and parses {@code file}; a file that cannot be read is one problem. */
   public Result parse(Path file) {
@@ -220,6 +231,7 @@ public final class JobFileParser {
     List<Problem> problems = new ArrayList<>();
     List<Located> jobs = new ArrayList<>();
     List<Node> docs = parsed.documents();
+    Set<Path> reads = new LinkedHashSet<>();
     for (int i = 0; i < docs.size(); i++) {
       int from = docs.get(i).pos().offset();
       int to = i + 1 < docs.size() ? docs.get(i + 1).pos().offset() : text.length();
@@ -228,6 +240,7 @@ public final class JobFileParser {
               Math.min(from, text.length()), Math.max(from, Math.min(to, text.length())));
       JobReader reader = new JobReader(file, text, problems, i + 1, docs.size());
       Located job = reader.read(docs.get(i), source);
+      reads.addAll(reader.reads);
       if (job != null) {
         jobs.add(job);
       }
@@ -245,7 +258,7 @@ public final class JobFileParser {
     }
     duplicateNames(file, jobs, problems);
     problems.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
-    return new LocatedResult(jobs, problems);
+    return new LocatedResult(jobs, problems, reads);
   }
 
   /** Two jobs of one stream with one id: neither loads. */
@@ -389,6 +402,7 @@ public final class JobFileParser {
     private final List<Problem> problems;
     private final int docNumber;
     private final int docCount;
+    private final Set<Path> reads = new LinkedHashSet<>();
     private String id;
     private boolean bad;
     private final StringBuilder caContents = new StringBuilder();
@@ -807,12 +821,12 @@ public final class JobFileParser {
       if (f == null) {
         return Retries.NONE;
       }
-      if (!(f.value() instanceof MapNode m)) {
-        problem(
-            f.value().pos(),
-            "retries must be a mapping (found "
-                + f.value().kind()
-                + "); write e.g. retries: { max: 2, backoff: 200ms }");
+      MapNode m =
+          mapping(
+              f,
+              "retries must be a mapping",
+              "write e.g. retries: { max: 2, backoff: 200ms }");
+      if (m == null) {
         return Retries.NONE;
       }
       checkKeys(m, RETRIES_KEYS, "in retries of job \"" + id + "\"");
@@ -826,12 +840,12 @@ public final class JobFileParser {
       if (f == null) {
         return headers;
       }
-      if (!(f.value() instanceof MapNode m)) {
-        problem(
-            f.value().pos(),
-            "headers must be a mapping of name to value (found "
-                + f.value().kind()
-                + "); write e.g. headers: { Accept: application/json }");
+      MapNode m =
+          mapping(
+              f,
+              "headers must be a mapping of name to value",
+              "write e.g. headers: { Accept: application/json }");
+      if (m == null) {
         return headers;
       }
       for (Field h : m.fields().values()) {
@@ -894,12 +908,12 @@ public final class JobFileParser {
       if (f == null) {
         return ExpectParts.NONE;
       }
-      if (!(f.value() instanceof MapNode m)) {
-        problem(
-            f.value().pos(),
-            "expect must be a mapping (found "
-                + f.value().kind()
-                + "); write e.g. expect: { status: \"200-299\" }");
+      MapNode m =
+          mapping(
+              f,
+              "expect must be a mapping",
+              "write e.g. expect: { status: \"200-299\" }");
+      if (m == null) {
         return ExpectParts.NONE;
       }
       checkKeys(m, EXPECT_KEYS, where);
@@ -1188,6 +1202,18 @@ public final class JobFileParser {
       return true;
     }
 
+    /**
+     * The mapping {@code f} holds, or null when it holds something else, reported as {@code what
+     * (found KIND); fix}.
+     */
+    private MapNode mapping(Field f, String what, String fix) {
+      if (f.value() instanceof MapNode m) {
+        return m;
+      }
+      problem(f.value().pos(), what + " (found " + f.value().kind() + "); " + fix);
+      return null;
+    }
+
     /** True when a scalar is written in quotes, which makes it a string whatever it reads as. */
     private boolean quotedInSource(Scalar s) {
       int at = s.pos().offset();
@@ -1199,12 +1225,12 @@ public final class JobFileParser {
       if (f == null) {
         return out;
       }
-      if (!(f.value() instanceof MapNode m)) {
-        problem(
-            f.value().pos(),
-            "query must be a mapping of name to value (found "
-                + f.value().kind()
-                + "); write e.g. query: { page: 1 }");
+      MapNode m =
+          mapping(
+              f,
+              "query must be a mapping of name to value",
+              "write e.g. query: { page: 1 }");
+      if (m == null) {
         return out;
       }
       for (Field q : m.fields().values()) {
@@ -1235,13 +1261,13 @@ public final class JobFileParser {
       if (f == null) {
         return null;
       }
-      if (!(f.value() instanceof MapNode m)) {
-        problem(
-            f.value().pos(),
-            "auth must be a mapping (found "
-                + f.value().kind()
-                + "); write auth: { user: me, password: \"${PASSWORD}\" } or auth: { bearer: "
-                + "\"${TOKEN}\" }");
+      MapNode m =
+          mapping(
+              f,
+              "auth must be a mapping",
+              "write auth: { user: me, password: \"${PASSWORD}\" } or auth: { bearer: "
+                  + "\"${TOKEN}\" }");
+      if (m == null) {
         return null;
       }
       checkKeys(m, AUTH_KEYS, "in auth " + where);
@@ -1273,12 +1299,8 @@ public final class JobFileParser {
       if (f == null) {
         return null;
       }
-      if (!(f.value() instanceof MapNode m)) {
-        problem(
-            f.value().pos(),
-            "tls must be a mapping (found "
-                + f.value().kind()
-                + "); write e.g. tls: { caFile: ca.pem }");
+      MapNode m = mapping(f, "tls must be a mapping", "write e.g. tls: { caFile: ca.pem }");
+      if (m == null) {
         return null;
       }
       checkKeys(m, TLS_KEYS, "in tls " + where);
@@ -1417,12 +1439,12 @@ public final class JobFileParser {
       if (f == null) {
         return out;
       }
-      if (!(f.value() instanceof MapNode m)) {
-        problem(
-            f.value().pos(),
-            "json must be a mapping of path to value (found "
-                + f.value().kind()
-                + "); write e.g. json: { /status: up, $.items[0].id: exists }");
+      MapNode m =
+          mapping(
+              f,
+              "json must be a mapping of path to value",
+              "write e.g. json: { /status: up, $.items[0].id: exists }");
+      if (m == null) {
         return out;
       }
       for (Field c : m.fields().values()) {
@@ -1477,12 +1499,12 @@ public final class JobFileParser {
       if (f == null) {
         return out;
       }
-      if (!(f.value() instanceof MapNode m)) {
-        problem(
-            f.value().pos(),
-            "expect.headers must be a mapping of name to value or /regex/ (found "
-                + f.value().kind()
-                + "); write e.g. headers: { Content-Type: /json/ }");
+      MapNode m =
+          mapping(
+              f,
+              "expect.headers must be a mapping of name to value or /regex/",
+              "write e.g. headers: { Content-Type: /json/ }");
+      if (m == null) {
         return out;
       }
       for (Field h : m.fields().values()) {
@@ -1668,6 +1690,7 @@ public final class JobFileParser {
         return null;
       }
       Path target = folder.resolve(rel).normalize();
+      reads.add(target);
       if (!Files.exists(target)) {
         problem(
             v.source().pos(),

@@ -6,16 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Reads every job file directly in a jobs folder into one {@link Catalog} (DESIGN.md, "Job files").
- * A bad file never stops the good ones. An id used in two files is a problem in each, and neither
- * of those jobs loads: the caller (a reload) keeps whatever ran under that id before.
+ * Reads every job file directly in a jobs folder into one {@link Catalog} (DESIGN.md, "Job files"),
+ * once. A bad file never stops the good ones. An id used in two files is a problem in each, and
+ * neither of those jobs loads. {@link JobCatalog} does the same reading and then follows changes.
  *
  * <p>Runs on: a worker or catalog thread. It does plain blocking file I/O, never on the event loop.
  */
@@ -50,19 +48,11 @@ public final class JobFolder {
                   dir, 0, 0, "cannot list the jobs folder (" + e + "); check its permissions")));
     }
     JobFileParser parser = new JobFileParser(env);
-    List<JobFileParser.Located> located = new ArrayList<>();
-    List<Problem> problems = new ArrayList<>();
+    FolderState state = new FolderState(dir);
     for (Path file : files) {
-      JobFileParser.LocatedResult r = parser.parseLocated(file);
-      located.addAll(r.jobs());
-      problems.addAll(r.problems());
+      state.put(file, parser.parseLocated(file));
     }
-    List<JobDefinition> jobs = withoutDuplicates(located, problems);
-    problems.sort(
-        Comparator.comparing((Problem p) -> p.file().toString())
-            .thenComparingInt(Problem::line)
-            .thenComparingInt(Problem::column));
-    return new Catalog(dir, jobs, problems);
+    return state.snapshot(List.of());
   }
 
   /** Job files directly in {@code dir}, sorted by name; hidden and editor files left out. */
@@ -94,40 +84,5 @@ public final class JobFolder {
       return false;
     }
     return n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json");
-  }
-
-  private static List<JobDefinition> withoutDuplicates(
-      List<JobFileParser.Located> located, List<Problem> problems) {
-    Map<String, List<JobFileParser.Located>> byId = new LinkedHashMap<>();
-    for (JobFileParser.Located l : located) {
-      byId.computeIfAbsent(l.job().id(), k -> new ArrayList<>()).add(l);
-    }
-    List<JobDefinition> jobs = new ArrayList<>();
-    for (Map.Entry<String, List<JobFileParser.Located>> e : byId.entrySet()) {
-      List<JobFileParser.Located> same = e.getValue();
-      if (same.size() == 1) {
-        jobs.add(same.get(0).job());
-        continue;
-      }
-      for (JobFileParser.Located l : same) {
-        List<String> others = new ArrayList<>();
-        for (JobFileParser.Located o : same) {
-          if (o != l) {
-            others.add(o.job().file().toString());
-          }
-        }
-        problems.add(
-            new Problem(
-                l.job().file(),
-                l.line(),
-                l.column(),
-                "job id \""
-                    + e.getKey()
-                    + "\" is also used in "
-                    + String.join(", ", others)
-                    + "; give one of them another name: (neither loads until then)"));
-      }
-    }
-    return jobs;
   }
 }

@@ -47,6 +47,7 @@ public final class RunLauncher {
   private final Map<String, Waiting> queued = new HashMap<>();
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
   private boolean closed;
+  private int active;
 
   public RunLauncher(
       Vertx vertx, Context loop, HttpClients clients, String node, RunIds ids, Recorder recorder,
@@ -132,7 +133,7 @@ public final class RunLauncher {
 
   /** Runs in progress. */
   public int active() {
-    return running.values().stream().mapToInt(Set::size).sum();
+    return active;
   }
 
   /** Requests in flight across all runs. */
@@ -177,6 +178,7 @@ public final class RunLauncher {
   private void begin(long id, Fire fire, Promise<RunResult> result) {
     Run run = new Run(id, fire, node, fetcher, limiter, recorder, observer);
     running.computeIfAbsent(fire.job().id(), k -> new LinkedHashSet<>()).add(run);
+    active++;
     observer.runStarting(id, fire.job().id(), fire.trigger(), fire.scheduledAt());
     run.ended().onComplete(done -> ended(run));
     run.result().onSuccess(observer::runEnded).onComplete(result);
@@ -187,6 +189,7 @@ public final class RunLauncher {
     String job = run.job().id();
     Set<Run> runs = running.get(job);
     runs.remove(run);
+    active--;
     if (runs.isEmpty()) {
       running.remove(job);
       Waiting next = queued.remove(job);

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -202,7 +203,10 @@ final class OutcomeStore implements AutoCloseable {
     if (instant == null) {
       s.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
     } else {
-      s.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+      // Built from its parts: OffsetDateTime.ofInstant builds a new ZoneRules on every call.
+      LocalDateTime utc =
+          LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
+      s.setObject(index, OffsetDateTime.of(utc, ZoneOffset.UTC));
     }
   }
 

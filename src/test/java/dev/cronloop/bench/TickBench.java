@@ -46,6 +46,13 @@ public final class TickBench {
       long start = (System.currentTimeMillis() / 1000 + warmup + 1) * 1000;
       long end = start + seconds * 1000L;
       Thread.sleep(Math.max(0, end - System.currentTimeMillis() + 1_000));
+      for (String stage : new String[] {"handoff", "loop", "first_request"}) {
+        var t = engine.metrics().find("cronloop.fire.lateness").tag("stage", stage).timer();
+        if (t != null) {
+          System.out.printf("stage %s: mean %.1f ms, max %.1f ms%n", stage,
+              t.mean(TimeUnit.MILLISECONDS), t.max(TimeUnit.MILLISECONDS));
+        }
+      }
       engine.close().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
 
       List<Long> lateness = new ArrayList<>();
