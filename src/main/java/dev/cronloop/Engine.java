@@ -326,8 +326,8 @@ public final class Engine {
       recorder.spillTo(config.journal(), config.spillAfter());
     }
     recorder.start();
-    if (config.schedule() && config.retention() != null) {
-      retention = new Retention(db.dataSource(), config.retention())
+    if (config.schedule()) { // a pass with no retention, global or per job, deletes nothing
+      retention = new Retention(db.dataSource(), config.retention(), this::retentionPerJob)
           .start(Duration.ofMinutes(1), Retention.DEFAULT_EVERY);
     }
     metrics.watch(recorder);
@@ -335,6 +335,16 @@ public final class Engine {
     jobCatalog = new JobCatalog(config.jobs(), System::getenv);
     catalog = jobCatalog.load();
     return null;
+  }
+
+  /** The jobs of the current catalog with a retention of their own. */
+  private java.util.Map<String, Duration> retentionPerJob() {
+    Catalog current = catalog;
+    java.util.Map<String, Duration> own = new java.util.HashMap<>();
+    if (current != null) {
+      current.jobs().stream().filter(j -> j.retention() != null).forEach(j -> own.put(j.id(), j.retention()));
+    }
+    return own;
   }
 
   private Future<Void> startLoopSide() {

@@ -9,6 +9,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,18 +39,33 @@ public final class Retention implements AutoCloseable {
 
   private final DataSource dataSource;
   private final Duration keep;
+  private final Supplier<Map<String, Duration>> perJob;
   private ScheduledExecutorService thread;
   private volatile boolean closed;
 
   /** What one pass deleted, and how many statements it took. */
-  public record Pruned(int runs, int fetches, int statements) {}
+  public record Pruned(int runs, int fetches, int statements) {
+    Pruned plus(Pruned p) {
+      return new Pruned(runs + p.runs, fetches + p.fetches, statements + p.statements);
+    }
+  }
 
+  /** Global retention only. */
   public Retention(DataSource dataSource, Duration keep) {
-    if (keep.isNegative() || keep.isZero()) {
+    this(dataSource, keep, Map::of);
+  }
+
+  /**
+   * @param keep how long runs are kept, or null to keep those of jobs without their own forever
+   * @param perJob the jobs with a retention of their own (read at each pass: jobs come and go)
+   */
+  public Retention(DataSource dataSource, Duration keep, Supplier<Map<String, Duration>> perJob) {
+    if (keep != null && (keep.isNegative() || keep.isZero())) {
       throw new IllegalArgumentException("retention must be > 0, got " + keep);
     }
     this.dataSource = dataSource;
     this.keep = keep;
+    this.perJob = perJob;
   }
 
   /** Prunes after {@code first}, then every {@code every}, on the {@code cronloop-retention} thread. */
@@ -59,36 +77,50 @@ public final class Retention implements AutoCloseable {
 
   /** Deletes what is older than the retention period at {@code now}. Blocking. */
   public Pruned pruneOnce(Instant now) throws SQLException {
-    Instant before = now.minus(keep);
+    Map<String, Duration> own = Map.copyOf(perJob.get());
+    Pruned total = new Pruned(0, 0, 0);
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(true);
+      for (Map.Entry<String, Duration> job : new TreeMap<>(own).entrySet()) {
+        total = total.plus(prune(c, "job_id = ?", List.of(job.getKey()), now.minus(job.getValue())));
+      }
+      if (keep != null) {
+        String others = own.isEmpty() ? "1 = 1"
+            : "job_id NOT IN (" + String.join(",", Collections.nCopies(own.size(), "?")) + ")";
+        total = total.plus(prune(c, others, List.copyOf(own.keySet()), now.minus(keep)));
+      }
+    }
+    return total;
+  }
+
+  /** Deletes runs matching {@code which} (bound to {@code jobs}) fired before {@code before}. */
+  private Pruned prune(Connection c, String which, List<String> jobs, Instant before) throws SQLException {
     int runs = 0;
     int fetches = 0;
     int statements = 0;
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(true);
-      while (!closed) {
-        List<Long> ids = oldRuns(c, before);
-        statements++;
-        if (ids.isEmpty()) {
-          break;
-        }
-        String in = String.join(",", Collections.nCopies(ids.size(), "?"));
-        while (!closed) {
-          List<Long> doomed = select(c, "SELECT id FROM fetches WHERE run_id IN (" + in + ") LIMIT " + BATCH, ids);
-          statements++;
-          if (doomed.isEmpty()) {
-            break;
-          }
-          fetches += delete(c, "DELETE FROM fetches WHERE id IN ("
-              + String.join(",", Collections.nCopies(doomed.size(), "?")) + ")", doomed);
-          statements++;
-        }
-        if (closed) {
-          break;
-        }
-        runs += delete(c, "DELETE FROM runs WHERE id IN (" + in + ")", ids);
-        statements++;
-        pause();
+    while (!closed) {
+      List<Long> ids = oldRuns(c, which, jobs, before);
+      statements++;
+      if (ids.isEmpty()) {
+        break;
       }
+      String in = String.join(",", Collections.nCopies(ids.size(), "?"));
+      while (!closed) {
+        List<Long> doomed = select(c, "SELECT id FROM fetches WHERE run_id IN (" + in + ") LIMIT " + BATCH, ids);
+        statements++;
+        if (doomed.isEmpty()) {
+          break;
+        }
+        fetches += delete(c, "DELETE FROM fetches WHERE id IN ("
+            + String.join(",", Collections.nCopies(doomed.size(), "?")) + ")", doomed);
+        statements++;
+      }
+      if (closed) {
+        break;
+      }
+      runs += delete(c, "DELETE FROM runs WHERE id IN (" + in + ")", ids);
+      statements++;
+      pause();
     }
     return new Pruned(runs, fetches, statements);
   }
@@ -98,7 +130,7 @@ public final class Retention implements AutoCloseable {
     try {
       Pruned p = pruneOnce(Instant.now());
       if (p.runs() > 0) {
-        log.info("retention {}: deleted {} runs and {} fetches in {} ms", shown(keep), p.runs(), p.fetches(),
+        log.info("retention {}: deleted {} runs and {} fetches in {} ms", keep == null ? "per job" : shown(keep), p.runs(), p.fetches(),
             (System.nanoTime() - t0) / 1_000_000);
       }
     } catch (SQLException | RuntimeException e) {
@@ -111,10 +143,14 @@ public final class Retention implements AutoCloseable {
     return d.toSeconds() % 86_400 == 0 ? d.toDays() + "d" : d.toSeconds() + "s";
   }
 
-  private static List<Long> oldRuns(Connection c, Instant before) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT id FROM runs WHERE fired_at < ? AND status <> 'RUNNING' ORDER BY id LIMIT " + BATCH)) {
+  private static List<Long> oldRuns(Connection c, String which, List<String> jobs, Instant before)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT id FROM runs WHERE fired_at < ? AND status <> 'RUNNING' AND "
+        + which + " ORDER BY id LIMIT " + BATCH)) {
       OutcomeStore.setInstant(s, 1, before);
+      for (int i = 0; i < jobs.size(); i++) {
+        s.setString(i + 2, jobs.get(i));
+      }
       List<Long> ids = new ArrayList<>();
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {

@@ -84,12 +84,42 @@ class RetentionTest {
     }
   }
 
+  @Test
+  void a_job_with_a_retention_of_its_own_keeps_its_runs_that_long_and_others_follow_the_global_one()
+      throws Exception {
+    try (Database db = Database.open("jdbc:h2:file:" + dir.resolve("db/cronloop"), 2)) {
+      Recorder recorder = new Recorder(db.dataSource(), 1_000, Runnable::run).start();
+      List<Write> writes = new ArrayList<>();
+      writes.addAll(run(1, "short", NOW.minus(Duration.ofDays(2)), RunStatus.OK, 1)); // over its 1d
+      writes.addAll(run(2, "short", NOW.minus(Duration.ofHours(12)), RunStatus.OK, 1));
+      writes.addAll(run(3, "long", NOW.minus(Duration.ofDays(60)), RunStatus.OK, 1)); // within its 90d
+      writes.addAll(run(4, "long", NOW.minus(Duration.ofDays(100)), RunStatus.OK, 1));
+      writes.addAll(run(5, "plain", NOW.minus(Duration.ofDays(31)), RunStatus.OK, 1)); // over 30d
+      writes.addAll(run(6, "plain", NOW.minus(Duration.ofDays(29)), RunStatus.OK, 1));
+      submitAll(recorder, writes);
+      java.util.Map<String, Duration> own = java.util.Map.of("short", Duration.ofDays(1), "long", Duration.ofDays(90));
+
+      Retention.Pruned pruned = new Retention(db.dataSource(), Duration.ofDays(30), () -> own).pruneOnce(NOW);
+      Retention.Pruned perJobOnly = new Retention(db.dataSource(), null, () -> own).pruneOnce(NOW);
+
+      assertThat(pruned.runs()).isEqualTo(3);
+      assertThat(perJobOnly.runs()).isZero();
+      assertThat(ids(db, "SELECT id FROM runs WHERE id > 0 ORDER BY id")).containsExactly(2L, 3L, 6L);
+      assertThat(ids(db, "SELECT run_id FROM fetches ORDER BY run_id")).containsExactly(2L, 3L, 6L);
+      recorder.stop().get(10, TimeUnit.SECONDS);
+    }
+  }
+
   private static List<Write> run(long id, Instant fired, RunStatus status, int fetches) {
+    return run(id, "job", fired, status, fetches);
+  }
+
+  private static List<Write> run(long id, String job, Instant fired, RunStatus status, int fetches) {
     List<Write> w = new ArrayList<>();
-    w.add(new Write.InsertRun(new RunRow(id, "job", "n1", Trigger.SCHEDULE, fired, fired, fired, null,
+    w.add(new Write.InsertRun(new RunRow(id, job, "n1", Trigger.SCHEDULE, fired, fired, fired, null,
         RunStatus.RUNNING, fetches, 0, 0)));
     for (int i = 0; i < fetches; i++) {
-      w.add(new Write.InsertFetch(new FetchRow(id, "job", "http://x/" + i, "GET", 1, 200, Outcome.OK, null,
+      w.add(new Write.InsertFetch(new FetchRow(id, job, "http://x/" + i, "GET", 1, 200, Outcome.OK, null,
           1, 2, fired, fired)));
     }
     if (status != RunStatus.RUNNING) {
