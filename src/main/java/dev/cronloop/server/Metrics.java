@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine's Prometheus metrics, fed by the run observer hooks, one recorder batch hook and
@@ -58,6 +59,9 @@ public final class Metrics implements RunObserver, AutoCloseable {
   private final AtomicInteger activeRuns = new AtomicInteger();
   private final Map<Long, Instant> awaitingFirstRequest = new HashMap<>();
   private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final AtomicLong loopLagMs = new AtomicLong();
+  private Timer loopLag;
+  private long lastSample;
 
   public Metrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -71,6 +75,13 @@ public final class Metrics implements RunObserver, AutoCloseable {
         .register(registry);
     Gauge.builder("cronloop.runs.active", activeRuns, AtomicInteger::get)
         .description("Runs in progress, sampled on the engine context")
+        .register(registry);
+    Gauge.builder("cronloop.loop.lag", loopLagMs, v -> v.get() / 1000.0)
+        .description("How late the engine context ran its last once-a-second sample, in seconds")
+        .baseUnit("seconds")
+        .register(registry);
+    loopLag = Timer.builder("cronloop.loop.lag.samples")
+        .description("Lateness of each once-a-second sample on the engine context")
         .register(registry);
   }
 
@@ -120,6 +131,15 @@ public final class Metrics implements RunObserver, AutoCloseable {
   public void sample(int requestsInFlight, int runsActive) {
     inFlight.set(requestsInFlight);
     activeRuns.set(runsActive);
+    // Called by a once-a-second periodic timer: what the interval exceeds a second by is the time
+    // the event loop was too busy (or blocked) to run it.
+    long now = System.nanoTime();
+    if (lastSample != 0) {
+      long lateMs = Math.max(0, (now - lastSample) / 1_000_000 - 1_000);
+      loopLagMs.set(lateMs);
+      loopLag.record(lateMs, TimeUnit.MILLISECONDS);
+    }
+    lastSample = now;
   }
 
   @Override
