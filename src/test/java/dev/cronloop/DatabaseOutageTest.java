@@ -108,6 +108,72 @@ class DatabaseOutageTest {
     assertThat(warnings.stream().filter(m -> m.startsWith("database back"))).hasSize(1);
   }
 
+  @Test
+  void fires_wait_for_run_ids_through_an_outage_longer_than_one_block_of_ids() throws Exception {
+    int port = freePort();
+    Server h2 = tcp(port);
+    String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/./ids";
+    int jobs = 150; // 150 fires a second use up a block of 1000 ids in under 7 s
+    try (LoopbackServer target = LoopbackServer.start()) {
+      for (int j = 0; j < jobs; j++) {
+        JobFiles.write(dir.resolve("jobs"), "j" + j + ".yaml", """
+            schedule: "* * * * * ?"
+            requests: [%s]
+            """.formatted(target.url("/j" + j)));
+      }
+      Vertx host = Vertx.vertx(NoBlockedThreads.strict(new VertxOptions()));
+      Engine engine = Engine.builder(host).jobs(dir.resolve("jobs")).database(url)
+          .journal(dir.resolve("journal/ids.journal")).spillAfter(Duration.ofSeconds(1)).node("n1").build();
+      engine.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      try {
+        await().atMost(Duration.ofSeconds(10)).until(() -> target.received() >= jobs * 2);
+        h2.stop();
+        Thread.sleep(12_000); // about 1,800 fires while the database is away
+        h2 = tcp(port);
+        await().atMost(Duration.ofSeconds(40)).until(() -> gauge(engine, "cronloop.recorder.degraded") == 0);
+        int settled = target.received();
+        await().atMost(Duration.ofSeconds(20)).until(() -> target.received() >= settled + jobs * 2);
+      } finally {
+        engine.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        host.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+
+      try (Database db = Database.open(url, 1)) {
+        List<RunRow> runs = new RunQueries(db.dataSource()).runs(null, null, null, 100_000);
+        // Fires that waited for ids start together when the database is back; overlap: skip (the
+        // default) records all but the first of each job SKIPPED. Each is in runs, once.
+        assertThat(runs).as(statuses(db)).filteredOn(r -> r.status() == RunStatus.OK).hasSize(target.received());
+        assertThat(count(db, "SELECT COUNT(*) FROM fetches")).isEqualTo(target.received());
+        java.util.Map<String, List<Instant>> byJob = new java.util.TreeMap<>();
+        runs.forEach(r -> byJob.computeIfAbsent(r.jobId(), k -> new java.util.ArrayList<>()).add(r.scheduledAt()));
+        assertThat(byJob).hasSize(jobs);
+        for (List<Instant> fires : byJob.values()) {
+          List<Instant> sorted = fires.stream().sorted().toList();
+          assertThat(sorted).doesNotHaveDuplicates();
+          for (int i = 1; i < sorted.size(); i++) {
+            assertThat(sorted.get(i)).as("no fire missing").isEqualTo(sorted.get(i - 1).plusSeconds(1));
+          }
+        }
+        assertThat(runs).extracting(RunRow::status).containsOnly(RunStatus.OK, RunStatus.SKIPPED);
+      }
+    } finally {
+      h2.stop();
+    }
+  }
+
+  private static String statuses(Database db) throws Exception {
+    StringBuilder sb = new StringBuilder();
+    try (Connection c = db.dataSource().getConnection(); ResultSet rs = c.createStatement().executeQuery(
+        "SELECT r.status, f.outcome, f.error, COUNT(*) FROM runs r LEFT JOIN fetches f ON f.run_id = r.id"
+            + " GROUP BY r.status, f.outcome, f.error")) {
+      while (rs.next()) {
+        sb.append(rs.getString(1)).append('/').append(rs.getString(2)).append('/').append(rs.getString(3))
+            .append(": ").append(rs.getLong(4)).append("; ");
+      }
+    }
+    return sb.toString();
+  }
+
   private Server tcp(int port) throws Exception {
     return Server.createTcpServer("-tcpPort", Integer.toString(port), "-baseDir",
         dir.resolve("h2").toString(), "-ifNotExists").start();
