@@ -1,5 +1,8 @@
 package dev.cronloop;
 
+import dev.cronloop.bridge.ClusterJobStore;
+import dev.cronloop.bridge.PooledConnections;
+import dev.cronloop.bridge.ShardLock;
 import dev.cronloop.bridge.TriggerLayer;
 import dev.cronloop.definition.Catalog;
 import dev.cronloop.definition.JobCatalog;
@@ -10,6 +13,7 @@ import dev.cronloop.fetch.HttpClients;
 import dev.cronloop.fetch.RunLauncher;
 import dev.cronloop.fetch.RunResult;
 import dev.cronloop.record.Database;
+import dev.cronloop.record.JobVersions;
 import dev.cronloop.record.Recorder;
 import dev.cronloop.record.Retention;
 import dev.cronloop.record.RunIds;
@@ -31,12 +35,15 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.quartz.Scheduler;
@@ -83,6 +90,7 @@ public final class Engine {
   private volatile RunQueries queries;
   private long sampler = -1;
   private int httpPort = -1;
+  private long repairTimer = -1;
 
   Engine(Vertx vertx, boolean ownsVertx, EngineConfig config, RunListener listener, Metrics metrics) {
     this.vertx = vertx;
@@ -308,7 +316,7 @@ public final class Engine {
   }
 
   private Void openStores() throws Exception {
-    db = Database.open(config.jdbcUrl(), 4);
+    db = Database.open(config.jdbcUrl(), clustered() ? 8 + 2 * quartzThreads() : 4);
     // Only a scheduling engine owns its node's runs and the journal; a one-off `fire` leaves them.
     // The journal first: it may finish runs that would otherwise count as interrupted.
     int replayed = config.schedule() ? Recorder.replayJournal(db.dataSource(), config.journal()) : 0;
@@ -360,31 +368,116 @@ public final class Engine {
             });
   }
 
+  /** A cluster: Quartz's clustered JDBC store on the outcome database (DESIGN.md, "Cluster"). */
+  private boolean clustered() {
+    return config.jdbcUrl().startsWith("jdbc:postgresql:");
+  }
+
+  /** Quartz workers: a cluster's hand-offs read and write the shard trigger, so it gets more. */
+  private int quartzThreads() {
+    return clustered() ? Math.max(8, config.quartzThreads()) : config.quartzThreads();
+  }
+
   private Void startScheduler() throws SchedulerException, java.sql.SQLException {
     if (!config.schedule()) {
       return null;
     }
-    Properties p = new Properties();
-    p.setProperty("org.quartz.scheduler.instanceName", "cronloop");
-    p.setProperty("org.quartz.scheduler.threadName", "cronloop-quartz-scheduler");
-    p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-    p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(config.quartzThreads()));
-    p.setProperty("org.quartz.threadPool.threadNamePrefix", "cronloop-quartz");
-    p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
-    p.setProperty("org.quartz.jobStore.misfireThreshold", "1000");
-    quartz = new StdSchedulerFactory(p).getScheduler();
-    triggers = new TriggerLayer(quartz, TriggerLayer.DEFAULT_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD);
+    quartz = new StdSchedulerFactory(quartzProperties()).getScheduler();
+    triggers =
+        clustered()
+            ? new TriggerLayer(quartz, TriggerLayer.CLUSTER_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD,
+                ShardLock.postgres(db.dataSource()), true)
+            : new TriggerLayer(quartz, TriggerLayer.DEFAULT_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD);
     quartz.setJobFactory(triggers.jobFactory(this::handOff));
-    triggers.sync(catalog.jobs(), Instant.now(), queries.lastScheduled());
+    // A standalone engine resumes each job from its last recorded fire, to apply its misfire
+    // policy to what it missed; a cluster's stored triggers remember that themselves.
+    triggers.sync(catalog.jobs(), InstantSource.system(), clustered() ? Map.of() : queries.lastScheduled());
+    if (clustered()) {
+      reportOtherVersions();
+      repairTimer = vertx.setPeriodic(TriggerLayer.REPAIR_INTERVAL.toMillis(), id -> repairTriggers());
+    }
     quartz.start();
     jobCatalog.start(this::reloaded);
     return null;
   }
 
+  /**
+   * Re-syncs the shard triggers on a worker thread: a no-op while all is well, it re-arms a shard
+   * whose hand-off failed (see {@link TriggerLayer#sync}). A failure is logged and retried on the
+   * next round.
+   */
+  private void repairTriggers() {
+    loop.executeBlocking(() -> {
+          triggers.sync(catalog.jobs(), InstantSource.system());
+          return null;
+        }, false)
+        .onFailure(e -> log.warn("cannot check the shard triggers; retrying in {} s: {}",
+            TriggerLayer.REPAIR_INTERVAL.toSeconds(), e.getMessage()));
+  }
+
+  /**
+   * Records this node's content of each job in {@code job_versions} and warns about jobs whose
+   * content another node synced differently: each node runs its own content when it fires a
+   * shard, so such a job runs one way or the other (src/docs/cluster.md, "Different definitions").
+   */
+  private void reportOtherVersions() {
+    Map<String, String> hashes = new TreeMap<>();
+    catalog.jobs().forEach(job -> hashes.put(job.id(), job.contentHash()));
+    try {
+      for (JobVersions.Conflict c : new JobVersions(db.dataSource()).record(config.node(), hashes, Instant.now())) {
+        log.warn("job {} differs between nodes: node {} synced content {} at {}, this node has {};"
+                + " the nodes run their own content; deploy the same jobs folder to every node",
+            c.jobId(), c.otherNode(), shortHash(c.otherHash()), c.otherSyncedAt(), shortHash(c.hash()));
+      }
+    } catch (java.sql.SQLException e) {
+      log.warn("cannot compare job versions with the other nodes: {}", e.getMessage());
+    }
+  }
+
+  private static String shortHash(String hash) {
+    return hash.length() > 12 ? hash.substring(0, 12) : hash;
+  }
+
+  /**
+   * Quartz's settings: the RAM store on H2; on PostgreSQL the clustered JDBC store on the engine's
+   * pool, with this node's name as the instance id (so a restarted node recovers its own previous
+   * process at once) and the configured check-in interval.
+   */
+  private Properties quartzProperties() {
+    Properties p = new Properties();
+    p.setProperty("org.quartz.scheduler.instanceName", "cronloop");
+    p.setProperty("org.quartz.scheduler.threadName", "cronloop-quartz-scheduler");
+    p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+    p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(quartzThreads()));
+    p.setProperty("org.quartz.threadPool.threadNamePrefix", "cronloop-quartz");
+    p.setProperty("org.quartz.jobStore.misfireThreshold", "1000");
+    if (!clustered()) {
+      p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+      return p;
+    }
+    String dataSource = "cronloop-" + config.node() + "-" + System.identityHashCode(this);
+    PooledConnections.register(dataSource, db.dataSource());
+    p.setProperty("org.quartz.scheduler.instanceId", config.node());
+    // Other nodes re-arm shard triggers without waking this node's scheduler thread: poll often.
+    p.setProperty("org.quartz.scheduler.idleWaitTime", "1000");
+    p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", Integer.toString(quartzThreads()));
+    p.setProperty("org.quartz.jobStore.class", ClusterJobStore.class.getName());
+    p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+    p.setProperty("org.quartz.jobStore.dataSource", dataSource);
+    p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
+    p.setProperty("org.quartz.jobStore.useProperties", "true");
+    p.setProperty("org.quartz.jobStore.isClustered", "true");
+    p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
+    p.setProperty("org.quartz.jobStore.clusterCheckinInterval", Long.toString(config.clusterCheckin().toMillis()));
+    p.setProperty("org.quartz.jobStore.failoverGrace",
+        Long.toString(ClusterJobStore.graceFor(config.clusterCheckin()).toMillis()));
+    return p;
+  }
+
   /** On the catalog thread: a changed jobs folder. Unchanged jobs keep their next fire times. */
   private void reloaded(Catalog next) {
     catalog = next;
-    triggers.sync(next.jobs(), Instant.now());
+    triggers.sync(next.jobs(), InstantSource.system());
   }
 
   private Future<Void> startHttp() {
@@ -433,7 +526,7 @@ public final class Engine {
   private void logStarted(long t0) {
     long enabled = catalog.jobs().stream().filter(JobDefinition::enabled).count();
     log.info(
-        "cronloop started in {} ms: {} jobs ({} enabled, {} files with problems) from {}, database {}, node {}, http {} (token {}), grace {}s",
+        "cronloop started in {} ms: {} jobs ({} enabled, {} files with problems) from {}, database {}, node {}, {}, http {} (token {}), grace {}s",
         (System.nanoTime() - t0) / 1_000_000,
         catalog.jobs().size(),
         enabled,
@@ -441,16 +534,25 @@ public final class Engine {
         config.jobs(),
         Database.redact(db.url()),
         config.node(),
+        clustered() ? "cluster (check-in " + config.clusterCheckin().toMillis() + " ms)" : "single node",
         httpPort < 0 ? "off" : config.http().getHostString() + ":" + httpPort,
         config.token() == null ? "none" : "set",
         config.grace().toSeconds());
   }
 
+  /**
+   * Stops firing. One node pauses Quartz. A cluster node shuts Quartz down at once, waiting for its
+   * hand-offs to post: its store then gives back the triggers this node had acquired, so the
+   * other nodes fire them on time instead of after a failover (see {@code ClusterJobStore}).
+   */
   private Void standbyScheduler() throws SchedulerException {
     if (jobCatalog != null) {
       jobCatalog.close();
     }
-    if (quartz != null) {
+    vertx.cancelTimer(repairTimer);
+    if (quartz != null && clustered()) {
+      quartz.shutdown(true);
+    } else if (quartz != null) {
       quartz.standby();
     }
     return null;
@@ -482,7 +584,7 @@ public final class Engine {
   }
 
   private Void closeStores() throws SchedulerException {
-    if (quartz != null) {
+    if (quartz != null && !quartz.isShutdown()) {
       // Waiting joins Quartz's worker threads; the jobs are hand-offs that return at once, and a
       // guest on the host's Vert.x must leave no thread of its own behind.
       quartz.shutdown(true);

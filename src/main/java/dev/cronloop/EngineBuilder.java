@@ -27,6 +27,7 @@ public final class EngineBuilder {
   public static final int MIN_TOKEN_LENGTH = 16;
   /** As many as requests in flight: by default the global limit is the only one. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = DEFAULT_MAX_IN_FLIGHT;
+  public static final Duration DEFAULT_CLUSTER_CHECKIN = Duration.ofSeconds(5);
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -40,6 +41,7 @@ public final class EngineBuilder {
   private int quartzThreads = DEFAULT_QUARTZ_THREADS;
   private InetSocketAddress http;
   private int maxConnectionsPerHost = DEFAULT_MAX_CONNECTIONS_PER_HOST;
+  private Duration clusterCheckin = DEFAULT_CLUSTER_CHECKIN;
   private RunListener listener = new RunListener() {};
   private Secret token;
   private Path journal;
@@ -175,6 +177,19 @@ public final class EngineBuilder {
     return this;
   }
 
+  /**
+   * How often a cluster node (a PostgreSQL database) checks in. The others take over a node that
+   * missed its check-in by more than a grace of half this (2 s to 7.5 s); keep node clocks within
+   * a fraction of it. Ignored on H2, where there is no cluster.
+   */
+  public EngineBuilder clusterCheckin(Duration interval) {
+    if (interval.compareTo(Duration.ofMillis(500)) < 0) {
+      throw new IllegalArgumentException("clusterCheckin must be >= 500ms, got " + interval);
+    }
+    this.clusterCheckin = interval;
+    return this;
+  }
+
   /** Hears every fetch and run outcome, on the engine context. */
   public EngineBuilder listener(RunListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -199,7 +214,7 @@ public final class EngineBuilder {
         new EngineConfig(
             jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
             http, token, maxConnectionsPerHost,
-            journal != null ? journal : Database.journalFor(jdbcUrl), spillAfter, retention),
+            journal != null ? journal : Database.journalFor(jdbcUrl), spillAfter, retention, clusterCheckin),
         listener,
         metrics);
   }

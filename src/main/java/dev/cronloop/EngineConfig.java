@@ -22,6 +22,8 @@ import java.time.Duration;
  * @param journal where outcomes wait while the database is away
  * @param spillAfter how long the database may fail before outcomes go to the journal
  * @param retention how long runs and their fetches are kept, or null to keep them forever
+ * @param clusterCheckin how often a cluster node checks in; a node silent for longer (plus a grace)
+ *     is taken over by the others
  */
 public record EngineConfig(
     Path jobs,
@@ -37,4 +39,5 @@ public record EngineConfig(
     int maxConnectionsPerHost,
     Path journal,
     Duration spillAfter,
-    Duration retention) {}
+    Duration retention,
+    Duration clusterCheckin) {}

@@ -23,7 +23,7 @@ class LayeringTest {
     "definition; schedule                        ; io.vertx org.quartz java.sql",
     "record;                                     ; org.quartz",
     "fetch;      definition record schedule      ; org.quartz java.sql",
-    "bridge;     definition fetch record schedule; java.sql",
+    "bridge;     definition fetch record schedule; io.vertx.ext",
     "server;     definition fetch record schedule; org.quartz",
   })
   void a_package_imports_only_the_packages_below_it(String pkg, String allowed, String forbidden)

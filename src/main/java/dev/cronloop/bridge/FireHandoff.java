@@ -4,6 +4,7 @@ import dev.cronloop.fetch.Fire;
 import java.time.Instant;
 import java.util.List;
 import org.quartz.Job;
+import org.quartz.JobDataMap;
 import org.quartz.JobExecutionContext;
 
 /**
@@ -24,9 +25,12 @@ final class FireHandoff implements Job {
 
   @Override
   public void execute(JobExecutionContext q) {
-    int shard = q.getMergedJobDataMap().getInt(SHARD);
-    Instant scheduled = q.getScheduledFireTime().toInstant();
-    List<Fire> fires = layer.takeDue(shard, scheduled, Instant.now());
+    JobDataMap data = q.getMergedJobDataMap();
+    int shard = Integer.parseInt(data.get(SHARD).toString());
+    // The instant the trigger stands for; a misfired trigger's scheduled fire time is "now".
+    Object at = data.get(TriggerLayer.AT);
+    Instant scheduled = at == null ? q.getScheduledFireTime().toInstant() : Instant.parse(at.toString());
+    List<Fire> fires = layer.takeDue(shard, scheduled, Instant.now(), q.isRecovering());
     if (!fires.isEmpty()) {
       sink.post(fires);
     }

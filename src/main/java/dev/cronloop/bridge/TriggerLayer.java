@@ -8,13 +8,13 @@ import dev.cronloop.schedule.Spread;
 import dev.cronloop.schedule.Timetable;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
@@ -38,33 +38,95 @@ import org.slf4j.LoggerFactory;
  * share the fires of one instant and take over each other's shards. Fire times come from our own
  * schedule engine ({@link Timetable}), so Quartz fires exactly what {@code cronloop next} prints.
  *
+ * <p>The stored trigger is the truth. Each shard trigger carries the instant it stands for
+ * ({@code at} in its JobDataMap) and the invariant is: <em>every fire of the shard before
+ * {@code at} has been handed off</em>. The local {@link Timetable} is only a cache of the next fires
+ * after that instant. This is what makes a cluster work, where each node fires the shards whose
+ * trigger it happened to acquire:
+ *
+ * <ul>
+ *   <li><b>Fire.</b> Holding the shard's {@link ShardLock}, the node checks that the stored trigger
+ *       still stands for the instant that fired (a re-armed or removed one means the instant was
+ *       handled or superseded), moves its cache past {@code at} ({@link
+ *       Timetable#skipBefore}), takes the jobs due, re-arms the trigger for the next instant and
+ *       only then posts the fires. Quartz lets one node fire a trigger; the lock and the check
+ *       keep a recovery fire or a concurrent sync from handling the same instant twice.
+ *   <li><b>Sync</b> (start, reload). Holding the lock, the node rebuilds its cache from the stored
+ *       {@code at} (or from now when that is later) and rewrites the trigger only when the next
+ *       instant it computes differs from the stored one. Nodes with the same definitions compute
+ *       the same instant, so starting or reloading a node leaves the triggers as they are: no
+ *       double fire, no skipped fire. A node whose definitions differ rewrites the trigger: the last
+ *       sync decides when the shard fires next. A cluster node also syncs every {@link
+ *       #REPAIR_INTERVAL}, which re-arms a trigger whose hand-off failed and a shard whose trigger
+ *       is gone.
+ * </ul>
+ *
  * <p>Missed fires: when a job has several due times at once, or its only one is more than {@code
- * misfireThreshold} old (the engine was down or stalled), the job's misfire policy applies: one
- * MISFIRE run for all of them ({@code fire-once}), or a SKIPPED run per missed time and a normal
- * run for the newest if it is still on time ({@code skip}). At start, each job is armed from its
- * last recorded fire, so the fires missed while the engine was down are seen the same way.
+ * misfireThreshold} old (the engine was down or stalled, or a dead node held the trigger), the
+ * job's misfire policy applies: one MISFIRE run for all of them ({@code fire-once}), or a SKIPPED
+ * run per missed time and a normal run for the newest if it is still on time ({@code skip}). A
+ * standalone engine coming back arms each job from its last recorded fire, so the fires missed
+ * while it was down are seen the same way.
  *
  * <p>Runs on: the catalog thread ({@link #sync}) and Quartz workers ({@link #takeDue}); each shard
- * is guarded by its own lock, held only for in-memory work and one Quartz trigger update.
+ * is guarded by its own monitor and, in a cluster, its {@link ShardLock}, held only for in-memory
+ * work and the reads and writes of one Quartz trigger.
  */
 public final class TriggerLayer {
+  private static final Logger log = LoggerFactory.getLogger(TriggerLayer.class);
+
   public static final int DEFAULT_SHARDS = 16;
+  /**
+   * Shards of a cluster. More shards than one node needs, so that the fires of one instant spread
+   * over the nodes; every node of a cluster must use the same count.
+   */
+  public static final int CLUSTER_SHARDS = 64;
   public static final Duration DEFAULT_MISFIRE_THRESHOLD = Duration.ofSeconds(60);
   static final String GROUP = "cronloop";
+  /** How far node clocks may disagree without a sync re-arming fires another node handed off. */
+  public static final Duration CLOCK_MARGIN = Duration.ofSeconds(1);
+  /** How often a cluster node re-runs {@link #sync} to repair shard triggers. */
+  public static final Duration REPAIR_INTERVAL = Duration.ofSeconds(15);
+  private static final Duration STALLED_AFTER = Duration.ofSeconds(10);
+  /** JobDataMap key of a shard trigger: the instant it stands for, as {@link Instant#toString()}. */
+  static final String AT = "at";
   /** At most this many SKIPPED runs are recorded for one job's missed fires at once. */
   static final int MAX_SKIPPED_ROWS = 1_000;
-  private static final Logger log = LoggerFactory.getLogger(TriggerLayer.class);
+
+  /**
+   * A shard trigger repeats once a year, which it never gets to: the hand-off re-arms it first.
+   * A one-shot trigger would be COMPLETE after firing, and Quartz deletes a COMPLETE trigger when
+   * its fire ends; by then another node may already have fired the re-armed one, which would
+   * delete the shard's trigger for good. A repeating trigger is never COMPLETE.
+   */
+  private static final SimpleScheduleBuilder NEVER_COMPLETE =
+      SimpleScheduleBuilder.simpleSchedule()
+          .withIntervalInHours(24 * 365)
+          .repeatForever()
+          .withMisfireHandlingInstructionFireNow();
 
   private final Scheduler quartz;
   private final Duration misfireThreshold;
   private final Shard[] shards;
+  private final ShardLock locks;
 
+  /** A trigger layer for one node on Quartz's RAM store. */
   public TriggerLayer(Scheduler quartz, int shardCount, Duration misfireThreshold) {
+    this(quartz, shardCount, misfireThreshold, ShardLock.LOCAL, false);
+  }
+
+  /**
+   * A trigger layer; {@code clustered} when {@code quartz} is a clustered JDBC store shared with
+   * other nodes, which {@code locks} must then serialise.
+   */
+  public TriggerLayer(
+      Scheduler quartz, int shardCount, Duration misfireThreshold, ShardLock locks, boolean clustered) {
     this.quartz = quartz;
     this.misfireThreshold = misfireThreshold;
+    this.locks = locks;
     this.shards = new Shard[shardCount];
     for (int i = 0; i < shardCount; i++) {
-      shards[i] = new Shard(i);
+      shards[i] = new Shard(i, clustered);
     }
   }
 
@@ -75,27 +137,75 @@ public final class TriggerLayer {
 
   /**
    * Makes the triggers match {@code jobs}: new jobs are armed, removed ones dropped, and jobs whose
-   * schedule is unchanged keep their next fire time even when other parts of them changed.
+   * schedule is unchanged keep their next fire time even when other parts of them changed. A
+   * shard whose next instant is unchanged keeps its stored trigger untouched.
    */
   public void sync(List<JobDefinition> jobs, Instant now) {
-    sync(jobs, now, Map.of());
+    sync(jobs, InstantSource.fixed(now));
   }
 
   /**
-   * Like {@link #sync(List, Instant)}, but a job new to the layer whose last fire is in {@code
-   * lastFires} is armed from that fire, so that fires missed since are due at once.
+   * {@link #sync(List, Instant)} reading {@code clock} for each shard while holding its lock: a
+   * sync of 64 shards takes long enough for other nodes to fire some of them meanwhile.
    */
-  public void sync(List<JobDefinition> jobs, Instant now, Map<String, Instant> lastFires) {
+  public void sync(List<JobDefinition> jobs, InstantSource clock) {
+    sync(jobs, clock, Map.of());
+  }
+
+  /**
+   * {@link #sync(List, InstantSource)} for an engine coming back: a job whose last recorded fire
+   * is in {@code lastFires} is armed from that fire, so the fires missed while the engine was down
+   * are due at once and meet the job's misfire policy. A standalone engine passes what {@code
+   * runs} holds; a cluster's stored triggers already remember where each shard stands.
+   */
+  public void sync(List<JobDefinition> jobs, InstantSource clock, Map<String, Instant> lastFires) {
     Map<Integer, Map<String, JobDefinition>> byShard = new HashMap<>();
     for (JobDefinition job : jobs) {
       if (job.enabled()) {
         byShard.computeIfAbsent(shardOf(job.id()), k -> new LinkedHashMap<>()).put(job.id(), job);
       }
     }
+    int rewritten = 0;
     for (Shard shard : shards) {
-      synchronized (shard) {
-        shard.replace(byShard.getOrDefault(shard.index, Map.of()), now, lastFires);
-        arm(shard);
+      if (syncShard(shard, byShard.getOrDefault(shard.index, Map.of()), clock, lastFires)) {
+        rewritten++;
+      }
+    }
+    log.debug("sync: {} of {} shard triggers rewritten", rewritten, shards.length);
+  }
+
+  /**
+   * Rebuilds one shard's cache and rewrites its trigger when the next instant differs. The cache
+   * is armed after the basis: the instant before the stored one, as every fire before that has
+   * been handed off, or sooner when a job has been added, but never before {@link #CLOCK_MARGIN}
+   * after now. A node whose clock is ahead may already have handed off the fires up to its now.
+   * A job added by this sync therefore fires no sooner than that margin after it.
+   */
+  private boolean syncShard(
+      Shard shard, Map<String, JobDefinition> wanted, InstantSource clock, Map<String, Instant> lastFires) {
+    synchronized (shard) {
+      ShardLock.Held held = locks.hold(shard.index);
+      try {
+        Instant now = clock.instant();
+        Optional<org.quartz.Trigger> trigger = storedTrigger(shard);
+        Optional<Instant> stored = trigger.map(TriggerLayer::instantOf);
+        Instant basis = stored.map(at -> earlier(now.plus(CLOCK_MARGIN), at.minusNanos(1))).orElse(now);
+        shard.rebuild(wanted, basis, lastFires);
+        Optional<Instant> next = shard.timetable.nextInstant();
+        boolean stalled = trigger.filter(t -> stalled(t, now)).isPresent();
+        if (next.equals(stored) && !stalled) {
+          return false;
+        }
+        log.debug("shard {} sync: stored {}, computed {}, stalled {}", shard.index, stored.orElse(null),
+            next.orElse(null), stalled);
+        if (stalled) {
+          log.warn("shard {} fired for {} but was never re-armed (a hand-off failed); re-arming it",
+              shard.index, stored.orElseThrow());
+        }
+        write(shard, next);
+        return true;
+      } finally {
+        held.close();
       }
     }
   }
@@ -104,33 +214,68 @@ public final class TriggerLayer {
   public Optional<Instant> nextFire(String jobId) {
     Shard shard = shards[shardOf(jobId)];
     synchronized (shard) {
-      return shard.timetable.next(jobId);
+      Optional<Instant> cached = shard.timetable.next(jobId);
+      Instant now = Instant.now();
+      JobDefinition job = shard.jobs.get(jobId);
+      if (cached.isEmpty() || !cached.get().isBefore(now) || job == null) {
+        return cached;
+      }
+      // Another node fired this shard since: the cache is behind, the schedule is not.
+      Duration offset = Spread.offset(job.id(), job.spread());
+      return job.schedule().next(now.minus(offset)).map(t -> t.plus(offset));
     }
   }
 
   /**
    * The fires of one shard due at {@code scheduled}, plus any later ones already past, and re-arms
-   * the shard's trigger for its next instant. Called by {@link FireHandoff} on a Quartz thread.
+   * the shard's trigger for its next instant. Called by {@link FireHandoff} on a Quartz thread;
+   * {@code recovering} when Quartz re-runs the fire of a node that died during it.
    */
-  List<Fire> takeDue(int index, Instant scheduled, Instant now) {
+  List<Fire> takeDue(int index, Instant scheduled, Instant now, boolean recovering) {
     Shard shard = shards[index];
     synchronized (shard) {
-      Map<String, List<Instant>> due = new LinkedHashMap<>();
-      // Start from the shard's own earliest time, not the trigger's: Quartz moves the fire time
-      // of a trigger it found misfired to "now", and the times missed before it matter.
-      Optional<Instant> at = shard.timetable.nextInstant().filter(t -> !t.isAfter(scheduled)).or(() -> Optional.of(scheduled));
-      while (at.isPresent() && !at.get().isAfter(now)) {
-        Instant t = at.get();
-        for (String id : shard.timetable.takeDue(t)) {
-          due.computeIfAbsent(id, k -> new ArrayList<>()).add(t);
+      ShardLock.Held held = locks.hold(index);
+      try {
+        Optional<Instant> pending = pending(shard, scheduled, recovering);
+        if (pending.isEmpty()) {
+          log.debug("shard {} fire at {} was handled already", index, scheduled);
+          return List.of();
         }
-        at = shard.timetable.nextInstant();
+        int skipped = shard.timetable.skipBefore(pending.get());
+        List<Fire> fires = due(shard, pending.get(), now);
+        Optional<Instant> next = shard.timetable.nextInstant();
+        write(shard, next);
+        log.debug("shard {} at {}: {} fires, {} handled elsewhere, re-armed for {}",
+            index, pending.get(), fires.size(), skipped, next.orElse(null));
+        return fires;
+      } finally {
+        held.close();
       }
-      List<Fire> fires = new ArrayList<>();
-      due.forEach((id, times) -> fires.addAll(firesOf(shard.jobs.get(id), times, now)));
-      arm(shard);
-      return fires;
     }
+  }
+
+  /** {@link #takeDue(int, Instant, Instant, boolean)} for a fire that is not a recovery. */
+  List<Fire> takeDue(int index, Instant scheduled, Instant now) {
+    return takeDue(index, scheduled, now, false);
+  }
+
+  /**
+   * Every fire of the shard due from {@code first} up to {@code now}, each job's due times
+   * gathered and judged by {@link #firesOf}.
+   */
+  private List<Fire> due(Shard shard, Instant first, Instant now) {
+    Map<String, List<Instant>> due = new LinkedHashMap<>();
+    Optional<Instant> at = Optional.of(first);
+    while (at.isPresent() && !at.get().isAfter(now)) {
+      Instant t = at.get();
+      for (String id : shard.timetable.takeDue(t)) {
+        due.computeIfAbsent(id, k -> new ArrayList<>()).add(t);
+      }
+      at = shard.timetable.nextInstant();
+    }
+    List<Fire> fires = new ArrayList<>();
+    due.forEach((id, times) -> fires.addAll(firesOf(shard.jobs.get(id), times, now)));
+    return fires;
   }
 
   /**
@@ -163,88 +308,130 @@ public final class TriggerLayer {
     return fires;
   }
 
+  /**
+   * The instant a fired shard trigger still stands for, or empty when it was handled already: the
+   * stored trigger has been re-armed for a later instant (or removed, when the shard lost its
+   * jobs). A recovery fire, which Quartz starts when a node died during a hand-off, carries a copy
+   * of the data of the trigger it recovers, so the same comparison tells whether the dead node
+   * re-armed it before dying.
+   */
+  private Optional<Instant> pending(Shard shard, Instant scheduled, boolean recovering) {
+    Optional<Instant> stored = storedInstant(shard);
+    if (stored.isEmpty()) {
+      return recovering ? Optional.of(scheduled) : Optional.empty();
+    }
+    return stored.get().equals(scheduled) ? stored : Optional.empty();
+  }
+
+  private Optional<Instant> storedInstant(Shard shard) {
+    return storedTrigger(shard).map(TriggerLayer::instantOf);
+  }
+
+  private Optional<org.quartz.Trigger> storedTrigger(Shard shard) {
+    try {
+      return Optional.ofNullable(quartz.getTrigger(shard.triggerKey));
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot read the trigger of shard " + shard.index, e);
+    }
+  }
+
+  /**
+   * True when a shard trigger fired but its hand-off never re-armed it (the database failed
+   * during it, say): Quartz then moved it a year on, to the repeat it never gets to. A hand-off
+   * takes milliseconds, so one still in progress after {@link #STALLED_AFTER} has failed. A sync
+   * puts the trigger back at its instant, which fires at once; the instant check keeps even a
+   * very slow hand-off from being doubled.
+   */
+  private static boolean stalled(org.quartz.Trigger trigger, Instant now) {
+    Date next = trigger.getNextFireTime();
+    Instant at = instantOf(trigger);
+    return next != null
+        && next.toInstant().isAfter(at.plus(Duration.ofDays(1)))
+        && at.isBefore(now.minus(STALLED_AFTER));
+  }
+
+  /** The instant a shard trigger stands for: its {@link #AT} entry, else its start time. */
+  static Instant instantOf(org.quartz.Trigger trigger) {
+    Object at = trigger.getJobDataMap().get(AT);
+    return at == null ? trigger.getStartTime().toInstant() : Instant.parse(at.toString());
+  }
+
   int shardOf(String jobId) {
     return (int) Long.remainderUnsigned(Spread.hash(jobId), shards.length);
   }
 
-  private void arm(Shard shard) {
-    Optional<Instant> next = shard.timetable.nextInstant();
-    if (Objects.equals(next.orElse(null), shard.armedFor)) {
-      return;
-    }
+  private void write(Shard shard, Optional<Instant> next) {
     try {
-      TriggerKey key = TriggerKey.triggerKey("shard-" + shard.index, GROUP);
       if (next.isEmpty()) {
-        quartz.unscheduleJob(key);
-      } else {
-        org.quartz.Trigger trigger =
-            TriggerBuilder.newTrigger()
-                .withIdentity(key)
-                .forJob(shard.jobKey)
-                .startAt(Date.from(next.get()))
-                .withSchedule(
-                    SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
-                .build();
-        if (quartz.checkExists(key)) {
-          quartz.rescheduleJob(key, trigger);
-        } else {
-          if (!quartz.checkExists(shard.jobKey)) {
-            quartz.addJob(shard.detail(), true);
-          }
-          quartz.scheduleJob(trigger);
-        }
+        quartz.unscheduleJob(shard.triggerKey);
+        return;
       }
-      shard.armedFor = next.orElse(null);
+      org.quartz.Trigger trigger =
+          TriggerBuilder.newTrigger()
+              .withIdentity(shard.triggerKey)
+              .forJob(shard.jobKey)
+              .usingJobData(AT, next.get().toString())
+              .startAt(Date.from(next.get()))
+              .withSchedule(NEVER_COMPLETE)
+              .build();
+      if (quartz.rescheduleJob(shard.triggerKey, trigger) == null) {
+        if (!quartz.checkExists(shard.jobKey)) {
+          quartz.addJob(shard.detail(), true);
+        }
+        quartz.scheduleJob(trigger);
+      }
     } catch (SchedulerException e) {
       throw new IllegalStateException("cannot arm the trigger of shard " + shard.index, e);
     }
   }
 
+  private static Instant earlier(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
   /** The jobs of one shard and when each fires next. Guarded by its own monitor. */
   private static final class Shard {
     final int index;
+    final boolean recoverable;
     final JobKey jobKey;
-    final Timetable<String> timetable = new Timetable<>(Instant.EPOCH);
+    final TriggerKey triggerKey;
+    Timetable<String> timetable = new Timetable<>(Instant.EPOCH);
     final Map<String, JobDefinition> jobs = new HashMap<>();
-    Instant armedFor;
 
-    Shard(int index) {
+    Shard(int index, boolean recoverable) {
       this.index = index;
+      this.recoverable = recoverable;
       this.jobKey = JobKey.jobKey("shard-" + index, GROUP);
+      this.triggerKey = TriggerKey.triggerKey("shard-" + index, GROUP);
     }
 
     JobDetail detail() {
       return JobBuilder.newJob(FireHandoff.class)
           .withIdentity(jobKey)
-          .usingJobData(FireHandoff.SHARD, index)
+          .usingJobData(FireHandoff.SHARD, Integer.toString(index))
+          .requestRecovery(recoverable)
           .storeDurably()
           .build();
     }
 
-    void replace(Map<String, JobDefinition> wanted, Instant now, Map<String, Instant> lastFires) {
-      timetable.advanceTo(now);
-      for (String id : List.copyOf(jobs.keySet())) {
-        if (!wanted.containsKey(id)) {
-          jobs.remove(id);
-          timetable.remove(id);
-        }
-      }
+    /**
+     * Replaces the jobs and rebuilds the cache from {@code basis}: every fire at or before it has
+     * been handed off. Schedules are pure, so the same jobs and basis give the same timetable on
+     * every node.
+     */
+    void rebuild(Map<String, JobDefinition> wanted, Instant basis, Map<String, Instant> lastFires) {
+      jobs.clear();
+      jobs.putAll(wanted);
+      timetable = new Timetable<>(basis);
       for (JobDefinition job : wanted.values()) {
-        JobDefinition old = jobs.put(job.id(), job);
         Duration offset = Spread.offset(job.id(), job.spread());
         Instant last = lastFires.get(job.id());
-        if (old == null && last != null && last.isBefore(now)) {
+        if (last != null && last.isBefore(basis)) {
           timetable.putAfter(job.id(), job.schedule(), offset, last);
-        } else if (old == null || !sameTiming(old, job)) {
+        } else {
           timetable.put(job.id(), job.schedule(), offset);
         }
       }
-    }
-
-    private static boolean sameTiming(JobDefinition a, JobDefinition b) {
-      return a.schedule().expression().equals(b.schedule().expression())
-          && a.schedule().zone().equals(b.schedule().zone())
-          && a.spread().equals(b.spread());
     }
   }
 }

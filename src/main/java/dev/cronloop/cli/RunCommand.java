@@ -98,6 +98,21 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  @Option(
+      names = "--checkin",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      description = "Cluster check-in interval on PostgreSQL; a node silent this long (plus a grace) is taken over (default: ${DEFAULT-VALUE}).")
+  String checkin;
+
+  private Duration checkin() {
+    try {
+      return DurationText.parse(checkin, checkin);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--checkin " + e.getMessage());
+    }
+  }
+
   private Duration grace() {
     try {
       return DurationText.parse(grace, grace);
@@ -113,7 +128,8 @@ final class RunCommand implements Callable<Integer> {
             .jobs(jobs.dir)
             .database(db.url)
             .http(HostPort.parse(http))
-            .grace(grace());
+            .grace(grace())
+            .clusterCheckin(checkin());
     if (node != null) {
       builder.node(node);
     }

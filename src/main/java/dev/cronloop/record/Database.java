@@ -44,6 +44,19 @@ public final class Database implements AutoCloseable {
     HikariDataSource pool = new HikariDataSource(config);
     try {
       Flyway.configure().dataSource(pool).loggers("slf4j").load().migrate();
+      if (url.startsWith("jdbc:postgresql:")) {
+        // Quartz's tables keep their own history table, so their versions never interleave with
+        // the outcome tables' versions that other branches add to db/migration.
+        Flyway.configure()
+            .dataSource(pool)
+            .locations("classpath:db/migration-postgresql")
+            .table("flyway_quartz_history")
+            .baselineOnMigrate(true)
+            .baselineVersion("0")
+            .loggers("slf4j")
+            .load()
+            .migrate();
+      }
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -95,8 +108,19 @@ public final class Database implements AutoCloseable {
    * @return how many runs were marked
    */
   public int interruptRunsOf(String node) throws SQLException {
-    try (Connection c = pool.getConnection();
-        java.sql.PreparedStatement s =
+    try (Connection c = pool.getConnection()) {
+      return interruptRunsOf(c, node);
+    }
+  }
+
+  /**
+   * Marks the RUNNING runs of {@code node} INTERRUPTED on {@code c}, in the caller's transaction:
+   * used by a cluster node that recovers a dead node (see {@code bridge.ClusterJobStore}).
+   *
+   * @return how many runs were marked
+   */
+  public static int interruptRunsOf(Connection c, String node) throws SQLException {
+    try (java.sql.PreparedStatement s =
             c.prepareStatement(
                 "UPDATE runs SET status = 'INTERRUPTED', finished_at = ?,"
                     + " requests_ok = (SELECT COUNT(*) FROM fetches f WHERE f.run_id = runs.id AND f.outcome = 'OK'),"

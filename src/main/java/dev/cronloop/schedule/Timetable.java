@@ -115,6 +115,26 @@ public final class Timetable<K> {
     return due;
   }
 
+  /**
+   * Re-arms every key due before {@code at} to its first fire at or after {@code at}, without
+   * taking it: those fires were handled elsewhere. A cluster node calls this when a shard's trigger
+   * fires at {@code at} after other nodes fired the shard's earlier instants.
+   *
+   * @return how many keys were moved
+   */
+  public int skipBefore(Instant at) {
+    List<K> stale = new ArrayList<>();
+    while (!byFire.isEmpty() && byFire.firstKey().isBefore(at)) {
+      stale.addAll(byFire.pollFirstEntry().getValue());
+    }
+    Instant from = at.minusNanos(1);
+    for (K key : stale) {
+      Entry entry = entries.remove(key);
+      arm(key, entry.schedule(), entry.offset(), from);
+    }
+    return stale.size();
+  }
+
   /** How many keys have a next fire. */
   public int size() {
     return entries.size();

@@ -3,197 +3,179 @@ package dev.cronloop.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cronloop.definition.JobDefinition;
-import dev.cronloop.definition.JobFileParser;
+import dev.cronloop.definition.JobFolder;
 import dev.cronloop.fetch.Fire;
-import dev.cronloop.record.Trigger;
-import dev.cronloop.schedule.Schedule;
-import dev.cronloop.schedule.Schedules;
+import dev.cronloop.testkit.JobFiles;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.quartz.Scheduler;
+import org.quartz.Trigger;
 import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.listeners.SchedulerListenerSupport;
 
 /**
- * The trigger layer with a real Quartz scheduler and an injected clock: the test plays Quartz's
- * part by taking each shard trigger's next fire time and handing it to {@code takeDue}, so time
- * can cross DST transitions and outages without waiting.
+ * The shard trigger rules that make a cluster fire each instant once, played by two trigger
+ * layers ("nodes") over one job store that is never started: the test calls the hand-off itself,
+ * with fixed instants.
  */
 class TriggerLayerTest {
-  private Scheduler quartz;
-  private TriggerLayer layer;
+  private static final Instant T0 = Instant.parse("2026-01-05T10:00:00.400Z");
+  private static final Instant T1 = Instant.parse("2026-01-05T10:00:01Z");
+
+  @TempDir Path dir;
+  private Scheduler store;
+  private final AtomicInteger writes = new AtomicInteger();
 
   @BeforeEach
-  void createScheduler() throws Exception {
+  void setUp() throws Exception {
     Properties p = new Properties();
-    p.setProperty("org.quartz.scheduler.instanceName", "test-" + UUID.randomUUID());
+    p.setProperty("org.quartz.scheduler.instanceName", "trigger-layer-test-" + UUID.randomUUID());
+    p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
     p.setProperty("org.quartz.threadPool.threadCount", "1");
     p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
-    p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-    quartz = new StdSchedulerFactory(p).getScheduler();
-    layer = new TriggerLayer(quartz, 4, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD);
-  }
-
-  @AfterEach
-  void shutdown() throws Exception {
-    quartz.shutdown();
-  }
-
-  @Test
-  void quartz_is_armed_with_exactly_the_times_the_schedule_engine_computes_across_dst() throws Exception {
-    List<JobDefinition> jobs = List.of(
-        job("fixed", "30 2 * * *", "Europe/Berlin"),
-        job("wild", "*/30 * * * *", "Europe/Berlin"),
-        job("lordhowe", "15 2 * * *", "Australia/Lord_Howe"),
-        job("quartz", "0 0 1 L * ?", "America/New_York"),
-        job("ny-fixed", "30 1 * * *", "America/New_York"),
-        job("ny-wild", "0 * * * *", "America/New_York"),
-        job("chatham", "0,45 2,3 * * *", "Pacific/Chatham"));
-    Instant from = Instant.parse("2026-03-28T00:00:00Z");
-    Instant until = Instant.parse("2026-04-06T00:00:00Z");
-
-    layer.sync(jobs, from);
-    Map<String, List<Instant>> fired = playQuartz(from, until);
-
-    for (JobDefinition job : jobs) {
-      assertThat(fired.getOrDefault(job.id(), List.of()))
-          .as(job.id())
-          .containsExactlyElementsOf(expected(job.schedule(), from, until));
-    }
-    assertThat(fired.get("fixed")).contains(Instant.parse("2026-03-29T01:00:00Z"));
-  }
-
-  @Test
-  void fall_back_fires_fixed_time_jobs_once_and_wildcard_jobs_in_both_passes() throws Exception {
-    List<JobDefinition> jobs = List.of(
-        job("ny-fixed", "30 1 * * *", "America/New_York"),
-        job("ny-wild", "*/30 1 * * *", "America/New_York"));
-    Instant from = Instant.parse("2026-11-01T00:00:00Z");
-    Instant until = Instant.parse("2026-11-02T00:00:00Z");
-
-    layer.sync(jobs, from);
-    Map<String, List<Instant>> fired = playQuartz(from, until);
-
-    assertThat(fired.get("ny-fixed")).containsExactly(Instant.parse("2026-11-01T05:30:00Z"));
-    assertThat(fired.get("ny-wild")).containsExactly(
-        Instant.parse("2026-11-01T05:00:00Z"), Instant.parse("2026-11-01T05:30:00Z"),
-        Instant.parse("2026-11-01T06:00:00Z"), Instant.parse("2026-11-01T06:30:00Z"));
-  }
-
-  @Test
-  void fires_missed_while_down_follow_each_jobs_misfire_policy() throws Exception {
-    JobDefinition once = job("once", "*/10 * * * * ?", "UTC", "misfire: fire-once");
-    JobDefinition skip = job("skipper", "*/10 * * * * ?", "UTC", "misfire: skip");
-    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-    layer.sync(List.of(once, skip), t0);
-    Instant firstFire = t0.plusSeconds(10);
-    Instant back = firstFire.plusSeconds(125);
-
-    List<Fire> fires = new ArrayList<>();
-    fires.addAll(layer.takeDue(layer.shardOf("once"), firstFire, back));
-    if (layer.shardOf("skipper") != layer.shardOf("once")) {
-      fires.addAll(layer.takeDue(layer.shardOf("skipper"), firstFire, back));
-    }
-
-    List<Fire> onceFires = fires.stream().filter(f -> f.job().id().equals("once")).toList();
-    assertThat(onceFires).hasSize(1);
-    assertThat(onceFires.get(0).trigger()).isEqualTo(Trigger.MISFIRE);
-    assertThat(onceFires.get(0).skipped()).isFalse();
-    assertThat(onceFires.get(0).scheduledAt()).isEqualTo(firstFire);
-    List<Fire> skipper = fires.stream().filter(f -> f.job().id().equals("skipper")).toList();
-    assertThat(skipper).hasSize(13);
-    assertThat(skipper.subList(0, 12)).allMatch(Fire::skipped)
-        .allMatch(f -> f.trigger() == Trigger.MISFIRE);
-    assertThat(skipper.get(0).scheduledAt()).isEqualTo(firstFire);
-    assertThat(skipper.get(12).skipped()).isFalse();
-    assertThat(skipper.get(12).trigger()).isEqualTo(Trigger.SCHEDULE);
-    assertThat(skipper.get(12).scheduledAt()).isEqualTo(firstFire.plusSeconds(120));
-    assertThat(layer.nextFire("once")).contains(Instant.parse("2026-01-01T00:02:20Z"));
-  }
-
-  @Test
-  void a_fire_within_the_threshold_is_a_normal_scheduled_fire() throws Exception {
-    JobDefinition job = job("late", "*/10 * * * * ?", "UTC");
-    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-    layer.sync(List.of(job), t0);
-
-    List<Fire> fires = layer.takeDue(layer.shardOf("late"), t0.plusSeconds(10), t0.plusSeconds(12));
-
-    assertThat(fires).singleElement().satisfies(f -> {
-      assertThat(f.trigger()).isEqualTo(Trigger.SCHEDULE);
-      assertThat(f.scheduledAt()).isEqualTo(t0.plusSeconds(10));
+    store = new StdSchedulerFactory(p).getScheduler();
+    store.getListenerManager().addSchedulerListener(new SchedulerListenerSupport() {
+      @Override
+      public void jobScheduled(Trigger trigger) {
+        writes.incrementAndGet();
+      }
     });
   }
 
+  @AfterEach
+  void tearDown() throws Exception {
+    store.shutdown();
+  }
+
   @Test
-  void sync_keeps_the_next_fire_of_unchanged_and_request_only_changes_and_drops_removed_jobs()
+  void a_second_node_with_the_same_jobs_leaves_the_stored_triggers_as_they_are() throws Exception {
+    List<JobDefinition> jobs = jobs(6);
+    TriggerLayer a = node();
+    TriggerLayer b = node();
+
+    a.sync(jobs, T0);
+    int written = writes.get();
+    b.sync(jobs, T0.plusMillis(300));
+    a.sync(jobs, T0.plusMillis(500));
+
+    assertThat(written).isPositive();
+    assertThat(writes.get()).as("trigger writes after the first sync").isEqualTo(written);
+    assertThat(storedAt(a, "tick-1")).isEqualTo(T1);
+  }
+
+  @Test
+  void a_sync_whose_clock_reads_before_an_instant_another_node_handled_leaves_it_handled()
       throws Exception {
-    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-    JobDefinition a = job("a", "0 0 * * * ?", "UTC");
-    JobDefinition b = job("b", "0 30 * * * ?", "UTC");
-    layer.sync(List.of(a, b), t0);
-    layer.takeDue(layer.shardOf("a"), Instant.parse("2026-01-01T01:00:00Z"), Instant.parse("2026-01-01T01:00:00Z"));
+    List<JobDefinition> jobs = jobs(1);
+    TriggerLayer a = node();
+    TriggerLayer b = node();
+    a.sync(jobs, T0);
+    a.takeDue(a.shardOf("tick-1"), T1, T1.plusMillis(5));
+    int written = writes.get();
 
-    JobDefinition aWithOtherRequests = job("a", "0 0 * * * ?", "UTC", "concurrency: 3");
-    layer.sync(List.of(aWithOtherRequests), Instant.parse("2026-01-01T01:10:00Z"));
+    b.sync(jobs, T1.minusMillis(300));
 
-    assertThat(layer.nextFire("a")).contains(Instant.parse("2026-01-01T02:00:00Z"));
-    assertThat(layer.nextFire("b")).isEmpty();
+    assertThat(writes.get()).as("trigger writes by the late sync").isEqualTo(written);
+    assertThat(storedAt(a, "tick-1")).isEqualTo(T1.plusSeconds(1));
   }
 
-  /** Plays Quartz: repeatedly takes the earliest armed shard trigger and fires it on time. */
-  private Map<String, List<Instant>> playQuartz(Instant from, Instant until) throws Exception {
-    Map<String, List<Instant>> fired = new java.util.TreeMap<>();
-    for (int guard = 0; guard < 10_000; guard++) {
-      int shard = -1;
-      Date earliest = null;
-      for (int i = 0; i < 4; i++) {
-        org.quartz.Trigger t = quartz.getTrigger(TriggerKey.triggerKey("shard-" + i, TriggerLayer.GROUP));
-        if (t != null && (earliest == null || t.getNextFireTime().before(earliest))) {
-          earliest = t.getNextFireTime();
-          shard = i;
-        }
-      }
-      if (earliest == null || !earliest.toInstant().isBefore(until)) {
-        return fired;
-      }
-      for (Fire f : layer.takeDue(shard, earliest.toInstant(), earliest.toInstant())) {
-        assertThat(f.trigger()).isEqualTo(Trigger.SCHEDULE);
-        fired.computeIfAbsent(f.job().id(), k -> new ArrayList<>()).add(f.scheduledAt());
-      }
+  @Test
+  void an_instant_fired_on_one_node_is_not_fired_again_by_another() throws Exception {
+    List<JobDefinition> jobs = jobs(1);
+    TriggerLayer a = node();
+    TriggerLayer b = node();
+    a.sync(jobs, T0);
+    b.sync(jobs, T0);
+    int shard = a.shardOf("tick-1");
+
+    List<Fire> first = a.takeDue(shard, T1, T1.plusMillis(5));
+    List<Fire> again = b.takeDue(shard, T1, T1.plusMillis(9), true);
+
+    assertThat(first).extracting(Fire::scheduledAt).containsExactly(T1);
+    assertThat(again).as("a recovery or duplicate of a handled instant").isEmpty();
+    assertThat(storedAt(a, "tick-1")).isEqualTo(T1.plusSeconds(1));
+  }
+
+  @Test
+  void a_node_whose_cache_is_behind_fires_only_the_instant_its_trigger_stands_for() throws Exception {
+    List<JobDefinition> jobs = jobs(1);
+    TriggerLayer a = node();
+    TriggerLayer b = node();
+    a.sync(jobs, T0);
+    b.sync(jobs, T0);
+    int shard = a.shardOf("tick-1");
+    Instant t2 = T1.plusSeconds(1);
+    Instant t3 = T1.plusSeconds(2);
+
+    a.takeDue(shard, T1, T1.plusMillis(5));
+    a.takeDue(shard, t2, t2.plusMillis(5));
+    List<Fire> onB = b.takeDue(shard, t3, t3.plusMillis(5));
+
+    assertThat(onB).extracting(Fire::scheduledAt).containsExactly(t3);
+    assertThat(storedAt(a, "tick-1")).isEqualTo(t3.plusSeconds(1));
+  }
+
+  @Test
+  void a_recovery_fire_of_a_shard_whose_trigger_is_gone_fires_and_rearms_it() throws Exception {
+    List<JobDefinition> jobs = jobs(1);
+    TriggerLayer a = node();
+    a.sync(jobs, T0);
+    int shard = a.shardOf("tick-1");
+    store.unscheduleJob(TriggerKey.triggerKey("shard-" + shard, TriggerLayer.GROUP));
+
+    List<Fire> ordinary = a.takeDue(shard, T1, T1.plusMillis(5), false);
+    List<Fire> recovered = a.takeDue(shard, T1, T1.plusMillis(5), true);
+
+    assertThat(ordinary).as("a shard unscheduled by a sync").isEmpty();
+    assertThat(recovered).extracting(Fire::scheduledAt).containsExactly(T1);
+    assertThat(storedAt(a, "tick-1")).isEqualTo(T1.plusSeconds(1));
+  }
+
+  @Test
+  void a_sync_rearms_a_shard_whose_hand_off_failed_after_it_fired() throws Exception {
+    List<JobDefinition> jobs = jobs(1);
+    TriggerLayer a = node();
+    a.sync(jobs, T0);
+    TriggerKey key = TriggerKey.triggerKey("shard-" + a.shardOf("tick-1"), TriggerLayer.GROUP);
+    Trigger fired = store.getTrigger(key);
+    // What Quartz leaves when the hand-off throws: the trigger moved on to its yearly repeat.
+    store.rescheduleJob(key, fired.getTriggerBuilder()
+        .startAt(java.util.Date.from(T1.plus(Duration.ofDays(365)))).build());
+
+    a.sync(jobs, T1.plusSeconds(20));
+
+    Trigger repaired = store.getTrigger(key);
+    assertThat(TriggerLayer.instantOf(repaired)).isEqualTo(T1);
+    assertThat(repaired.getNextFireTime().toInstant()).as("fires at once, as a late fire").isEqualTo(T1);
+  }
+
+  private TriggerLayer node() {
+    return new TriggerLayer(store, TriggerLayer.CLUSTER_SHARDS, Duration.ofSeconds(60), ShardLock.LOCAL, true);
+  }
+
+  private List<JobDefinition> jobs(int n) throws Exception {
+    for (int i = 1; i <= n; i++) {
+      JobFiles.write(dir, "tick-" + i + ".yaml", """
+          schedule: "* * * * * ?"
+          requests:
+            - http://127.0.0.1:1/tick
+          """);
     }
-    throw new AssertionError("too many fires");
+    return JobFolder.load(dir, name -> null).jobs();
   }
 
-  private static List<Instant> expected(Schedule s, Instant from, Instant until) {
-    List<Instant> times = new ArrayList<>();
-    Instant t = from;
-    while (true) {
-      var next = s.next(t);
-      if (next.isEmpty() || !next.get().isBefore(until)) {
-        return times;
-      }
-      times.add(next.get());
-      t = next.get();
-    }
-  }
-
-  private static JobDefinition job(String id, String schedule, String zone, String... extra) throws Exception {
-    Schedules.parse(schedule, ZoneId.of(zone));
-    String yaml = "name: " + id + "\nschedule: \"" + schedule + "\"\nzone: " + zone + "\n"
-        + String.join("\n", extra) + "\nrequests:\n  - http://127.0.0.1:1/" + id + "\n";
-    JobFileParser.Result r = JobFileParser.withEnv(Map.of()).parse(Path.of(id + ".yaml"), yaml);
-    assertThat(r.problems()).isEmpty();
-    return r.jobs().get(0);
+  private Instant storedAt(TriggerLayer layer, String job) throws Exception {
+    Trigger t = store.getTrigger(TriggerKey.triggerKey("shard-" + layer.shardOf(job), TriggerLayer.GROUP));
+    return TriggerLayer.instantOf(t);
   }
 }

@@ -102,4 +102,21 @@ class TimetableTest {
     assertThat(table.takeDue(Instant.parse("2024-06-12T10:05:30Z"))).containsExactly("a");
     assertThat(table.nextInstant()).contains(Instant.parse("2024-06-12T10:06:00Z"));
   }
+
+  @Test
+  void skip_before_moves_fires_handled_elsewhere_to_the_first_fire_at_or_after_the_instant()
+      throws Exception {
+    Timetable<String> table = new Timetable<>(START);
+    table.put("every-second", schedule("* * * * * ?"), Duration.ZERO);
+    table.put("every-minute", schedule("* * * * *"), Duration.ZERO);
+    table.put("offset", schedule("* * * * * ?"), Duration.ofMillis(250));
+
+    int moved = table.skipBefore(Instant.parse("2024-06-12T10:00:40Z"));
+
+    assertThat(moved).isEqualTo(2);
+    assertThat(table.next("every-second")).contains(Instant.parse("2024-06-12T10:00:40Z"));
+    assertThat(table.next("offset")).contains(Instant.parse("2024-06-12T10:00:40.250Z"));
+    assertThat(table.next("every-minute")).contains(Instant.parse("2024-06-12T10:01:00Z"));
+    assertThat(table.takeDue(Instant.parse("2024-06-12T10:00:40Z"))).containsExactly("every-second");
+  }
 }

@@ -20,17 +20,33 @@ public final class ChildProcess implements AutoCloseable {
 
   /** Starts {@code java -jar target/cronloop.jar ARGS}. */
   public static ChildProcess cronloop(String... args) throws IOException {
-    return cronloop(java.util.Map.of(), args);
+    return cronloop(List.of(), java.util.Map.of(), args);
+  }
+
+  /**
+   * Starts {@code java JVM_OPTIONS -jar target/cronloop.jar ARGS}; tests that run several nodes on
+   * few cores pass options that make each JVM lighter.
+   */
+  public static ChildProcess cronloop(List<String> jvmOptions, String... args) throws IOException {
+    return cronloop(jvmOptions, java.util.Map.of(), args);
   }
 
   /** Starts {@code java -jar target/cronloop.jar ARGS} with {@code env} added to its environment. */
   public static ChildProcess cronloop(java.util.Map<String, String> env, String... args) throws IOException {
+    return cronloop(List.of(), env, args);
+  }
+
+  /** Starts {@code java JVM_OPTIONS -jar target/cronloop.jar ARGS} with {@code env} added. */
+  public static ChildProcess cronloop(List<String> jvmOptions, java.util.Map<String, String> env, String... args)
+      throws IOException {
     Path jar = Path.of("target/cronloop.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("target/cronloop.jar is missing; run mvn package (or mvn verify) first");
     }
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", jar.toString()));
     cmd.addAll(List.of(args));
     Path log = Files.createTempFile("cronloop-child", ".log");
     ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());

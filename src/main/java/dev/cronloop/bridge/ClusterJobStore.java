@@ -1,0 +1,111 @@
+package dev.cronloop.bridge;
+
+import dev.cronloop.record.Database;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import org.quartz.JobPersistenceException;
+import org.quartz.impl.jdbcjobstore.JobStoreTX;
+import org.quartz.impl.jdbcjobstore.SchedulerStateRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Quartz's clustered JDBC job store with two cronloop duties added to its recovery of dead nodes.
+ *
+ * <ul>
+ *   <li>When this node recovers a node that stopped checking in, it marks that node's RUNNING runs
+ *       INTERRUPTED in the same transaction (DESIGN.md, "Cluster"). Quartz has by then freed the
+ *       dead node's acquired triggers, which fire late on the survivors under the misfire policy.
+ *   <li>A node counts as dead {@code failoverGrace} after its check-in was due, not after Quartz's
+ *       fixed 7.5 s, so the takeover time follows the check-in interval. The grace still covers a
+ *       GC pause or a slow check-in; clocks must agree to well within it (see src/docs/cluster.md).
+ *   <li>A node that shuts down gracefully hands its acquired triggers back and leaves the cluster
+ *       at once, so the others fire them on time rather than after a failover.
+ * </ul>
+ *
+ * <p>Runs on: Quartz's cluster manager thread.
+ */
+// JobStoreTX overrides the generic executeInLock with a raw one, which javac reports on every subclass.
+@SuppressWarnings("unchecked")
+public class ClusterJobStore extends JobStoreTX {
+  /**
+   * Our own messages. Quartz logs through a logger named after this class, which logback.xml keeps
+   * at WARN: its INFO lines (each misfire scan, each recovery step) are noise in a busy cluster.
+   */
+  private static final Logger log = LoggerFactory.getLogger("dev.cronloop.bridge.Cluster");
+
+  private long failoverGraceMs = 7_500;
+
+  /** Set by Quartz from {@code org.quartz.jobStore.failoverGrace} (milliseconds). */
+  public void setFailoverGrace(long millis) {
+    this.failoverGraceMs = millis;
+  }
+
+  @Override
+  protected long calcFailedIfAfter(SchedulerStateRecord rec) {
+    long sinceOwnCheckin = System.currentTimeMillis() - lastCheckin;
+    return rec.getCheckinTimestamp() + Math.max(rec.getCheckinInterval(), sinceOwnCheckin) + failoverGraceMs;
+  }
+
+  @Override
+  protected void clusterRecover(Connection conn, List<SchedulerStateRecord> failedInstances)
+      throws JobPersistenceException {
+    super.clusterRecover(conn, failedInstances);
+    for (SchedulerStateRecord rec : failedInstances) {
+      String node = rec.getSchedulerInstanceId();
+      try {
+        int interrupted = Database.interruptRunsOf(conn, node);
+        if (node.equals(getInstanceId())) {
+          log.info("node {} restarted: recovered the triggers of its previous process", node);
+        } else {
+          long silentMs = rec.getCheckinTimestamp() == 0 ? -1 : System.currentTimeMillis() - rec.getCheckinTimestamp();
+          log.warn("node {} stopped checking in {} ms ago; took over its triggers and marked {} of its runs INTERRUPTED",
+              node, silentMs, interrupted);
+        }
+      } catch (SQLException e) {
+        throw new JobPersistenceException("cannot mark the runs of node " + node + " INTERRUPTED", e);
+      }
+    }
+  }
+
+  /**
+   * Called by Quartz after its scheduler thread stopped and its workers finished: frees the
+   * triggers this node had acquired but not fired, and removes its check-in row.
+   */
+  @Override
+  public void shutdown() {
+    if (isClustered()) {
+      try {
+        executeInNonManagedTXLock(LOCK_TRIGGER_ACCESS, this::handOver, null);
+      } catch (JobPersistenceException e) {
+        log.warn("could not hand this node's triggers back at shutdown; others take them over after the check-in interval: {}",
+            e.getMessage());
+      }
+    }
+    super.shutdown();
+  }
+
+  private Void handOver(Connection conn) throws JobPersistenceException {
+    SchedulerStateRecord self = new SchedulerStateRecord();
+    self.setSchedulerInstanceId(getInstanceId());
+    super.clusterRecover(conn, List.of(self));
+    try {
+      getDelegate().deleteSchedulerState(conn, getInstanceId());
+    } catch (SQLException e) {
+      throw new JobPersistenceException("cannot remove the check-in of node " + getInstanceId(), e);
+    }
+    return null;
+  }
+
+  /**
+   * The grace for a check-in interval: half of it, at least 2 s and at most Quartz's 7.5 s. Below
+   * 2 s a busy machine (three nodes and PostgreSQL on two cores) delayed check-ins enough for a
+   * live node to be taken for dead, which interrupts its runs and recovers its triggers.
+   */
+  public static Duration graceFor(Duration checkin) {
+    long half = checkin.toMillis() / 2;
+    return Duration.ofMillis(Math.max(2_000, Math.min(7_500, half)));
+  }
+}

@@ -1,0 +1,267 @@
+package dev.cronloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cronloop.testkit.ChildProcess;
+import dev.cronloop.testkit.JobFiles;
+import dev.cronloop.testkit.LoopbackServer;
+import dev.cronloop.testkit.Postgres;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real {@code cronloop run} node processes on one PostgreSQL database (DESIGN.md, "Cluster"):
+ * every fire runs exactly once, recorded in {@code runs.node}; a node stopped gracefully or killed
+ * is taken over by the others. Each test prints its figures (fires per node, lateness, takeover).
+ */
+@Tag("cluster")
+@Timeout(240)
+class ClusterIT {
+  private static final int JOBS = 12;
+  private static final Duration CHECKIN = Duration.ofSeconds(2);
+  /** Three nodes, PostgreSQL and the build share two cores: spare JIT and GC threads. */
+  private static final List<String> LIGHT_JVM =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-XX:CICompilerCount=1");
+
+  /** Prints what the nodes logged, other than DEBUG, when a test fails. */
+  @RegisterExtension
+  final TestWatcher printNodesOnFailure = new TestWatcher() {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      for (int i = 0; i < nodes.size(); i++) {
+        System.out.println("---- node-" + (i + 1) + " ----");
+        nodes.get(i).output().lines().filter(l -> !l.contains(" DEBUG ")).forEach(System.out::println);
+      }
+    }
+  };
+
+  @TempDir Path dir;
+  private LoopbackServer server;
+  private Postgres pg;
+  private final List<ChildProcess> nodes = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    pg = Postgres.freshDatabase();
+    server = LoopbackServer.start();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (ChildProcess node : nodes) {
+      node.close();
+    }
+    server.close();
+    pg.close();
+  }
+
+  @Test
+  void three_nodes_run_each_fire_of_every_second_jobs_once_and_survive_a_graceful_stop()
+      throws Exception {
+    startNodes(3);
+    Instant from = nextWholeSecond(Instant.now().plusSeconds(2));
+    Instant stop = from.plusSeconds(40);
+    Instant to = from.plusSeconds(60);
+
+    sleepUntil(stop.plusMillis(300));
+    ChildProcess stopped = nodes.get(2);
+    stopped.signalTerm();
+    assertThat(stopped.waitFor(Duration.ofSeconds(30))).as(stopped.output()).isZero();
+    sleepUntil(to.plusSeconds(3));
+
+    List<Row> rows = scheduledRuns(from, to);
+    report("3 nodes, node-3 stopped at +40s", rows, from, to);
+    assertExactlyOnce(rows, from, to);
+    assertThat(rows).extracting(Row::node).contains("node-1", "node-2", "node-3");
+    assertThat(lateness(rows.stream().filter(r -> r.scheduledAt().isAfter(stop)).toList()).max)
+        .as("lateness after the graceful stop (ms): no failover wait").isLessThan(1_000);
+  }
+
+  @Test
+  void one_node_on_postgres_runs_each_fire_once_as_the_lateness_baseline() throws Exception {
+    startNodes(1);
+    Instant from = nextWholeSecond(Instant.now().plusSeconds(2));
+    Instant to = from.plusSeconds(20);
+
+    sleepUntil(to.plusSeconds(2));
+
+    List<Row> rows = scheduledRuns(from, to);
+    report("1 node baseline", rows, from, to);
+    assertExactlyOnce(rows, from, to);
+  }
+
+  @Test
+  void killed_node_is_taken_over_and_its_unfinished_runs_are_interrupted() throws Exception {
+    startNodes(3, """
+        schedule: "@every 1s"
+        overlap: skip
+        timeout: 5m
+        requests:
+          - %s
+        """.formatted(server.url("/delay/120000")));
+    Instant from = nextWholeSecond(Instant.now().plusSeconds(2));
+    await().atMost(Duration.ofSeconds(30)).until(() -> runningOn("node-2") > 0);
+    // Fires handed to a node's event loop in the last moments before SIGKILL die with it (at most
+    // once); killing half a second after the fires of a second leaves them time to be recorded.
+    Instant kill = nextWholeSecond(Instant.now()).plusSeconds(8).plusMillis(500);
+    sleepUntil(kill);
+    nodes.get(1).kill();
+    Instant to = nextWholeSecond(kill).plusSeconds(20);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> runningOn("node-2") == 0);
+    long interruptedAfterMs = Duration.between(kill, Instant.now()).toMillis();
+    sleepUntil(to.plusSeconds(2));
+
+    List<Row> rows = scheduledRuns(from, to);
+    List<Row> afterKill = rows.stream().filter(r -> r.scheduledAt().isAfter(kill)).toList();
+    Lateness late = lateness(afterKill);
+    report("3 nodes, node-2 killed at " + kill, rows, from, to);
+    System.out.printf("cluster takeover: node-2 killed with SIGKILL (check-in %d ms); its triggers freed and"
+        + " its RUNNING runs INTERRUPTED %d ms after the kill; fires after the kill at most %d ms late%n",
+        CHECKIN.toMillis(), interruptedAfterMs, late.max);
+    assertExactlyOnce(rows, from, to);
+    assertThat(countRuns("node = 'node-2' AND status = 'INTERRUPTED'")).isPositive();
+    assertThat(afterKill).extracting(Row::node).doesNotContain("node-2");
+    // Interval + grace (2 s + 2 s) after the last check-in, plus up to one survivor check-in.
+    assertThat(late.max).as("takeover (ms)").isLessThan(CHECKIN.toMillis() * 5);
+  }
+
+  private void startNodes(int n) throws Exception {
+    startNodes(n, null);
+  }
+
+  /** Starts {@code n} nodes, each with its own copy of the jobs folder, and waits until all fire. */
+  private void startNodes(int n, String extraJob) throws Exception {
+    for (int i = 1; i <= n; i++) {
+      Path jobs = dir.resolve("jobs-" + i);
+      for (int j = 1; j <= JOBS; j++) {
+        JobFiles.write(jobs, "tick-" + j + ".yaml", """
+            schedule: "* * * * * ?"
+            requests:
+              - %s
+            """.formatted(server.url("/tick/" + j)));
+      }
+      if (extraJob != null) {
+        JobFiles.write(jobs, "slow.yaml", extraJob);
+      }
+      nodes.add(ChildProcess.cronloop(LIGHT_JVM, "run", "--jobs", jobs.toString(), "--db", pg.url(),
+          "--http", "127.0.0.1:0", "--node", "node-" + i, "--checkin", CHECKIN.toSeconds() + "s",
+          "--grace", "1s"));
+    }
+    for (ChildProcess node : nodes) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> node.output().contains("cronloop started")
+          || !node.output().isEmpty() && node.output().contains("Exception in"));
+      assertThat(node.output()).contains("cronloop started");
+    }
+  }
+
+  private record Row(String job, Instant scheduledAt, Instant firedAt, String node) {}
+
+  private List<Row> scheduledRuns(Instant from, Instant to) throws Exception {
+    try (Connection c = pg.connect();
+        PreparedStatement s = c.prepareStatement(
+            "SELECT job_id, scheduled_at, fired_at, node FROM runs"
+                + " WHERE job_id LIKE 'tick-%' AND scheduled_at >= ? AND scheduled_at < ?")) {
+      s.setObject(1, from.atOffset(java.time.ZoneOffset.UTC));
+      s.setObject(2, to.atOffset(java.time.ZoneOffset.UTC));
+      List<Row> rows = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new Row(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant(),
+              rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getString(4)));
+        }
+      }
+      return rows;
+    }
+  }
+
+  private long runningOn(String node) throws Exception {
+    return countRuns("node = '" + node + "' AND status = 'RUNNING'");
+  }
+
+  private long countRuns(String where) throws Exception {
+    try (Connection c = pg.connect();
+        ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM runs WHERE " + where)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Every job has exactly one run per second of [from, to): none twice, none missing. */
+  private static void assertExactlyOnce(List<Row> rows, Instant from, Instant to) {
+    Map<String, Long> counts = rows.stream()
+        .collect(Collectors.groupingBy(r -> r.job() + "@" + r.scheduledAt(), TreeMap::new, Collectors.counting()));
+    List<String> duplicates = counts.entrySet().stream()
+        .filter(e -> e.getValue() > 1).map(e -> e.getKey() + " x" + e.getValue()).toList();
+    List<String> missing = new ArrayList<>();
+    for (int j = 1; j <= JOBS; j++) {
+      for (Instant t = from; t.isBefore(to); t = t.plusSeconds(1)) {
+        if (!counts.containsKey("tick-" + j + "@" + t)) {
+          missing.add("tick-" + j + "@" + t);
+        }
+      }
+    }
+    assertThat(duplicates).as("fires run more than once").isEmpty();
+    assertThat(missing).as("fires never run").isEmpty();
+    assertThat(rows).hasSize(JOBS * (int) Duration.between(from, to).toSeconds());
+  }
+
+  private record Lateness(long p50, long p99, long max) {}
+
+  private static Lateness lateness(List<Row> rows) {
+    long[] ms = rows.stream()
+        .mapToLong(r -> Duration.between(r.scheduledAt(), r.firedAt()).toMillis()).sorted().toArray();
+    if (ms.length == 0) {
+      return new Lateness(0, 0, 0);
+    }
+    return new Lateness(ms[ms.length / 2], ms[(int) (ms.length * 0.99)], ms[ms.length - 1]);
+  }
+
+  private static void report(String what, List<Row> rows, Instant from, Instant to) {
+    Map<String, Long> perNode = rows.stream()
+        .collect(Collectors.groupingBy(Row::node, TreeMap::new, Collectors.counting()));
+    Lateness l = lateness(rows);
+    System.out.printf("cluster %s: %d fires over %d s of %d every-second jobs; per node %s;"
+        + " lateness p50=%dms p99=%dms max=%dms%n",
+        what, rows.size(), Duration.between(from, to).toSeconds(), JOBS, perNode, l.p50, l.p99, l.max);
+    Map<Instant, Long> lateSeconds = rows.stream()
+        .filter(r -> Duration.between(r.scheduledAt(), r.firedAt()).toMillis() > 500)
+        .collect(Collectors.groupingBy(Row::scheduledAt, TreeMap::new, Collectors.counting()));
+    if (!lateSeconds.isEmpty()) {
+      System.out.printf("cluster %s: fires over 500 ms late, by second: %s%n", what, lateSeconds);
+    }
+  }
+
+  private static Instant nextWholeSecond(Instant t) {
+    return t.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+  }
+
+  /** The tests run a schedule for a fixed span of wall time; this waits out that span. */
+  private static void sleepUntil(Instant t) throws InterruptedException {
+    long ms = Duration.between(Instant.now(), t).toMillis();
+    if (ms > 0) {
+      Thread.sleep(ms);
+    }
+  }
+}
