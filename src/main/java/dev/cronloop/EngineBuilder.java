@@ -149,7 +149,7 @@ public final class EngineBuilder {
 
   /**
    * The journal file where outcomes wait while the database is away. Default: next to an H2 file
-   * database ({@code db/cronloop.journal} for the default one), else {@code db/cronloop.journal}.
+   * database ({@code db/cronloop.journal} for the default one), else {@code db/cronloop-NODE.journal}.
    */
   public EngineBuilder journal(Path file) {
     this.journal = Objects.requireNonNull(file, "journal file");
@@ -214,7 +214,7 @@ public final class EngineBuilder {
         new EngineConfig(
             jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
             http, token, maxConnectionsPerHost,
-            journal != null ? journal : Database.journalFor(jdbcUrl), spillAfter, retention, clusterCheckin),
+            journal != null ? journal : Database.journalFor(jdbcUrl, node), spillAfter, retention, clusterCheckin),
         listener,
         metrics);
   }

@@ -126,6 +126,14 @@ class JournalTest {
     }
   }
 
+  @Test
+  void the_default_journal_sits_next_to_an_h2_file_and_is_one_per_node_elsewhere() {
+    assertThat(Database.journalFor("jdbc:h2:file:./db/cronloop;AUTO_SERVER=TRUE", "n1"))
+        .isEqualTo(Path.of("./db/cronloop.journal"));
+    assertThat(Database.journalFor("jdbc:postgresql://db/cron", "node a/1"))
+        .isEqualTo(Path.of("db/cronloop-node_a_1.journal"));
+  }
+
   private static CompletableFuture<Instant> submitRun(Recorder recorder, long id, int fetches) {
     CompletableFuture<Instant> done = new CompletableFuture<>();
     assertThat(recorder.tryReserve(2 + fetches)).isTrue();
