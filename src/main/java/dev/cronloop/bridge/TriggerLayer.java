@@ -61,12 +61,12 @@ import org.slf4j.LoggerFactory;
  *       is gone.
  * </ul>
  *
- * <p>Missed fires: when a job has several due times at once, or its only one is more than {@code
- * misfireThreshold} old (the engine was down or stalled, or a dead node held the trigger), the
- * job's misfire policy applies: one MISFIRE run for all of them ({@code fire-once}), or a SKIPPED
- * run per missed time and a normal run for the newest if it is still on time ({@code skip}). A
- * standalone engine coming back arms each job from its last recorded fire, so the fires missed
- * while it was down are seen the same way.
+ * <p>Missed fires: a fire that fell while the engine was down, or that is found more than {@code
+ * misfireThreshold} late (the engine stalled, or a dead node held the trigger for long), follows
+ * the job's misfire policy: one MISFIRE run for all of them ({@code fire-once}), or a SKIPPED run
+ * per missed fire ({@code skip}). A fire late by less than the threshold (a short stall, a
+ * failover) still runs. A standalone engine coming back arms each job from its last recorded
+ * fire, so the fires missed while it was down are seen.
  *
  * <p>Runs on: the catalog thread ({@link #sync}) and Quartz workers ({@link #takeDue}); each shard
  * is guarded by its own monitor and, in a cluster, its {@link ShardLock}, held only for in-memory
@@ -108,6 +108,8 @@ public final class TriggerLayer {
   private final Scheduler quartz;
   private final Duration misfireThreshold;
   private final Shard[] shards;
+  /** Fires due before this instant fell while the engine was down: they count as missed. */
+  private volatile Instant resumedAt = Instant.MIN;
   private final ShardLock locks;
 
   /** A trigger layer for one node on Quartz's RAM store. */
@@ -159,6 +161,9 @@ public final class TriggerLayer {
    * runs} holds; a cluster's stored triggers already remember where each shard stands.
    */
   public void sync(List<JobDefinition> jobs, InstantSource clock, Map<String, Instant> lastFires) {
+    if (!lastFires.isEmpty()) {
+      resumedAt = clock.instant();
+    }
     Map<Integer, Map<String, JobDefinition>> byShard = new HashMap<>();
     for (JobDefinition job : jobs) {
       if (job.enabled()) {
@@ -279,31 +284,33 @@ public final class TriggerLayer {
   }
 
   /**
-   * The fires of one job whose due times (oldest first) have all come. Only the newest may run as
-   * a plain scheduled fire, and only when it is within the misfire threshold; every other due time
-   * was missed, and the job's misfire policy says what becomes of it.
+   * The fires of one job whose due times (oldest first) have all come. A due time was missed when
+   * it fell while the engine was down (before {@link #resumedAt}) or is more than the misfire
+   * threshold old; the job's misfire policy says what becomes of the missed ones (one MISFIRE run
+   * for all, or a SKIPPED run each). Every other due time runs as a scheduled fire, late but
+   * within bounds, as after a short stall or a node's failover.
    */
   private List<Fire> firesOf(JobDefinition job, List<Instant> times, Instant now) {
-    Instant newest = times.get(times.size() - 1);
-    boolean newestOnTime = Duration.between(newest, now).compareTo(misfireThreshold) <= 0;
-    if (times.size() == 1 && newestOnTime) {
-      return List.of(Fire.scheduled(job, newest, now));
-    }
-    if (job.misfire() == Misfire.FIRE_ONCE) {
-      return List.of(new Fire(job, Trigger.MISFIRE, times.get(0), now, false));
-    }
+    List<Instant> missed = new ArrayList<>();
     List<Fire> fires = new ArrayList<>();
-    List<Instant> missed = newestOnTime ? times.subList(0, times.size() - 1) : times;
-    if (missed.size() > MAX_SKIPPED_ROWS) {
-      log.warn("job {} missed {} fires from {}; recording the last {} as SKIPPED", job.id(),
-          missed.size(), missed.get(0), MAX_SKIPPED_ROWS);
-      missed = missed.subList(missed.size() - MAX_SKIPPED_ROWS, missed.size());
+    for (Instant t : times) {
+      if (t.isBefore(resumedAt) || Duration.between(t, now).compareTo(misfireThreshold) > 0) {
+        missed.add(t);
+      }
     }
-    for (Instant t : missed) {
-      fires.add(new Fire(job, Trigger.MISFIRE, t, now, true));
+    if (!missed.isEmpty() && job.misfire() == Misfire.FIRE_ONCE) {
+      fires.add(new Fire(job, Trigger.MISFIRE, missed.get(0), now, false));
+    } else if (!missed.isEmpty()) {
+      if (missed.size() > MAX_SKIPPED_ROWS) {
+        log.warn("job {} missed {} fires from {}; recording the last {} as SKIPPED", job.id(),
+            missed.size(), missed.get(0), MAX_SKIPPED_ROWS);
+      }
+      for (Instant t : missed.subList(Math.max(0, missed.size() - MAX_SKIPPED_ROWS), missed.size())) {
+        fires.add(new Fire(job, Trigger.MISFIRE, t, now, true));
+      }
     }
-    if (newestOnTime) {
-      fires.add(Fire.scheduled(job, newest, now));
+    for (Instant t : times.subList(missed.size(), times.size())) {
+      fires.add(Fire.scheduled(job, t, now));
     }
     return fires;
   }

@@ -91,7 +91,7 @@ class TriggerLayerScheduleTest {
   }
 
   @Test
-  void fires_missed_while_down_follow_each_jobs_misfire_policy() throws Exception {
+  void fires_more_than_the_threshold_late_follow_the_misfire_policy_and_later_ones_run() throws Exception {
     JobDefinition once = job("once", "*/10 * * * * ?", "UTC", "misfire: fire-once");
     JobDefinition skip = job("skipper", "*/10 * * * * ?", "UTC", "misfire: skip");
     Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -105,18 +105,22 @@ class TriggerLayerScheduleTest {
       fires.addAll(layer.takeDue(layer.shardOf("skipper"), firstFire, back));
     }
 
+    // Stalled 125 s with a 60 s threshold: 00:10-01:10 were missed, 01:20-02:10 are only late.
     List<Fire> onceFires = fires.stream().filter(f -> f.job().id().equals("once")).toList();
-    assertThat(onceFires).hasSize(1);
+    assertThat(onceFires).hasSize(1 + 6);
     assertThat(onceFires.get(0).trigger()).isEqualTo(Trigger.MISFIRE);
     assertThat(onceFires.get(0).skipped()).isFalse();
     assertThat(onceFires.get(0).scheduledAt()).isEqualTo(firstFire);
+    assertThat(onceFires.subList(1, 7)).extracting(Fire::trigger).containsOnly(Trigger.SCHEDULE);
+    assertThat(onceFires.get(1).scheduledAt()).isEqualTo(Instant.parse("2026-01-01T00:01:20Z"));
     List<Fire> skipper = fires.stream().filter(f -> f.job().id().equals("skipper")).toList();
-    assertThat(skipper).hasSize(13);
-    assertThat(skipper.subList(0, 12)).allMatch(Fire::skipped)
+    assertThat(skipper).hasSize(7 + 6);
+    assertThat(skipper.subList(0, 7)).allMatch(Fire::skipped)
         .allMatch(f -> f.trigger() == Trigger.MISFIRE);
     assertThat(skipper.get(0).scheduledAt()).isEqualTo(firstFire);
-    assertThat(skipper.get(12).skipped()).isFalse();
-    assertThat(skipper.get(12).trigger()).isEqualTo(Trigger.SCHEDULE);
+    assertThat(skipper.get(6).scheduledAt()).isEqualTo(Instant.parse("2026-01-01T00:01:10Z"));
+    assertThat(skipper.subList(7, 13)).noneMatch(Fire::skipped)
+        .allMatch(f -> f.trigger() == Trigger.SCHEDULE);
     assertThat(skipper.get(12).scheduledAt()).isEqualTo(firstFire.plusSeconds(120));
     assertThat(storedInstant("once")).isEqualTo(Instant.parse("2026-01-01T00:02:20Z"));
   }
