@@ -15,6 +15,7 @@ import dev.cronloop.fetch.RunResult;
 import dev.cronloop.record.Database;
 import dev.cronloop.record.JobVersions;
 import dev.cronloop.record.Recorder;
+import dev.cronloop.record.Retention;
 import dev.cronloop.record.RunIds;
 import dev.cronloop.record.RunQueries;
 import dev.cronloop.schedule.Spread;
@@ -75,7 +76,8 @@ public final class Engine {
   private final RunListener listener;
   private volatile Context loop;
   private volatile Database db;
-  private Recorder recorder;
+  private volatile Recorder recorder;
+  private Retention retention;
   private HttpClients clients;
   private volatile RunLauncher launcher;
   private volatile Scheduler quartz;
@@ -315,19 +317,42 @@ public final class Engine {
 
   private Void openStores() throws Exception {
     db = Database.open(config.jdbcUrl(), clustered() ? 8 + 2 * quartzThreads() : 4);
-    // Only a scheduling engine owns its node's runs; a one-off `fire` must not touch them.
+    // Only a scheduling engine owns its node's runs and the journal; a one-off `fire` leaves them.
+    // The journal first: it may finish runs that would otherwise count as interrupted.
+    int replayed = config.schedule() ? Recorder.replayJournal(db.dataSource(), config.journal()) : 0;
+    if (replayed > 0) {
+      log.warn("{} outcomes a previous process left in {} replayed", replayed, config.journal());
+    }
     int interrupted = config.schedule() ? db.interruptRunsOf(config.node()) : 0;
     if (interrupted > 0) {
       log.warn("{} runs of node {} were left RUNNING by a previous process; marked INTERRUPTED",
           interrupted, config.node());
     }
     Executor onLoop = task -> loop.runOnContext(v -> task.run());
-    recorder = new Recorder(db.dataSource(), config.recorderCapacity(), onLoop).start();
+    recorder = new Recorder(db.dataSource(), config.recorderCapacity(), onLoop);
+    if (config.schedule()) {
+      recorder.spillTo(config.journal(), config.spillAfter());
+    }
+    recorder.start();
+    if (config.schedule()) { // a pass with no retention, global or per job, deletes nothing
+      retention = new Retention(db.dataSource(), config.retention(), this::retentionPerJob)
+          .start(Duration.ofMinutes(1), Retention.DEFAULT_EVERY);
+    }
     metrics.watch(recorder);
     queries = new RunQueries(db.dataSource());
     jobCatalog = new JobCatalog(config.jobs(), System::getenv);
     catalog = jobCatalog.load();
     return null;
+  }
+
+  /** The jobs of the current catalog with a retention of their own. */
+  private java.util.Map<String, Duration> retentionPerJob() {
+    Catalog current = catalog;
+    java.util.Map<String, Duration> own = new java.util.HashMap<>();
+    if (current != null) {
+      current.jobs().stream().filter(j -> j.retention() != null).forEach(j -> own.put(j.id(), j.retention()));
+    }
+    return own;
   }
 
   private Future<Void> startLoopSide() {
@@ -564,6 +589,9 @@ public final class Engine {
       // guest on the host's Vert.x must leave no thread of its own behind.
       quartz.shutdown(true);
     }
+    if (retention != null) {
+      retention.close();
+    }
     db.close();
     return null;
   }
@@ -608,6 +636,12 @@ public final class Engine {
     @Override
     public RunQueries queries() {
       return queries;
+    }
+
+    @Override
+    public boolean recorderDegraded() {
+      Recorder r = recorder;
+      return r != null && r.degraded();
     }
 
     @Override

@@ -44,6 +44,9 @@ public final class EngineBuilder {
   private Duration clusterCheckin = DEFAULT_CLUSTER_CHECKIN;
   private RunListener listener = new RunListener() {};
   private Secret token;
+  private Path journal;
+  private Duration spillAfter = Recorder.DEFAULT_SPILL_AFTER;
+  private Duration retention;
 
   /**
    * @param vertx the host's Vert.x, or null when the engine makes its own in {@link #build()}
@@ -145,6 +148,36 @@ public final class EngineBuilder {
   }
 
   /**
+   * The journal file where outcomes wait while the database is away. Default: next to an H2 file
+   * database ({@code db/cronloop.journal} for the default one), else {@code db/cronloop-NODE.journal}.
+   */
+  public EngineBuilder journal(Path file) {
+    this.journal = Objects.requireNonNull(file, "journal file");
+    return this;
+  }
+
+  /** How long the database may fail before outcomes spill to the {@link #journal}. */
+  public EngineBuilder spillAfter(Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("spillAfter must be >= 0, got " + delay);
+    }
+    this.spillAfter = delay;
+    return this;
+  }
+
+  /**
+   * Deletes runs (and their fetches) fired longer ago than this, in small batches once an hour.
+   * Not set: rows are kept forever.
+   */
+  public EngineBuilder retention(Duration keep) {
+    if (keep.isNegative() || keep.isZero()) {
+      throw new IllegalArgumentException("retention must be > 0, got " + keep);
+    }
+    this.retention = keep;
+    return this;
+  }
+
+  /**
    * How often a cluster node (a PostgreSQL database) checks in. The others take over a node that
    * missed its check-in by more than a grace of half this (2 s to 7.5 s); keep node clocks within
    * a fraction of it. Ignored on H2, where there is no cluster.
@@ -180,7 +213,8 @@ public final class EngineBuilder {
         ownsVertx,
         new EngineConfig(
             jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
-            http, token, maxConnectionsPerHost, clusterCheckin),
+            http, token, maxConnectionsPerHost,
+            journal != null ? journal : Database.journalFor(jdbcUrl, node), spillAfter, retention, clusterCheckin),
         listener,
         metrics);
   }

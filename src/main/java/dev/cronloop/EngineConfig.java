@@ -19,6 +19,9 @@ import java.time.Duration;
  * @param http where the HTTP API listens, or null for none
  * @param token the bearer token mutating HTTP calls need, or null for none; prints as {@code ***}
  * @param maxConnectionsPerHost connections the engine keeps to one host and port, per HTTP version
+ * @param journal where outcomes wait while the database is away
+ * @param spillAfter how long the database may fail before outcomes go to the journal
+ * @param retention how long runs and their fetches are kept, or null to keep them forever
  * @param clusterCheckin how often a cluster node checks in; a node silent for longer (plus a grace)
  *     is taken over by the others
  */
@@ -34,4 +37,7 @@ public record EngineConfig(
     InetSocketAddress http,
     Secret token,
     int maxConnectionsPerHost,
+    Path journal,
+    Duration spillAfter,
+    Duration retention,
     Duration clusterCheckin) {}

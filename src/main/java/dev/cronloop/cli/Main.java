@@ -19,6 +19,12 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
+    // H2's mixed mode (AUTO_SERVER) listens for `cronloop runs` in a second terminal; on loopback
+    // only, so the process listens on no address but loopback besides the API's own. Set before
+    // H2 loads; an explicit -Dh2.bindAddress wins.
+    if (System.getProperty("h2.bindAddress") == null) {
+      System.setProperty("h2.bindAddress", "127.0.0.1");
+    }
     System.exit(commandLine().execute(args));
   }
 

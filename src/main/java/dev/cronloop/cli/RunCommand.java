@@ -64,6 +64,41 @@ final class RunCommand implements Callable<Integer> {
   }
 
   @Option(
+      names = "--retention",
+      paramLabel = "DURATION",
+      description = "Delete runs and their fetches fired longer ago than this, e.g. 30d (default: keep all).")
+  String retention;
+
+  @Option(
+      names = "--buffer",
+      paramLabel = "N",
+      description = "Outcomes that may wait for the database before runs slow down (default: 50000).")
+  Integer buffer;
+
+  @Option(
+      names = "--spill-after",
+      paramLabel = "DURATION",
+      description = "How long the database may be away before outcomes go to the journal db/cronloop.journal"
+          + " (default: 30s).")
+  String spillAfter;
+
+  private Duration spillAfter() {
+    try {
+      return DurationText.parse(spillAfter, spillAfter);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--spill-after " + e.getMessage());
+    }
+  }
+
+  private Duration retention() {
+    try {
+      return DurationText.parse(retention, retention);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--retention " + e.getMessage());
+    }
+  }
+
+  @Option(
       names = "--checkin",
       paramLabel = "DURATION",
       defaultValue = "5s",
@@ -98,11 +133,23 @@ final class RunCommand implements Callable<Integer> {
     if (node != null) {
       builder.node(node);
     }
+    if (retention != null) {
+      builder.retention(retention());
+    }
+    if (spillAfter != null) {
+      builder.spillAfter(spillAfter());
+    }
     String token = token(env.apply("CRONLOOP_TOKEN"));
     Engine engine;
     try {
       if (token != null) {
         builder.token(token);
+      }
+      if (buffer != null) {
+        if (buffer < 16) {
+          throw new IllegalArgumentException("--buffer must be at least 16 outcomes (found " + buffer + ")");
+        }
+        builder.recorderCapacity(buffer);
       }
       engine = builder.build();
     } catch (IllegalStateException | IllegalArgumentException e) {

@@ -21,6 +21,7 @@ import java.util.List;
  * @param retries retry policy for each request
  * @param requests every request of the job, {@code urlsFrom} included
  * @param contentHash hash of the job's source text, to tell changed definitions apart
+ * @param retention how long this job's runs are kept, or null for the engine's retention
  */
 public record JobDefinition(
     String id,
@@ -34,7 +35,8 @@ public record JobDefinition(
     Duration jitter,
     Retries retries,
     List<RequestSpec> requests,
-    String contentHash) {
+    String contentHash,
+    Duration retention) {
 
   public JobDefinition {
     requests = List.copyOf(requests);

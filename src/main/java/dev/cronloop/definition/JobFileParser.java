@@ -93,6 +93,7 @@ public final class JobFileParser {
           "misfire",
           "spread",
           "jitter",
+          "retention",
           "timeout",
           "retries",
           "headers",
@@ -437,6 +438,7 @@ public final class JobFileParser {
       Duration spread = readDuration(job.fields().get("spread"), Duration.ZERO, false);
       Duration jitter = readDuration(job.fields().get("jitter"), Duration.ZERO, false);
       Retries retries = readRetries(job.fields().get("retries"));
+      Duration retention = readDuration(job.fields().get("retention"), null, true);
       Parts defaults = readParts(job, where, "in expect of job \"" + id + "\"");
       int before = problems.size();
       List<RequestSpec> requests = readRequests(job.fields().get("requests"), defaults);
@@ -473,7 +475,8 @@ public final class JobFileParser {
               jitter,
               retries,
               requests,
-              hash);
+              hash,
+              retention);
       return new Located(def, idPos.line(), idPos.column());
     }
 

@@ -56,7 +56,8 @@ final class Checks {
           "latency " + r.latency().toMillis() + "ms over " + expect.maxLatency().toMillis() + "ms");
     }
     if (expect.bodyContains() != null && !r.body().get().contains(expect.bodyContains())) {
-      failed.add("body does not contain \"" + expect.bodyContains() + "\"");
+      // The expected text is not repeated: it may hold a ${VAR} value, and secrets never reach a row.
+      failed.add("body does not contain the bodyContains text");
     }
     if (expect.bodyMatches() != null
         && !expect.bodyMatches().pattern().matcher(r.body().get()).find()) {

@@ -60,6 +60,15 @@ final class Classifier {
           || lower.contains("connection was closed")) {
         return new Verdict(Outcome.CONNECT_ERROR, "connection closed before the response ended");
       }
+      if (name.contains("TooLong") && lower.contains("header")) {
+        // a header bomb: Netty stops reading at its header limit instead of growing the heap
+        return new Verdict(Outcome.HTTP_ERROR, "invalid HTTP response: headers too large");
+      }
+      if (lower.startsWith("invalid version format")) {
+        // the first line is not "HTTP/x.y ...": a server of another protocol (SSH, SMTP, ...).
+        // Its text is not echoed: the reason says what to fix without repeating what it sent.
+        return new Verdict(Outcome.HTTP_ERROR, "invalid HTTP response: the server does not speak HTTP");
+      }
       if (name.contains("TooLongFrame") || name.contains("DecoderException")) {
         return new Verdict(Outcome.HTTP_ERROR, "invalid HTTP response: " + brief(message));
       }

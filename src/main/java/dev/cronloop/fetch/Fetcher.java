@@ -126,6 +126,7 @@ final class Fetcher {
     private HttpClientResponse response;
     private Buffer body;
     private long bytes;
+    private boolean redirectLimitHit;
 
     Exchange(RequestSpec r) {
       this.r = r;
@@ -190,6 +191,7 @@ final class Fetcher {
         redirect(resp, method, url, payload, redirectsLeft, location);
         return;
       }
+      redirectLimitHit = isRedirect(resp.statusCode()) && location != null && r.maxRedirects() > 0;
       response = resp;
       resp.exceptionHandler(this::failed);
       resp.handler(this::chunk);
@@ -255,7 +257,12 @@ final class Fetcher {
               () -> kept == null ? "" : kept.toString(),
               Duration.ofNanos(nanos),
               r.expect().certExpiresIn() == null ? null : notAfter(response.request()));
-      finish(Checks.judge(r.expect(), seen, Instant.now()), response.statusCode());
+      Verdict v = Checks.judge(r.expect(), seen, Instant.now());
+      if (redirectLimitHit && v.outcome() != Outcome.OK) {
+        // a redirect loop, or a chain longer than allowed: say so rather than only "status 302"
+        v = new Verdict(v.outcome(), "stopped after " + r.maxRedirects() + " redirects (maxRedirects); " + v.error());
+      }
+      finish(v, response.statusCode());
     }
 
     private void failed(Throwable err) {

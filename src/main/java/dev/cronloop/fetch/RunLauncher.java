@@ -156,6 +156,7 @@ public final class RunLauncher {
   public void close() {
     requireOnLoop();
     closed = true;
+    ids.close();
     List<Waiting> waiting = List.copyOf(queued.values());
     queued.clear();
     waiting.forEach(w -> skip(w.id(), w.fire()).onComplete(w.result()));

@@ -64,6 +64,19 @@ public final class Database implements AutoCloseable {
     return new Database(url, pool);
   }
 
+  /**
+   * The default journal file for a database: next to an H2 file ({@code ./db/cronloop} →
+   * {@code ./db/cronloop.journal}), else {@code db/cronloop-NODE.journal}, one per node, as the
+   * nodes of a cluster may share a working folder.
+   */
+  public static Path journalFor(String jdbcUrl, String node) {
+    if (jdbcUrl.startsWith("jdbc:h2:file:")) {
+      String file = jdbcUrl.substring("jdbc:h2:file:".length()).split(";", 2)[0];
+      return Path.of(file + ".journal");
+    }
+    return Path.of("db", "cronloop-" + node.replaceAll("[^A-Za-z0-9._-]", "_") + ".journal");
+  }
+
   /** The URL as used, after {@link #normalize}. */
   public String url() {
     return url;

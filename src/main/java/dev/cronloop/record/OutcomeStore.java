@@ -23,6 +23,10 @@ final class OutcomeStore implements AutoCloseable {
       "INSERT INTO runs (id, job_id, node, trigger, scheduled_at, fired_at, started_at,"
           + " finished_at, status, requests_total, requests_ok, requests_failed)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT_RUN_IF_ABSENT =
+      "INSERT INTO runs (id, job_id, node, trigger, scheduled_at, fired_at, started_at,"
+          + " finished_at, status, requests_total, requests_ok, requests_failed)"
+          + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM runs WHERE id = ?)";
   private static final String INSERT_FETCH =
       "INSERT INTO fetches (run_id, job_id, url, method, attempts, status_code, outcome, error,"
           + " latency_ms, bytes, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -35,49 +39,99 @@ final class OutcomeStore implements AutoCloseable {
   private PreparedStatement insertRun;
   private PreparedStatement insertFetch;
   private PreparedStatement finishRun;
+  private boolean replaying;
 
   OutcomeStore(DataSource dataSource) {
     this.dataSource = dataSource;
+  }
+
+  /**
+   * Replays the writes of a journal in one transaction, with a row of {@code journal_replays}
+   * naming it, so that no journal is ever written twice. A run already present (its batch did
+   * commit although the commit was not acknowledged) is not inserted again.
+   *
+   * @return false when this journal was replayed before and nothing was written
+   */
+  boolean replay(List<Write> writes, String journalId) throws SQLException {
+    try {
+      open();
+      try (PreparedStatement seen =
+          connection.prepareStatement("SELECT 1 FROM journal_replays WHERE journal_id = ?")) {
+        seen.setString(1, journalId);
+        try (java.sql.ResultSet rs = seen.executeQuery()) {
+          if (rs.next()) {
+            connection.rollback();
+            return false;
+          }
+        }
+      }
+      PreparedStatement plain = insertRun;
+      try (PreparedStatement ifAbsent = connection.prepareStatement(INSERT_RUN_IF_ABSENT);
+          PreparedStatement mark = connection.prepareStatement(
+              "INSERT INTO journal_replays (journal_id, writes, replayed_at) VALUES (?, ?, ?)")) {
+        insertRun = ifAbsent;
+        replaying = true;
+        for (int from = 0; from < writes.size(); from += 2_000) {
+          execute(writes.subList(from, Math.min(writes.size(), from + 2_000)));
+        }
+        mark.setString(1, journalId);
+        mark.setInt(2, writes.size());
+        setInstant(mark, 3, Instant.now());
+        mark.executeUpdate();
+      } finally {
+        insertRun = plain;
+        replaying = false;
+      }
+      connection.commit();
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      discardConnection();
+      throw e;
+    }
   }
 
   /** Writes the batch and commits; on failure rolls back, drops the connection and throws. */
   void write(List<Write> batch) throws SQLException {
     try {
       open();
-      int runs = 0;
-      int fetches = 0;
-      int finishes = 0;
-      for (Write w : batch) {
-        if (w instanceof Write.InsertRun r) {
-          bindRun(r.run());
-          runs++;
-        }
-      }
-      for (Write w : batch) {
-        if (w instanceof Write.InsertFetch f) {
-          bindFetch(f.fetch());
-          fetches++;
-        }
-      }
-      for (Write w : batch) {
-        if (w instanceof Write.FinishRun f) {
-          bindFinish(f);
-          finishes++;
-        }
-      }
-      if (runs > 0) {
-        insertRun.executeBatch();
-      }
-      if (fetches > 0) {
-        insertFetch.executeBatch();
-      }
-      if (finishes > 0) {
-        finishRun.executeBatch();
-      }
+      execute(batch);
       connection.commit();
     } catch (SQLException | RuntimeException e) {
       discardConnection();
       throw e;
+    }
+  }
+
+  private void execute(List<Write> batch) throws SQLException {
+    int runs = 0;
+    int fetches = 0;
+    int finishes = 0;
+    for (Write w : batch) {
+      if (w instanceof Write.InsertRun r) {
+        bindRun(r.run());
+        runs++;
+      }
+    }
+    for (Write w : batch) {
+      if (w instanceof Write.InsertFetch f) {
+        bindFetch(f.fetch());
+        fetches++;
+      }
+    }
+    for (Write w : batch) {
+      if (w instanceof Write.FinishRun f) {
+        bindFinish(f);
+        finishes++;
+      }
+    }
+    if (runs > 0) {
+      insertRun.executeBatch();
+    }
+    if (fetches > 0) {
+      insertFetch.executeBatch();
+    }
+    if (finishes > 0) {
+      finishRun.executeBatch();
     }
   }
 
@@ -106,6 +160,9 @@ final class OutcomeStore implements AutoCloseable {
     s.setInt(10, r.requestsTotal());
     s.setInt(11, r.requestsOk());
     s.setInt(12, r.requestsFailed());
+    if (replaying) {
+      s.setLong(13, r.id()); // INSERT_RUN_IF_ABSENT
+    }
     s.addBatch();
   }
 

@@ -1,5 +1,8 @@
 package dev.cronloop.record;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * batch already ends a run, and writes at most {@link #MAX_BATCH} writes per transaction. A failed
  * batch is retried with backoff, never dropped.
  *
+ * <p>Degraded mode: with a {@link #spillTo journal}, a database that stays away longer than the
+ * spill delay no longer holds the queue. Batches are appended to the journal (forced to disk)
+ * instead, room is freed, and once a second the writer tries to replay the journal; when that
+ * commits, the recorder writes to the database again. Entering and leaving degraded mode each log
+ * one WARN; {@link #degraded()} feeds {@code /ready} and a gauge.
+ *
  * <p>Runs on: the {@code cronloop-recorder} thread; {@code tryReserve}, {@code submit} and {@code
  * whenRoom} are safe from any thread. Callbacks run on the executor given at construction.
  */
@@ -42,11 +51,21 @@ public final class Recorder implements AutoCloseable {
   static final int MAX_BATCH = 2_000;
   static final Duration LINGER = Duration.ofMillis(3);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  /** How long the database may fail before outcomes go to the journal. */
+  public static final Duration DEFAULT_SPILL_AFTER = Duration.ofSeconds(30);
+  private static final Duration PROBE_EVERY = Duration.ofSeconds(1);
 
   private final BlockingQueue<Write> queue;
   private final Semaphore room;
   private final Executor callbacks;
   private final OutcomeStore store;
+  private final DataSource dataSource;
+  private Journal journal;
+  private Duration spillAfter = DEFAULT_SPILL_AFTER;
+  private long failingSince = -1;
+  private long nextProbe;
+  private volatile boolean degraded;
+  private final AtomicLong spilled = new AtomicLong();
   private final Thread writer;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -75,8 +94,42 @@ public final class Recorder implements AutoCloseable {
     this.room = new Semaphore(capacity);
     this.callbacks = callbacks;
     this.store = new OutcomeStore(dataSource);
+    this.dataSource = dataSource;
     this.writer = new Thread(this::drain, "cronloop-recorder");
     this.writer.setDaemon(false);
+  }
+
+  /**
+   * Spills outcomes to {@code file} when the database has failed for longer than {@code after}.
+   * Call before {@link #start()}.
+   */
+  public Recorder spillTo(Path file, Duration after) {
+    if (after.isNegative()) {
+      throw new IllegalArgumentException("spill delay must be >= 0, got " + after);
+    }
+    this.journal = new Journal(file);
+    this.spillAfter = after;
+    return this;
+  }
+
+  /**
+   * Replays the journal a previous process left, exactly once, and deletes it. Blocking; call at
+   * start, before runs of this node are marked INTERRUPTED, as the journal may finish some.
+   *
+   * @return how many writes were replayed
+   */
+  public static int replayJournal(DataSource dataSource, Path file) throws SQLException, IOException {
+    return new Journal(file).replay(dataSource);
+  }
+
+  /** True while outcomes go to the journal because the database is away. */
+  public boolean degraded() {
+    return degraded;
+  }
+
+  /** Writes appended to the journal since start. */
+  public long spilled() {
+    return spilled.get();
   }
 
   public Recorder start() {
@@ -156,7 +209,17 @@ public final class Recorder implements AutoCloseable {
         if (!batch.isEmpty()) {
           writeUntilDone(batch);
           batch.clear();
+        } else if (degraded) {
+          tryRecover();
         }
+      }
+      if (degraded) {
+        nextProbe = 0;
+        tryRecover();
+      }
+      if (degraded) {
+        log.warn("stopping with the database away: {} outcomes wait in {}; the next start replays them",
+            journal.entries(), journal.file());
       }
     } catch (RuntimeException | Error e) {
       log.error("recorder stopped on an unexpected error; outcomes are no longer written", e);
@@ -164,6 +227,9 @@ public final class Recorder implements AutoCloseable {
       return;
     } finally {
       store.close();
+      if (journal != null) {
+        journal.close();
+      }
     }
     stopped.complete(null);
   }
@@ -202,24 +268,26 @@ public final class Recorder implements AutoCloseable {
   private void writeUntilDone(List<Write> batch) {
     Duration backoff = Duration.ofMillis(50);
     long t0 = System.nanoTime();
+    boolean toJournal = false;
     while (true) {
-      try {
-        store.write(batch);
+      if (!degraded && tryWrite(batch)) {
         break;
-      } catch (Exception e) {
-        log.warn(
-            "database write of {} outcomes failed ({}); retrying in {} ms",
-            batch.size(),
-            e.toString(),
-            backoff.toMillis());
-        sleepQuietly(backoff);
-        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
       }
+      if (degraded && trySpill(batch)) {
+        toJournal = true;
+        break;
+      }
+      sleepQuietly(backoff);
+      backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    }
+    if (toJournal) {
+      spilled.addAndGet(batch.size());
+    } else {
+      written.addAndGet(batch.size());
+      batches.incrementAndGet();
+      batchListener.committed(batch.size(), System.nanoTime() - t0);
     }
     Instant committed = Instant.now();
-    written.addAndGet(batch.size());
-    batches.incrementAndGet();
-    batchListener.committed(batch.size(), System.nanoTime() - t0);
     room.release(batch.size());
     for (Write w : batch) {
       if (w instanceof Write.FinishRun f && f.onCommitted() != null) {
@@ -227,6 +295,61 @@ public final class Recorder implements AutoCloseable {
       }
     }
     wakeWaiter();
+  }
+
+  /** One database attempt; on failure notes the outage and may switch to the journal. */
+  private boolean tryWrite(List<Write> batch) {
+    try {
+      store.write(batch);
+      failingSince = -1;
+      return true;
+    } catch (Exception e) {
+      long now = System.nanoTime();
+      if (failingSince < 0) {
+        failingSince = now;
+        log.warn("database write of {} outcomes failed ({}); retrying with backoff{}", batch.size(), e.toString(),
+            journal == null ? "" : ", spilling to " + journal.file() + " after " + spillAfter.toSeconds() + " s");
+      } else {
+        log.debug("database write of {} outcomes failed again ({})", batch.size(), e.toString());
+      }
+      if (journal != null && now - failingSince >= spillAfter.toNanos()) {
+        degraded = true;
+        nextProbe = now + PROBE_EVERY.toNanos();
+        log.warn("DEGRADED: the database has been away for {} s; outcomes now go to {} and are replayed"
+            + " when it is back; /ready answers 503 meanwhile", (now - failingSince) / 1_000_000_000, journal.file());
+      }
+      return false;
+    }
+  }
+
+  /** Appends to the journal, then tries to replay it when a probe is due. */
+  private boolean trySpill(List<Write> batch) {
+    try {
+      journal.append(batch);
+    } catch (IOException e) {
+      log.error("cannot append {} outcomes to {} ({}); retrying", batch.size(), journal.file(), e.toString());
+      return false;
+    }
+    tryRecover();
+    return true;
+  }
+
+  /** When a probe is due, replays the journal; success ends degraded mode. */
+  private void tryRecover() {
+    long now = System.nanoTime();
+    if (now < nextProbe) {
+      return;
+    }
+    nextProbe = now + PROBE_EVERY.toNanos();
+    try {
+      int replayed = journal.replay(dataSource);
+      degraded = false;
+      log.warn("database back after {} s: {} outcomes replayed from {}; writing to the database again",
+          (now - failingSince) / 1_000_000_000, replayed, journal.file());
+      failingSince = -1;
+    } catch (SQLException | IOException e) {
+      log.debug("journal replay failed ({}); the database is still away", e.toString());
+    }
   }
 
   private void wakeWaiter() {

@@ -19,6 +19,9 @@ public final class RunIds {
   private long next;
   private long end;
   private Future<Long> refill;
+  private boolean closed;
+  private boolean warned;
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunIds.class);
 
   private RunIds(Vertx vertx, Database db, long first) {
     this.vertx = vertx;
@@ -32,23 +35,45 @@ public final class RunIds {
     return new RunIds(vertx, db, db.nextRunIdBlock());
   }
 
-  /** The next unused run id. */
+  /**
+   * The next unused run id. While the database is away the next block is retried every second,
+   * and fires that need an id wait for it instead of being lost; {@link #close()} ends the wait.
+   */
   public Future<Long> next() {
     if (end - next < BLOCK / 2 && refill == null) {
-      refill = vertx.executeBlocking(db::nextRunIdBlock, false);
+      refill = takeBlock();
     }
     if (next < end) {
       return Future.succeededFuture(next++);
     }
-    return refill.map(this::switchTo);
+    Future<Long> pending = refill;
+    return pending.compose(first -> {
+      if (refill == pending) { // the first waiter adopts the block; the others draw from it
+        next = first;
+        end = first + BLOCK;
+        refill = null;
+      }
+      return next();
+    });
   }
 
-  private long switchTo(long first) {
-    if (next >= end) {
-      next = first;
-      end = first + BLOCK;
-      refill = null;
-    }
-    return next++;
+  /** Stops retrying a block; fires still waiting for an id fail. */
+  public void close() {
+    closed = true;
+  }
+
+  private Future<Long> takeBlock() {
+    return vertx.executeBlocking(db::nextRunIdBlock, false)
+        .recover(e -> {
+          if (closed) {
+            return Future.failedFuture(e);
+          }
+          if (!warned) {
+            warned = true;
+            log.warn("cannot take run ids from the database ({}); fires wait and retry every second", e.toString());
+          }
+          return vertx.timer(1, java.util.concurrent.TimeUnit.SECONDS).compose(v -> takeBlock());
+        })
+        .andThen(ok -> warned = warned && ok.failed());
   }
 }

@@ -126,9 +126,11 @@ public final class ApiServer {
     blocking(engine::databaseReachable)
         .otherwise(false)
         .onSuccess(database -> {
-          boolean ok = scheduler && database;
+          boolean degraded = engine.recorderDegraded();
+          boolean ok = scheduler && database && !degraded;
           ctx.response().setStatusCode(ok ? 200 : 503);
-          ctx.json(new JsonObject().put("ready", ok).put("scheduler", scheduler).put("database", database));
+          ctx.json(new JsonObject().put("ready", ok).put("scheduler", scheduler).put("database", database)
+              .put("recorder", degraded ? "degraded: outcomes go to the journal" : "ok"));
         });
   }
 

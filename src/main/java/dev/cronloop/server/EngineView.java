@@ -37,4 +37,9 @@ public interface EngineView {
 
   /** True when the database answers a trivial query. Blocking: call off the event loop. */
   boolean databaseReachable();
+
+  /** True while outcomes go to the journal because the database stayed away. */
+  default boolean recorderDegraded() {
+    return false;
+  }
 }

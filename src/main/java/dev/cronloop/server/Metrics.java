@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine's Prometheus metrics, fed by the run observer hooks, one recorder batch hook and
@@ -58,6 +59,9 @@ public final class Metrics implements RunObserver, AutoCloseable {
   private final AtomicInteger activeRuns = new AtomicInteger();
   private final Map<Long, Instant> awaitingFirstRequest = new HashMap<>();
   private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final AtomicLong loopLagMs = new AtomicLong();
+  private Timer loopLag;
+  private long lastSample;
 
   public Metrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -72,6 +76,13 @@ public final class Metrics implements RunObserver, AutoCloseable {
     Gauge.builder("cronloop.runs.active", activeRuns, AtomicInteger::get)
         .description("Runs in progress, sampled on the engine context")
         .register(registry);
+    Gauge.builder("cronloop.loop.lag", loopLagMs, v -> v.get() / 1000.0)
+        .description("How late the engine context ran its last once-a-second sample, in seconds")
+        .baseUnit("seconds")
+        .register(registry);
+    loopLag = Timer.builder("cronloop.loop.lag.samples")
+        .description("Lateness of each once-a-second sample on the engine context")
+        .register(registry);
   }
 
   /** The registry, for a host that wants to add its own meters or scrape it another way. */
@@ -83,6 +94,12 @@ public final class Metrics implements RunObserver, AutoCloseable {
   public void watch(Recorder recorder) {
     Gauge.builder("cronloop.recorder.queue.depth", recorder, Recorder::depth)
         .description("Writes queued for the database and not yet committed")
+        .register(registry);
+    Gauge.builder("cronloop.recorder.degraded", recorder, r -> r.degraded() ? 1 : 0)
+        .description("1 while outcomes go to the journal because the database is away, else 0")
+        .register(registry);
+    Gauge.builder("cronloop.recorder.spilled", recorder, Recorder::spilled)
+        .description("Writes appended to the journal since start")
         .register(registry);
     Timer batch =
         Timer.builder("cronloop.recorder.batch")
@@ -114,6 +131,15 @@ public final class Metrics implements RunObserver, AutoCloseable {
   public void sample(int requestsInFlight, int runsActive) {
     inFlight.set(requestsInFlight);
     activeRuns.set(runsActive);
+    // Called by a once-a-second periodic timer: what the interval exceeds a second by is the time
+    // the event loop was too busy (or blocked) to run it.
+    long now = System.nanoTime();
+    if (lastSample != 0) {
+      long lateMs = Math.max(0, (now - lastSample) / 1_000_000 - 1_000);
+      loopLagMs.set(lateMs);
+      loopLag.record(lateMs, TimeUnit.MILLISECONDS);
+    }
+    lastSample = now;
   }
 
   @Override

@@ -24,6 +24,18 @@ class RunCommandTokenTest {
   }
 
   @Test
+  void bad_retention_buffer_and_spill_delay_exit_2_naming_the_flag() {
+    assertThat(run(Map.of(), "--jobs", dir.toString(), "--retention", "30")).isEqualTo(2);
+    assertThat(run(Map.of(), "--jobs", dir.toString(), "--buffer", "3")).isEqualTo(2);
+    assertThat(run(Map.of(), "--jobs", dir.toString(), "--spill-after", "soon")).isEqualTo(2);
+
+    assertThat(err.toString())
+        .contains("--retention needs a unit (found \"30\")")
+        .contains("--buffer must be at least 16 outcomes (found 3)")
+        .contains("--spill-after must be a duration");
+  }
+
+  @Test
   void listening_beyond_loopback_without_a_token_exits_2_naming_the_flag_and_the_variable() {
     int code = run(Map.of(), "--jobs", dir.toString(), "--http", "0.0.0.0:0");
 

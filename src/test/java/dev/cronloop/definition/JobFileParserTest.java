@@ -85,6 +85,7 @@ class JobFileParserTest {
         misfire: skip
         spread: 1m30s
         jitter: 500ms
+        retention: 7d
         timeout: 5s
         retries: { max: 2, backoff: 200ms }
         headers: { Authorization: "Bearer ${API_TOKEN}" }
@@ -111,6 +112,7 @@ class JobFileParserTest {
     assertThat(job.misfire()).isEqualTo(Misfire.SKIP);
     assertThat(job.spread()).isEqualTo(Duration.ofSeconds(90));
     assertThat(job.jitter()).isEqualTo(Duration.ofMillis(500));
+    assertThat(job.retention()).isEqualTo(Duration.ofDays(7));
     assertThat(job.retries()).isEqualTo(new Retries(2, Duration.ofMillis(200)));
     RequestSpec a = job.requests().get(0);
     assertThat(a.method()).isEqualTo("GET");
@@ -325,6 +327,11 @@ class JobFileParserTest {
             10,
             "timeout must be more than zero (found \"0s\"); write e.g. timeout: 5s"),
         Arguments.of("jitter: -5s", 1, 9, "jitter must not be negative (found \"-5s\")"),
+        Arguments.of(
+            "retention: 0d",
+            1,
+            12,
+            "retention must be more than zero (found \"0d\"); write e.g. retention: 5s"),
         Arguments.of(
             "spread: [1]",
             1,

@@ -72,7 +72,7 @@ class ChecksTest {
     assertThat(check("/json", "{ bodyMatches: 'down|degraded' }").error())
         .isEqualTo("body does not match /down|degraded/");
     assertThat(check("/json", "{ bodyContains: down }").error())
-        .isEqualTo("body does not contain \"down\"");
+        .isEqualTo("body does not contain the bodyContains text");
     assertThat(check("/json", "{ headers: { Content-Type: text/plain } }").error())
         .isEqualTo("header Content-Type: expected \"text/plain\", got \"application/json\"");
     assertThat(check("/json", "{ headers: { Content-Type: /xml/ } }").error())
@@ -88,7 +88,7 @@ class ChecksTest {
 
     assertThat(row.outcome()).isEqualTo(Outcome.CHECK_FAILED);
     assertThat(row.error())
-        .isEqualTo("body does not contain \"down\"; /status: expected \"down\", got \"up\"");
+        .isEqualTo("body does not contain the bodyContains text; /status: expected \"down\", got \"up\"");
   }
 
   @Test

@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * Vert.x context of its own, as the engine would.
  */
 final class Fetching implements AutoCloseable {
-  final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-  private final Context loop = vertx.getOrCreateContext();
+  final Vertx vertx;
+  private final Context loop;
   private final HttpClients clients;
   private final Fetcher fetcher;
   private final Path dir;
@@ -31,6 +31,13 @@ final class Fetching implements AutoCloseable {
   }
 
   Fetching(Path dir, int maxPerHost) {
+    this(dir, maxPerHost, new VertxOptions());
+  }
+
+  /** With the given Vert.x options (one event loop), e.g. a strict blocked-thread checker. */
+  Fetching(Path dir, int maxPerHost, VertxOptions options) {
+    this.vertx = Vertx.vertx(options.setEventLoopPoolSize(1));
+    this.loop = vertx.getOrCreateContext();
     this.dir = dir;
     this.clients = new HttpClients(vertx, maxPerHost);
     this.fetcher = new Fetcher(vertx, clients);

@@ -93,7 +93,7 @@ class RequestOptionsTest {
 
     assertThat(followed.outcome()).isEqualTo(Outcome.OK);
     assertThat(followed.statusCode()).isEqualTo(200);
-    assertThat(tooMany.error()).isEqualTo("status 302 not in 200-299");
+    assertThat(tooMany.error()).isEqualTo("stopped after 2 redirects (maxRedirects); status 302 not in 200-299");
     assertThat(off.error()).isEqualTo("status 302 not in 200-299");
   }
 

@@ -20,7 +20,7 @@ public final class ChildProcess implements AutoCloseable {
 
   /** Starts {@code java -jar target/cronloop.jar ARGS}. */
   public static ChildProcess cronloop(String... args) throws IOException {
-    return cronloop(List.of(), args);
+    return cronloop(List.of(), java.util.Map.of(), args);
   }
 
   /**
@@ -28,6 +28,17 @@ public final class ChildProcess implements AutoCloseable {
    * few cores pass options that make each JVM lighter.
    */
   public static ChildProcess cronloop(List<String> jvmOptions, String... args) throws IOException {
+    return cronloop(jvmOptions, java.util.Map.of(), args);
+  }
+
+  /** Starts {@code java -jar target/cronloop.jar ARGS} with {@code env} added to its environment. */
+  public static ChildProcess cronloop(java.util.Map<String, String> env, String... args) throws IOException {
+    return cronloop(List.of(), env, args);
+  }
+
+  /** Starts {@code java JVM_OPTIONS -jar target/cronloop.jar ARGS} with {@code env} added. */
+  public static ChildProcess cronloop(List<String> jvmOptions, java.util.Map<String, String> env, String... args)
+      throws IOException {
     Path jar = Path.of("target/cronloop.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("target/cronloop.jar is missing; run mvn package (or mvn verify) first");
@@ -38,7 +49,9 @@ public final class ChildProcess implements AutoCloseable {
     cmd.addAll(List.of("-jar", jar.toString()));
     cmd.addAll(List.of(args));
     Path log = Files.createTempFile("cronloop-child", ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    b.environment().putAll(env);
+    Process p = b.start();
     return new ChildProcess(p, log);
   }
 
