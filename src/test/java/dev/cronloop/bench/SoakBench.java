@@ -43,7 +43,7 @@ public final class SoakBench {
     String db = "jdbc:h2:file:" + dir.resolve("db/cronloop");
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     List<String> perMinute = new ArrayList<>();
-    try (LoopbackServer server = LoopbackServer.start(1)) {
+    try (LoopbackServer server = LoopbackServer.startCounting(1)) {
       for (int j = 0; j < jobs; j++) {
         String url = switch (j % 10) {
           case 0 -> server.url("/status/500/" + j);

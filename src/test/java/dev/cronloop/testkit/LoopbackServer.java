@@ -32,7 +32,10 @@ public final class LoopbackServer implements AutoCloseable {
   /** One request as the server saw it. */
   public record Arrival(String path, long epochMillis, long nanoTime) {}
 
-  private LoopbackServer(int threads) throws Exception {
+  private final boolean recordArrivals;
+
+  private LoopbackServer(int threads, boolean recordArrivals) throws Exception {
+    this.recordArrivals = recordArrivals;
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads));
     this.server =
         vertx
@@ -45,11 +48,19 @@ public final class LoopbackServer implements AutoCloseable {
   }
 
   public static LoopbackServer start() throws Exception {
-    return new LoopbackServer(1);
+    return new LoopbackServer(1, true);
   }
 
   public static LoopbackServer start(int threads) throws Exception {
-    return new LoopbackServer(threads);
+    return new LoopbackServer(threads, true);
+  }
+
+  /**
+   * A server that only counts: it keeps no {@link Arrival}, so a long soak measures the engine's
+   * heap, not the list of every request the target ever saw.
+   */
+  public static LoopbackServer startCounting(int threads) throws Exception {
+    return new LoopbackServer(threads, false);
   }
 
   public int port() {
@@ -77,7 +88,9 @@ public final class LoopbackServer implements AutoCloseable {
   }
 
   private void handle(HttpServerRequest req) {
-    arrivals.add(new Arrival(req.path(), System.currentTimeMillis(), System.nanoTime()));
+    if (recordArrivals) {
+      arrivals.add(new Arrival(req.path(), System.currentTimeMillis(), System.nanoTime()));
+    }
     received.incrementAndGet();
     int now = inFlight.incrementAndGet();
     peak.accumulateAndGet(now, Math::max);
