@@ -838,6 +838,21 @@ public final class JobFileParser {
       return new Retries(max, backoff, readRetryOn(m.fields().get("on")));
     }
 
+    /** True when {@code h} names a valid HTTP header; otherwise reports it and says false. */
+    private boolean validHeaderName(Field h, String where) {
+      if (HEADER_NAME.matcher(h.key()).matches()) {
+        return true;
+      }
+      problem(
+          h.keyPos(),
+          "header name \""
+              + h.key()
+              + "\" "
+              + where
+              + " is not a valid HTTP header name; use letters, digits and '-'");
+      return false;
+    }
+
     private Map<String, Secret> readHeaders(Field f, String where) {
       Map<String, Secret> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       if (f == null) {
@@ -852,15 +867,7 @@ public final class JobFileParser {
         return headers;
       }
       for (Field h : m.fields().values()) {
-        if (!HEADER_NAME.matcher(h.key()).matches()) {
-          problem(
-              h.keyPos(),
-              "header name \""
-                  + h.key()
-                  + "\" "
-                  + where
-                  + " is not a valid HTTP header name; use "
-                  + "letters, digits and '-'");
+        if (!validHeaderName(h, where)) {
           continue;
         }
         if (headers.containsKey(h.key())) {
@@ -1511,8 +1518,7 @@ public final class JobFileParser {
         return out;
       }
       for (Field h : m.fields().values()) {
-        if (!HEADER_NAME.matcher(h.key()).matches()) {
-          problem(h.keyPos(), "header name \"" + h.key() + "\" " + where + " is not valid");
+        if (!validHeaderName(h, where)) {
           continue;
         }
         Value v = h.value() instanceof Scalar s && s.text() != null && !s.alias()
