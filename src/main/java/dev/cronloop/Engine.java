@@ -115,6 +115,7 @@ public final class Engine {
     return Vertx.builder()
         .with(new VertxOptions()
             .setEventLoopPoolSize(2)
+            .setPreferNativeTransport(true)
             // HTTP client and server metrics are left out: vertx-micrometer 5.0.10 registers
             // their gauges once per target or connection under one meter id, which Micrometer
             // 1.15 reports with a WARN. cronloop's own fetch metrics cover every request by job
