@@ -12,6 +12,7 @@ import dev.cronloop.fetch.Fire;
 import dev.cronloop.fetch.HttpClients;
 import dev.cronloop.fetch.RunLauncher;
 import dev.cronloop.fetch.RunResult;
+import dev.cronloop.fetch.StartGate;
 import dev.cronloop.record.Database;
 import dev.cronloop.record.JobVersions;
 import dev.cronloop.record.Recorder;
@@ -80,6 +81,7 @@ public final class Engine {
   private Retention retention;
   private HttpClients clients;
   private volatile RunLauncher launcher;
+  private StartGate gate;
   private volatile Scheduler quartz;
   private volatile TriggerLayer triggers;
   private JobCatalog jobCatalog;
@@ -220,7 +222,7 @@ public final class Engine {
     Promise<RunResult> result = Promise.promise();
     loop.runOnContext(v -> {
       Fire fire = Fire.manual(job.get(), Instant.now());
-      metrics.fired(fire, fire.firedAt());
+      metrics.fired(fire);
       launcher.launch(fire, id).onComplete(result);
     });
     return id.future().map(runId -> new Triggered(runId, result.future()));
@@ -364,6 +366,7 @@ public final class Engine {
               launcher =
                   new RunLauncher(vertx, loop, clients, config.node(), ids, recorder, config.maxInFlight(),
                       metrics.andThen(listener));
+              gate = new StartGate(vertx, this::launchScheduled);
               sampler = vertx.setPeriodic(1_000, t -> metrics.sample(launcher.inFlight(), launcher.active()));
               return null;
             });
@@ -498,7 +501,10 @@ public final class Engine {
 
   /** Called on a Quartz worker: one thread-safe post onto the engine context, then return. */
   private void handOff(List<Fire> fires) {
-    loop.runOnContext(v -> launchScheduled(fires));
+    loop.runOnContext(v -> {
+      fires.forEach(metrics::handedOver);
+      gate.admit(fires);
+    });
   }
 
   /**
@@ -506,14 +512,13 @@ public final class Engine {
    * leaving out the fires of paused jobs.
    */
   private void launchScheduled(List<Fire> fires) {
-    Instant onLoop = Instant.now();
     List<Fire> due = new ArrayList<>(fires.size());
     for (Fire fire : fires) {
       if (paused.contains(fire.job().id())) {
         log.debug("job {} is paused; fire at {} not run", fire.job().id(), fire.scheduledAt());
         continue;
       }
-      metrics.fired(fire, onLoop);
+      metrics.fired(fire);
       due.add(fire);
     }
     launcher.launchAll(due);
@@ -564,6 +569,10 @@ public final class Engine {
     loop.runOnContext(
         v -> {
           vertx.cancelTimer(sampler);
+          int held = gate.close();
+          if (held > 0) {
+            log.info("{} fires handed over ahead of their instant not run: the engine is closing", held);
+          }
           launcher.close();
           int active = launcher.active();
           if (active > 0) {

@@ -3,6 +3,7 @@ package dev.cronloop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cronloop.bridge.TriggerLayer;
 import dev.cronloop.fetch.RunResult;
 import dev.cronloop.record.Database;
 import dev.cronloop.record.FetchRow;
@@ -143,12 +144,17 @@ class EngineTest {
 
       @Override
       public void jobWasExecuted(JobExecutionContext q, JobExecutionException e) {
-        long scheduled = q.getScheduledFireTime().getTime();
-        executions.add(new long[] {scheduled, began.get(scheduled), System.nanoTime()});
+        long fired = q.getScheduledFireTime().getTime();
+        // Quartz fires ahead of the instant the fire stands for
+        long instant = fired + TriggerLayer.HANDOFF_LEAD.toMillis();
+        executions.add(new long[] {instant, began.get(fired), System.nanoTime()});
       }
     });
 
     await().atMost(Duration.ofSeconds(10)).until(() -> executions.size() >= 3);
+    long lastInstant = executions.stream().mapToLong(f -> f[0]).max().orElseThrow();
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> server.arrivals().stream().anyMatch(a -> a.epochMillis() >= lastInstant));
 
     List<LoopbackServer.Arrival> arrivals = server.arrivals();
     for (long[] fire : executions) {

@@ -50,6 +50,9 @@ class MisfireTest {
       try {
         await().atMost(Duration.ofSeconds(10)).until(() -> runs("once").stream().anyMatch(r -> r.trigger() == Trigger.MISFIRE));
         await().atMost(Duration.ofSeconds(10)).until(() -> runs("skipper").stream().anyMatch(r -> r.status() == RunStatus.SKIPPED));
+        // and the first fire after the restart, which runs as scheduled
+        await().atMost(Duration.ofSeconds(10)).until(() -> runs("skipper").stream()
+            .anyMatch(r -> r.trigger() == Trigger.SCHEDULE && r.status() == RunStatus.OK && r.scheduledAt().isAfter(lastSkip)));
       } finally {
         second.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }

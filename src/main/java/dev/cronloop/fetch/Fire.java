@@ -9,7 +9,8 @@ import java.time.Instant;
  * and handed to the engine context.
  *
  * @param scheduledAt the fire time the schedule computed, or null for a manual fire
- * @param firedAt when the fire was handed over
+ * @param firedAt when the fire was handed to the engine; for a scheduled fire handed over ahead of
+ *     its instant, {@link StartGate} sets it again when the instant comes and the run starts
  * @param skipped true for a missed fire of a {@code misfire: skip} job: it is recorded SKIPPED,
  *     not run
  */
@@ -22,5 +23,10 @@ public record Fire(
 
   public static Fire scheduled(JobDefinition job, Instant scheduledAt, Instant now) {
     return new Fire(job, Trigger.SCHEDULE, scheduledAt, now, false);
+  }
+
+  /** This fire, fired at {@code at}. */
+  public Fire firedAt(Instant at) {
+    return new Fire(job, trigger, scheduledAt, at, skipped);
   }
 }

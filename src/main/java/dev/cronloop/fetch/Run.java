@@ -8,6 +8,7 @@ import dev.cronloop.record.Recorder;
 import dev.cronloop.record.RunRow;
 import dev.cronloop.record.RunStatus;
 import dev.cronloop.record.Write;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Instant;
@@ -33,17 +34,19 @@ final class Run {
   private final Promise<RunResult> result = Promise.promise();
   private final Promise<Void> ended = Promise.promise();
   private final Set<Integer> inFlight = new HashSet<>();
+  private final Context loop;
   private final Instant launchedAt = Instant.now();
-  private Instant firstRequestAt;
+  private Instant startedAt;
   private int next;
   private int ok;
   private int failed;
   private boolean cancelled;
   private boolean finished;
 
-  Run(long id, Fire fire, String node, Fetcher fetcher, Limiter limiter, Recorder recorder,
+  Run(long id, Fire fire, String node, Context loop, Fetcher fetcher, Limiter limiter, Recorder recorder,
       RunObserver observer) {
     this.id = id;
+    this.loop = loop;
     this.fire = fire;
     this.node = node;
     this.requests = fire.job().requests();
@@ -75,13 +78,18 @@ final class Run {
   }
 
   /**
-   * Records the run as RUNNING and starts its requests. Room for the run's two own writes (start
-   * and finish) must have been reserved.
+   * Starts the run: records it RUNNING with its {@code started_at}, and queues its requests behind
+   * the tasks already on the loop. The fires of one instant are started one after the other on the
+   * loop; if each sent its requests first, the last would start only after every request of the
+   * others. Room for the run's two own writes (start and finish) must have been reserved.
    */
   void start() {
+    startedAt = Instant.now();
     recorder.submit(new Write.InsertRun(row(RunStatus.RUNNING)));
-    pump();
-    finishIfDone();
+    loop.runOnContext(v -> {
+      pump();
+      finishIfDone();
+    });
   }
 
   /** True while the run has requests to start and room under its own concurrency. */
@@ -92,9 +100,6 @@ final class Run {
   /** Starts the next request with a slot the limiter granted. */
   void startOne() {
     int index = next++;
-    if (firstRequestAt == null) {
-      firstRequestAt = Instant.now();
-    }
     inFlight.add(index);
     observer.fetchStarting(id, job().id(), requests.get(index).url());
     fetcher
@@ -169,7 +174,7 @@ final class Run {
     RunStatus status = cancelled ? RunStatus.CANCELLED : RunStatus.of(ok, failed);
     recorder.submit(
         new Write.FinishRun(
-            id, firstRequestAt, Instant.now(), status, requests.size(), ok, failed,
+            id, startedAt, Instant.now(), status, requests.size(), ok, failed,
             committed -> result.complete(
                 new RunResult(id, job().id(), status, requests.size(), ok, failed, launchedAt,
                     committed))));
@@ -178,6 +183,6 @@ final class Run {
 
   private RunRow row(RunStatus status) {
     return new RunRow(id, job().id(), node, fire.trigger(), fire.scheduledAt(), fire.firedAt(),
-        null, null, status, requests.size(), 0, 0);
+        startedAt, null, status, requests.size(), 0, 0);
   }
 }

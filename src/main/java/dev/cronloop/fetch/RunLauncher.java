@@ -176,7 +176,7 @@ public final class RunLauncher {
   }
 
   private void begin(long id, Fire fire, Promise<RunResult> result) {
-    Run run = new Run(id, fire, node, fetcher, limiter, recorder, observer);
+    Run run = new Run(id, fire, node, loop, fetcher, limiter, recorder, observer);
     running.computeIfAbsent(fire.job().id(), k -> new LinkedHashSet<>()).add(run);
     active++;
     observer.runStarting(id, fire.job().id(), fire.trigger(), fire.scheduledAt());

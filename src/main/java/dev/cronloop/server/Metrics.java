@@ -4,7 +4,9 @@ import dev.cronloop.fetch.Fire;
 import dev.cronloop.fetch.RunObserver;
 import dev.cronloop.fetch.RunResult;
 import dev.cronloop.record.FetchRow;
+import dev.cronloop.record.Outcome;
 import dev.cronloop.record.Recorder;
+import dev.cronloop.record.RunStatus;
 import dev.cronloop.record.Trigger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -20,6 +22,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,14 +40,18 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code cronloop_fetch_latency_seconds{job,outcome}}: histogram of request latency
  *   <li>{@code cronloop_requests_in_flight}, {@code cronloop_runs_active}
  *   <li>{@code cronloop_recorder_queue_depth}, {@code cronloop_recorder_batch_seconds}
- *   <li>{@code cronloop_fire_lateness_seconds{stage}}: from the scheduled instant to the hand-off
- *       ({@code handoff}), to the engine context ({@code loop}) and to the first request ({@code
+ *   <li>{@code cronloop_fire_lateness_seconds{stage}}: from the scheduled instant to Quartz's
+ *       hand-off ({@code handoff}; zero while it comes ahead of the instant, as it should), to the
+ *       run's start on the engine context ({@code loop}) and to its first request ({@code
  *       first_request})
  * </ul>
  *
- * <p>Runs on: the observer methods and {@link #fired} on the engine context (the map of runs
- * awaiting their first request is confined to it); the batch hook on the recorder thread; {@link
- * #scrape()} on any thread. Micrometer meters are thread-safe.
+ * <p>The meters of each job are looked up once and kept: a fetch records into a held timer
+ * instead of building and registering a meter id per request.
+ *
+ * <p>Runs on: the observer methods, {@link #handedOver} and {@link #fired} on the engine context
+ * (the per-job meters and the runs awaiting their first request are confined to it); the batch
+ * hook on the recorder thread; {@link #scrape()} on any thread. Micrometer meters are thread-safe.
  */
 public final class Metrics implements RunObserver, AutoCloseable {
   private static final Duration[] LATENCY_BUCKETS = {
@@ -58,6 +65,10 @@ public final class Metrics implements RunObserver, AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger activeRuns = new AtomicInteger();
   private final Map<Long, Instant> awaitingFirstRequest = new HashMap<>();
+  private final Map<String, JobMeters> jobs = new HashMap<>();
+  private final Timer handoffLateness = lateness("handoff");
+  private final Timer loopLateness = lateness("loop");
+  private final Timer firstRequestLateness = lateness("first_request");
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final AtomicLong loopLagMs = new AtomicLong();
   private Timer loopLag;
@@ -114,16 +125,18 @@ public final class Metrics implements RunObserver, AutoCloseable {
     });
   }
 
-  /** A fire reached the engine context at {@code onLoop}. Call on the engine context. */
-  public void fired(Fire fire, Instant onLoop) {
-    Counter.builder("cronloop.fires")
-        .description("Fires handed to the engine")
-        .tags("job", fire.job().id(), "trigger", fire.trigger().name())
-        .register(registry)
-        .increment();
+  /** Quartz handed {@code fire} over at its {@code firedAt}. Call on the engine context. */
+  public void handedOver(Fire fire) {
     if (fire.scheduledAt() != null) {
-      lateness("handoff", Duration.between(fire.scheduledAt(), fire.firedAt()));
-      lateness("loop", Duration.between(fire.scheduledAt(), onLoop));
+      record(handoffLateness, Duration.between(fire.scheduledAt(), fire.firedAt()));
+    }
+  }
+
+  /** The engine fired {@code fire} at its {@code firedAt}. Call on the engine context. */
+  public void fired(Fire fire) {
+    meters(fire.job().id()).fires(fire.trigger()).increment();
+    if (fire.scheduledAt() != null) {
+      record(loopLateness, Duration.between(fire.scheduledAt(), fire.firedAt()));
     }
   }
 
@@ -153,28 +166,19 @@ public final class Metrics implements RunObserver, AutoCloseable {
   public void fetchStarting(long runId, String jobId, String url) {
     Instant scheduled = awaitingFirstRequest.remove(runId);
     if (scheduled != null) {
-      lateness("first_request", Duration.between(scheduled, Instant.now()));
+      record(firstRequestLateness, Duration.between(scheduled, Instant.now()));
     }
   }
 
   @Override
   public void fetchEnded(FetchRow fetch) {
-    Timer.builder("cronloop.fetch.latency")
-        .description("Latency of one request, retries included")
-        .tags("job", fetch.jobId(), "outcome", fetch.outcome().name())
-        .serviceLevelObjectives(LATENCY_BUCKETS)
-        .register(registry)
-        .record(fetch.latencyMs(), TimeUnit.MILLISECONDS);
+    meters(fetch.jobId()).latency(fetch.outcome()).record(fetch.latencyMs(), TimeUnit.MILLISECONDS);
   }
 
   @Override
   public void runEnded(RunResult run) {
     awaitingFirstRequest.remove(run.runId());
-    Counter.builder("cronloop.runs")
-        .description("Runs ended, by final status")
-        .tags("job", run.jobId(), "status", run.status().name())
-        .register(registry)
-        .increment();
+    meters(run.jobId()).runs(run.status()).increment();
   }
 
   /** The Prometheus text exposition of every meter. */
@@ -182,13 +186,54 @@ public final class Metrics implements RunObserver, AutoCloseable {
     return registry.scrape();
   }
 
-  private void lateness(String stage, Duration late) {
-    Timer.builder("cronloop.fire.lateness")
+  private Timer lateness(String stage) {
+    return Timer.builder("cronloop.fire.lateness")
         .description("From a fire's scheduled instant to a stage of its run")
         .tags("stage", stage)
         .serviceLevelObjectives(LATENCY_BUCKETS)
-        .register(registry)
-        .record(late.isNegative() ? Duration.ZERO : late);
+        .register(registry);
+  }
+
+  private static void record(Timer timer, Duration late) {
+    timer.record(late.isNegative() ? Duration.ZERO : late);
+  }
+
+  private JobMeters meters(String jobId) {
+    return jobs.computeIfAbsent(jobId, JobMeters::new);
+  }
+
+  /** One job's meters, registered on first use. */
+  private final class JobMeters {
+    private final String job;
+    private final Map<Trigger, Counter> fires = new EnumMap<>(Trigger.class);
+    private final Map<Outcome, Timer> latency = new EnumMap<>(Outcome.class);
+    private final Map<RunStatus, Counter> runs = new EnumMap<>(RunStatus.class);
+
+    JobMeters(String job) {
+      this.job = job;
+    }
+
+    Counter fires(Trigger trigger) {
+      return fires.computeIfAbsent(trigger, t -> Counter.builder("cronloop.fires")
+          .description("Fires handed to the engine")
+          .tags("job", job, "trigger", t.name())
+          .register(registry));
+    }
+
+    Timer latency(Outcome outcome) {
+      return latency.computeIfAbsent(outcome, o -> Timer.builder("cronloop.fetch.latency")
+          .description("Latency of one request, retries included")
+          .tags("job", job, "outcome", o.name())
+          .serviceLevelObjectives(LATENCY_BUCKETS)
+          .register(registry));
+    }
+
+    Counter runs(RunStatus status) {
+      return runs.computeIfAbsent(status, s -> Counter.builder("cronloop.runs")
+          .description("Runs ended, by final status")
+          .tags("job", job, "status", s.name())
+          .register(registry));
+    }
   }
 
   @Override

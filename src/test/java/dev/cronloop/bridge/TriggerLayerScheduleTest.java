@@ -9,6 +9,7 @@ import dev.cronloop.record.Trigger;
 import dev.cronloop.schedule.Schedule;
 import dev.cronloop.schedule.Schedules;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -170,10 +171,16 @@ class TriggerLayerScheduleTest {
           shard = i;
         }
       }
-      if (earliest == null || !earliest.toInstant().isBefore(until)) {
+      if (earliest == null) {
         return fired;
       }
-      for (Fire f : layer.takeDue(shard, earliest.toInstant(), earliest.toInstant())) {
+      Instant at = TriggerLayer.instantOf(quartz.getTrigger(TriggerKey.triggerKey("shard-" + shard, TriggerLayer.GROUP)));
+      if (!at.isBefore(until)) {
+        return fired;
+      }
+      assertThat(Duration.between(earliest.toInstant(), at)).as("Quartz fires ahead of the instant")
+          .isEqualTo(TriggerLayer.HANDOFF_LEAD);
+      for (Fire f : layer.takeDue(shard, at, earliest.toInstant())) {
         assertThat(f.trigger()).isEqualTo(Trigger.SCHEDULE);
         fired.computeIfAbsent(f.job().id(), k -> new ArrayList<>()).add(f.scheduledAt());
       }
