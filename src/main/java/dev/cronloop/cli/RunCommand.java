@@ -8,8 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -155,12 +158,50 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalStateException | IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    CountDownLatch stopped = new CountDownLatch(1);
     engine.start().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> shutDown(engine, stopped), "cronloop-shutdown"));
-    stopped.await();
-    return 0;
+    Shutdown shutdown = new Shutdown(engine);
+    CountDownLatch stopAsked = new CountDownLatch(1);
+    trapStopSignals(stopAsked::countDown);
+    // For a JVM that ends any other way (SIGHUP, System.exit elsewhere). H2's own hook then runs
+    // beside this one and may close the file under the last writes: only the trapped signals and
+    // a normal return avoid that.
+    Thread fallback = new Thread(shutdown::await, "cronloop-shutdown");
+    Runtime.getRuntime().addShutdownHook(fallback);
+    stopAsked.await();
+    int status = shutdown.await();
+    try {
+      Runtime.getRuntime().removeShutdownHook(fallback);
+    } catch (IllegalStateException e) {
+      // The JVM is already ending; the hook waits for the same close and returns.
+    }
+    return status;
+  }
+
+  /**
+   * Makes SIGTERM and SIGINT ask {@code stop} to run instead of starting JVM shutdown, so that the
+   * engine closes on a live JVM and {@code main} exits 0 afterwards.
+   *
+   * <p>Why not a shutdown hook: H2 closes a file database from its own JVM shutdown hook, the JVM
+   * runs all hooks side by side, and {@code AUTO_SERVER=TRUE} rules out {@code DB_CLOSE_ON_EXIT=FALSE}.
+   * A hook that closes the engine therefore races H2, which closed the file under the recorder's
+   * last batches ("Database is already closed", once an MVStore NullPointerException and a
+   * committed row missing). Once the engine has closed its pool, H2 has closed the file and removed
+   * its hook, so the exit that follows finds nothing open. (A reader connected through AUTO_SERVER
+   * keeps the file open; H2's hook then closes it with no write in flight.)
+   *
+   * <p>{@code sun.misc.Signal} (module jdk.unsupported) is the JDK's only way to handle a signal;
+   * javac warns that it is internal, and no annotation silences that warning.
+   */
+  private static void trapStopSignals(Runnable stop) {
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.run());
+      } catch (IllegalArgumentException e) {
+        // The JVM leaves the signal to the OS (-Xrs), whose default ends the process at once.
+        System.err.println("cronloop: cannot handle SIG" + name + " (" + e.getMessage() + "); SIG"
+            + name + " will end the process without a graceful shutdown");
+      }
+    }
   }
 
   /** The token from --token-file or CRONLOOP_TOKEN; both at once is a usage error. */
@@ -185,20 +226,42 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * On SIGTERM/SIGINT: close the engine as DESIGN.md's shutdown fixes, then end the process with
-   * status 0 (a JVM ended by a signal would otherwise report 143 or 130).
+   * Closes the engine once, for whichever asks first: a stop signal on the main thread or the JVM's
+   * end in the fallback hook.
    */
-  private static void shutDown(Engine engine, CountDownLatch stopped) {
-    Duration wait = engine.config().grace().plusSeconds(30);
-    int status = 0;
-    try {
-      engine.close().toCompletionStage().toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      System.err.println("cronloop: shutdown did not complete cleanly: " + e);
-      status = 1;
+  private static final class Shutdown {
+    private final Engine engine;
+    private CompletableFuture<Void> closed;
+
+    Shutdown(Engine engine) {
+      this.engine = engine;
     }
-    stopped.countDown();
-    System.err.flush();
-    Runtime.getRuntime().halt(status);
+
+    private synchronized CompletableFuture<Void> closed() {
+      if (closed == null) {
+        closed = engine.close().toCompletionStage().toCompletableFuture();
+      }
+      return closed;
+    }
+
+    /**
+     * Closes the engine as DESIGN.md's shutdown fixes, waiting up to the grace period plus 30 s.
+     *
+     * @return 0 when the engine closed, 1 when it failed or took too long
+     */
+    int await() {
+      Duration wait = engine.config().grace().plusSeconds(30);
+      try {
+        closed().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        return 0;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        System.err.println("cronloop: interrupted while waiting for shutdown");
+        return 1;
+      } catch (ExecutionException | TimeoutException e) {
+        System.err.println("cronloop: shutdown did not complete cleanly: " + e);
+        return 1;
+      }
+    }
   }
 }
