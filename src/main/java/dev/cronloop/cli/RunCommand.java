@@ -189,17 +189,36 @@ final class RunCommand implements Callable<Integer> {
    * its hook, so the exit that follows finds nothing open. (A reader connected through AUTO_SERVER
    * keeps the file open; H2's hook then closes it with no write in flight.)
    *
-   * <p>{@code sun.misc.Signal} (module jdk.unsupported) is the JDK's only way to handle a signal;
-   * javac warns that it is internal, and no annotation silences that warning.
+   * <p>{@code sun.misc.Signal} (module jdk.unsupported) is the JDK's only way to handle a signal.
+   * It is reached by reflection: a direct reference makes javac warn that it is internal, and no
+   * annotation silences that warning.
    */
   private static void trapStopSignals(Runnable stop) {
     for (String name : new String[] {"TERM", "INT"}) {
       try {
-        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.run());
-      } catch (IllegalArgumentException e) {
+        Class<?> signal = Class.forName("sun.misc.Signal");
+        Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+        Object handler = java.lang.reflect.Proxy.newProxyInstance(
+            handlerType.getClassLoader(), new Class<?>[] {handlerType}, (proxy, method, args) -> {
+              if (method.getName().equals("handle")) {
+                stop.run();
+                return null;
+              }
+              return switch (method.getName()) { // the Object methods a proxy also receives
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "equals" -> proxy == args[0];
+                default -> "cronloop stop signal handler";
+              };
+            });
+        signal.getMethod("handle", signal, handlerType)
+            .invoke(null, signal.getConstructor(String.class).newInstance(name), handler);
+      } catch (java.lang.reflect.InvocationTargetException e) {
         // The JVM leaves the signal to the OS (-Xrs), whose default ends the process at once.
-        System.err.println("cronloop: cannot handle SIG" + name + " (" + e.getMessage() + "); SIG"
+        System.err.println("cronloop: cannot handle SIG" + name + " (" + e.getCause().getMessage() + "); SIG"
             + name + " will end the process without a graceful shutdown");
+      } catch (ReflectiveOperationException e) {
+        System.err.println("cronloop: this JVM has no sun.misc.Signal (" + e + "); SIG" + name
+            + " will end the process through the shutdown hook");
       }
     }
   }
