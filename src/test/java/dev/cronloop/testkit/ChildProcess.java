@@ -18,38 +18,41 @@ public final class ChildProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts {@code java -jar target/cronloop.jar ARGS}. */
+  /** Starts {@code target/cronloop ARGS}. */
   public static ChildProcess cronloop(String... args) throws IOException {
     return cronloop(List.of(), java.util.Map.of(), args);
   }
 
   /**
-   * Starts {@code java JVM_OPTIONS -jar target/cronloop.jar ARGS}; tests that run several nodes on
-   * few cores pass options that make each JVM lighter.
+   * Starts {@code target/cronloop ARGS} with {@code JAVA_OPTS=JVM_OPTIONS}; tests that run several
+   * nodes on few cores pass options that make each JVM lighter.
    */
   public static ChildProcess cronloop(List<String> jvmOptions, String... args) throws IOException {
     return cronloop(jvmOptions, java.util.Map.of(), args);
   }
 
-  /** Starts {@code java -jar target/cronloop.jar ARGS} with {@code env} added to its environment. */
+  /** Starts {@code target/cronloop ARGS} with {@code env} added to its environment. */
   public static ChildProcess cronloop(java.util.Map<String, String> env, String... args) throws IOException {
     return cronloop(List.of(), env, args);
   }
 
-  /** Starts {@code java JVM_OPTIONS -jar target/cronloop.jar ARGS} with {@code env} added. */
+  /**
+   * Starts {@code target/cronloop ARGS}, the launcher script users run, with {@code env} added to
+   * its environment, the test's own JVM as {@code JAVA} and {@code jvmOptions} as {@code JAVA_OPTS}.
+   */
   public static ChildProcess cronloop(List<String> jvmOptions, java.util.Map<String, String> env, String... args)
       throws IOException {
-    Path jar = Path.of("target/cronloop.jar");
-    if (!Files.exists(jar)) {
-      throw new IllegalStateException("target/cronloop.jar is missing; run mvn package (or mvn verify) first");
+    Path launcher = Path.of("target/cronloop");
+    if (!Files.exists(launcher) || !Files.exists(Path.of("target/cronloop.jar"))) {
+      throw new IllegalStateException("target/cronloop(.jar) is missing; run mvn package (or mvn verify) first");
     }
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmOptions);
-    cmd.addAll(List.of("-jar", jar.toString()));
+    cmd.add(launcher.toString());
     cmd.addAll(List.of(args));
     Path log = Files.createTempFile("cronloop-child", ".log");
     ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    b.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    b.environment().put("JAVA_OPTS", String.join(" ", jvmOptions));
     b.environment().putAll(env);
     Process p = b.start();
     return new ChildProcess(p, log);
