@@ -25,7 +25,7 @@ public final class BenchSuite {
     Files.createDirectories(results.getParent());
     PrintStream console = System.out;
     run(console, results, () -> BurstBench.main(new String[] {"20000", "20", "500"}));
-    run(console, results, () -> TickBench.main(new String[] {"1000", "30", "5"}));
+    run(console, results, () -> TickBench.main(new String[] {"1000", "30", "5", "45"}));
     run(console, results, () -> ThroughputBench.main(new String[] {"50000", "64"}));
     run(console, results, () -> ScaleBench.run(new String[] {"10000", "100"}));
     run(console, results, () -> RecorderBench.main(new String[] {"300000"}));

@@ -44,8 +44,12 @@ public final class BurstBench {
           """.formatted(concurrency));
 
       long limitMs = bareClientLimit(server, urls, delayMs, concurrency);
-      long coldMs = cold(jobs, dir);
-      long warmMs = warm(jobs, dir, 3);
+      long[] colds = new long[Bench.COLD];
+      for (int i = 0; i < colds.length; i++) {
+        colds[i] = cold(jobs, dir.resolve("cold-" + i));
+      }
+      long coldMs = Bench.median(colds);
+      long warmMs = warm(jobs, dir);
       double ideal = (double) urls / concurrency * delayMs;
       System.out.printf(
           "{\"workload\":\"burst\",\"urls\":%d,\"delayMs\":%d,\"concurrency\":%d,\"coldMs\":%d,"
@@ -55,7 +59,7 @@ public final class BurstBench {
     }
   }
 
-  /** A fresh process: {@code java -jar target/cronloop.jar fire burst}; its reported durationMs. */
+  /** A fresh process: {@code target/cronloop fire burst} on a new database; its reported durationMs. */
   private static long cold(Path jobs, Path dir) throws Exception {
     String db = "jdbc:h2:file:" + dir.resolve("cold/cronloop");
     try (ChildProcess child = ChildProcess.cronloop("fire", "burst", "--jobs", jobs.toString(), "--db", db)) {
@@ -70,23 +74,23 @@ public final class BurstBench {
     }
   }
 
-  /** The best of {@code n} fires in one running engine, after one warm-up fire. */
-  private static long warm(Path jobs, Path dir, int n) throws Exception {
+  /** The median of {@link Bench#MEASURED} fires in one running engine, after {@link Bench#WARM_UP}. */
+  private static long warm(Path jobs, Path dir) throws Exception {
     Engine engine = Engine.builder().jobs(jobs).database("jdbc:h2:file:" + dir.resolve("warm/cronloop"))
         .schedule(false).build();
     engine.start().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
     try {
-      long best = Long.MAX_VALUE;
-      for (int i = 0; i <= n; i++) {
+      long[] millis = new long[Bench.MEASURED];
+      for (int i = 0; i < Bench.WARM_UP + Bench.MEASURED; i++) {
         RunResult r = engine.fire("burst").toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
         if (r.failed() > 0) {
           throw new IllegalStateException(r.failed() + " requests failed");
         }
-        if (i > 0) {
-          best = Math.min(best, r.duration().toMillis());
+        if (i >= Bench.WARM_UP) {
+          millis[i - Bench.WARM_UP] = r.duration().toMillis();
         }
       }
-      return best;
+      return Bench.median(millis);
     } finally {
       engine.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
     }

@@ -37,7 +37,11 @@ public final class ThroughputBench {
           urlsFrom: static.txt
           """.formatted(concurrency));
       double wrk = wrk(nginx.url("/file.txt"), concurrency);
-      double cold = requests / (cold(jobs, dir) / 1000.0);
+      long[] colds = new long[Bench.COLD];
+      for (int i = 0; i < colds.length; i++) {
+        colds[i] = cold(jobs, dir.resolve("cold-" + i));
+      }
+      double cold = requests / (Bench.median(colds) / 1000.0);
       Warm best = warm(jobs, dir);
       double warm = requests / (best.millis() / 1000.0);
       double cpuMsPerRequest = best.cpuNanos() / 1e6 / requests;
@@ -77,7 +81,10 @@ public final class ThroughputBench {
     }
   }
 
-  /** The fastest warm fire's duration, and the least process CPU time any warm fire took. */
+  /**
+   * A running engine's figures: the median duration and process CPU time of {@link
+   * Bench#MEASURED} fires after {@link Bench#WARM_UP} fires that let the JIT compile the path.
+   */
   private record Warm(long millis, long cpuNanos) {}
 
   private static Warm warm(Path jobs, Path dir) throws Exception {
@@ -86,21 +93,21 @@ public final class ThroughputBench {
         .schedule(false).build();
     engine.start().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
     try {
-      long best = Long.MAX_VALUE;
-      long leastCpu = Long.MAX_VALUE;
-      for (int i = 0; i < 4; i++) {
+      long[] millis = new long[Bench.MEASURED];
+      long[] cpus = new long[Bench.MEASURED];
+      for (int i = 0; i < Bench.WARM_UP + Bench.MEASURED; i++) {
         long cpu0 = os.getProcessCpuTime();
         RunResult r = engine.fire("static").toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
         long cpu = os.getProcessCpuTime() - cpu0;
         if (r.failed() > 0) {
           throw new IllegalStateException(r.failed() + " requests failed");
         }
-        if (i > 0) {
-          best = Math.min(best, r.duration().toMillis());
-          leastCpu = Math.min(leastCpu, cpu);
+        if (i >= Bench.WARM_UP) {
+          millis[i - Bench.WARM_UP] = r.duration().toMillis();
+          cpus[i - Bench.WARM_UP] = cpu;
         }
       }
-      return new Warm(best, leastCpu);
+      return new Warm(Bench.median(millis), Bench.median(cpus));
     } finally {
       engine.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
     }
