@@ -587,6 +587,7 @@ public final class Engine {
                   });
           launcher.idle().onComplete(done -> {
             vertx.cancelTimer(timer);
+            metrics.counts(launcher.inFlight(), launcher.active());
             drained.complete();
           });
         });

@@ -9,6 +9,7 @@ import dev.cronloop.record.Database;
 import dev.cronloop.record.RunQueries;
 import dev.cronloop.record.RunRow;
 import dev.cronloop.record.RunStatus;
+import dev.cronloop.testkit.EngineInvariants;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;
 import dev.cronloop.testkit.NoBlockedThreads;
@@ -42,11 +43,14 @@ import org.slf4j.LoggerFactory;
  */
 @Timeout(120)
 class DatabaseOutageTest {
-  @RegisterExtension final NoBlockedThreads noBlocking = new NoBlockedThreads();
+  @RegisterExtension final EngineInvariants invariants = new EngineInvariants();
   @TempDir Path dir;
 
   @Test
   void a_database_outage_loses_no_fire_and_says_loudly_that_it_is_degraded() throws Exception {
+    // the outage this test causes, as the recorder reports it
+    invariants.expectWarn("database write of").expectWarn("DEGRADED: the database has been away")
+        .expectWarn("database back after");
     ListAppender<ILoggingEvent> logs = capture("dev.cronloop.record.Recorder");
     int port = freePort();
     Server h2 = tcp(port);
@@ -58,9 +62,9 @@ class DatabaseOutageTest {
           """.formatted(target.url("/tick")));
       // the engine is a guest on a Vert.x whose checker warns after 200 ms: JDBC never runs on the loop
       Vertx host = Vertx.vertx(NoBlockedThreads.strict(new VertxOptions()));
-      Engine engine = Engine.builder(host).jobs(dir.resolve("jobs")).database(url)
+      Engine engine = invariants.watch(Engine.builder(host).jobs(dir.resolve("jobs")).database(url)
           .journal(dir.resolve("journal/cronloop.journal")).spillAfter(Duration.ofSeconds(1))
-          .http(new InetSocketAddress("127.0.0.1", 0)).node("n1").build();
+          .http(new InetSocketAddress("127.0.0.1", 0)).node("n1").build());
       engine.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       String base = "http://127.0.0.1:" + engine.httpPort();
       try {
@@ -87,6 +91,7 @@ class DatabaseOutageTest {
         engine.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         host.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
+      invariants.checkEngines(); // while the H2 server is still up
 
       try (Database db = Database.open(url, 1)) {
         List<RunRow> runs = new RunQueries(db.dataSource()).runs("tick", null, null, 1000);
@@ -110,6 +115,9 @@ class DatabaseOutageTest {
 
   @Test
   void fires_wait_for_run_ids_through_an_outage_longer_than_one_block_of_ids() throws Exception {
+    // the outage this test causes, as the recorder and the run-id blocks report it
+    invariants.expectWarn("database write of").expectWarn("DEGRADED: the database has been away")
+        .expectWarn("database back after").expectWarn("cannot take run ids from the database");
     int port = freePort();
     Server h2 = tcp(port);
     String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/./ids";
@@ -122,8 +130,8 @@ class DatabaseOutageTest {
             """.formatted(target.url("/j" + j)));
       }
       Vertx host = Vertx.vertx(NoBlockedThreads.strict(new VertxOptions()));
-      Engine engine = Engine.builder(host).jobs(dir.resolve("jobs")).database(url)
-          .journal(dir.resolve("journal/ids.journal")).spillAfter(Duration.ofSeconds(1)).node("n1").build();
+      Engine engine = invariants.watch(Engine.builder(host).jobs(dir.resolve("jobs")).database(url)
+          .journal(dir.resolve("journal/ids.journal")).spillAfter(Duration.ofSeconds(1)).node("n1").build());
       engine.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       try {
         await().atMost(Duration.ofSeconds(10)).until(() -> target.received() >= jobs * 2);
@@ -137,6 +145,7 @@ class DatabaseOutageTest {
         engine.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         host.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
+      invariants.checkEngines(); // while the H2 server is still up
 
       try (Database db = Database.open(url, 1)) {
         List<RunRow> runs = new RunQueries(db.dataSource()).runs(null, null, null, 100_000);

@@ -11,6 +11,7 @@ import dev.cronloop.record.Outcome;
 import dev.cronloop.record.RunQueries;
 import dev.cronloop.record.RunRow;
 import dev.cronloop.record.RunStatus;
+import dev.cronloop.testkit.EngineInvariants;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
@@ -34,6 +36,7 @@ import org.quartz.listeners.JobListenerSupport;
 /** The whole path of a fire in one JVM: job files, Quartz, the hand-off, WebClient, H2. */
 @Timeout(120)
 class EngineTest {
+  @RegisterExtension final EngineInvariants invariants = new EngineInvariants();
   @TempDir Path dir;
   private LoopbackServer server;
   private Engine engine;
@@ -204,6 +207,7 @@ class EngineTest {
 
   @Test
   void a_bad_job_file_is_reported_with_its_place_and_the_good_jobs_still_fire() throws Exception {
+    invariants.expectWarn("bad.yaml:"); // the catalog logs each problem of the bad file
     JobFiles.write(jobs(), "bad.yaml", """
         schedule: "*/70 * * * * ?"
         timout: 5s
@@ -231,7 +235,7 @@ class EngineTest {
   }
 
   private void start(boolean schedule) throws Exception {
-    engine = Engine.builder()
+    engine = invariants.watch(Engine.builder()
         .jobs(jobs())
         .database(dbUrl())
         .schedule(schedule)
@@ -241,7 +245,7 @@ class EngineTest {
             fetchThreads.add(Thread.currentThread().getName());
           }
         })
-        .build();
+        .build());
     engine.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cronloop.fetch.RunResult;
+import dev.cronloop.testkit.EngineInvariants;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +35,7 @@ class FairnessTest {
   private static final int URLS = 20_000;
   private static final int MAX_IN_FLIGHT = 200;
 
+  @RegisterExtension final EngineInvariants invariants = new EngineInvariants();
   @TempDir Path dir;
   private LoopbackServer server;
   private Engine engine;
@@ -65,11 +68,11 @@ class FairnessTest {
         requests:
           - %s
         """.formatted(server.url("/tick")));
-    engine = Engine.builder()
+    engine = invariants.watch(Engine.builder()
         .jobs(jobs)
         .database("jdbc:h2:file:" + dir.resolve("db/cronloop"))
         .maxInFlight(MAX_IN_FLIGHT)
-        .build();
+        .build());
     engine.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
     CompletableFuture<RunResult> big = engine.fire("big").toCompletionStage().toCompletableFuture();

@@ -8,6 +8,7 @@ import dev.cronloop.record.RunQueries;
 import dev.cronloop.record.RunRow;
 import dev.cronloop.record.RunStatus;
 import dev.cronloop.record.Trigger;
+import dev.cronloop.testkit.EngineInvariants;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;
 import java.nio.file.Path;
@@ -17,11 +18,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Fires missed while the engine was down, seen at the next start through each job's policy. */
 @Timeout(90)
 class MisfireTest {
+  @RegisterExtension final EngineInvariants invariants = new EngineInvariants();
   @TempDir Path dir;
 
   @Test
@@ -79,7 +82,7 @@ class MisfireTest {
   }
 
   private Engine start() throws Exception {
-    Engine engine = Engine.builder().jobs(jobs()).database(db()).build();
+    Engine engine = invariants.watch(Engine.builder().jobs(jobs()).database(db()).build());
     engine.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return engine;
   }

@@ -8,6 +8,7 @@ import dev.cronloop.record.FetchRow;
 import dev.cronloop.record.Outcome;
 import dev.cronloop.record.RunQueries;
 import dev.cronloop.record.RunStatus;
+import dev.cronloop.testkit.EngineInvariants;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;
 import io.vertx.core.Future;
@@ -18,11 +19,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Overlap policies applied to the asynchronous run, with a slow loopback server. */
 @Timeout(60)
 class OverlapTest {
+  @RegisterExtension final EngineInvariants invariants = new EngineInvariants();
   @TempDir Path dir;
   private LoopbackServer server;
   private Engine engine;
@@ -108,8 +111,8 @@ class OverlapTest {
           - %s
           - %s
         """.formatted(overlap, server.url("/delay/1000/a"), server.url("/delay/1000/b")));
-    engine = Engine.builder().jobs(dir.resolve("jobs"))
-        .database("jdbc:h2:file:" + dir.resolve("db/cronloop")).schedule(false).build();
+    engine = invariants.watch(Engine.builder().jobs(dir.resolve("jobs"))
+        .database("jdbc:h2:file:" + dir.resolve("db/cronloop")).schedule(false).build());
     engine.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 

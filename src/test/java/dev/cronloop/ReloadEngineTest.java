@@ -8,6 +8,7 @@ import dev.cronloop.record.Database;
 import dev.cronloop.record.RunQueries;
 import dev.cronloop.record.RunRow;
 import dev.cronloop.record.RunStatus;
+import dev.cronloop.testkit.EngineInvariants;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;
 import java.nio.file.Files;
@@ -21,12 +22,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A running engine following its jobs folder: triggers change with the files, runs go on. */
 @Timeout(120)
 class ReloadEngineTest {
   private static final String NEVER = "0 0 0 1 1 ? 2099";
+  @RegisterExtension final EngineInvariants invariants = new EngineInvariants();
   @TempDir Path dir;
   private LoopbackServer server;
   private Engine engine;
@@ -106,7 +109,7 @@ class ReloadEngineTest {
 
   private void start() throws Exception {
     Files.createDirectories(jobs());
-    engine = Engine.builder().jobs(jobs()).database(dbUrl()).schedule(true).build();
+    engine = invariants.watch(Engine.builder().jobs(jobs()).database(dbUrl()).schedule(true).build());
     engine.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 

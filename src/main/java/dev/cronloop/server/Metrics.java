@@ -142,8 +142,7 @@ public final class Metrics implements RunObserver, AutoCloseable {
 
   /** Samples the loop-confined counts. Call on the engine context. */
   public void sample(int requestsInFlight, int runsActive) {
-    inFlight.set(requestsInFlight);
-    activeRuns.set(runsActive);
+    counts(requestsInFlight, runsActive);
     // Called by a once-a-second periodic timer: what the interval exceeds a second by is the time
     // the event loop was too busy (or blocked) to run it.
     long now = System.nanoTime();
@@ -153,6 +152,15 @@ public final class Metrics implements RunObserver, AutoCloseable {
       loopLag.record(lateMs, TimeUnit.MILLISECONDS);
     }
     lastSample = now;
+  }
+
+  /**
+   * Sets the in-flight and active gauges without a lag sample: the engine's close reports the
+   * counts it leaves behind, so the gauges end on them rather than on the last periodic sample.
+   */
+  public void counts(int requestsInFlight, int runsActive) {
+    inFlight.set(requestsInFlight);
+    activeRuns.set(runsActive);
   }
 
   @Override
