@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cronloop.Engine;
+import dev.cronloop.testkit.EngineInvariants;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;
 import io.vertx.core.Vertx;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class EmbeddingTest {
+  @RegisterExtension final EngineInvariants invariants = new EngineInvariants();
   @TempDir Path dir;
   private Vertx host;
   private LoopbackServer target;
@@ -52,10 +55,10 @@ class EmbeddingTest {
     app.get("/hello").handler(ctx -> ctx.end("hello from the host"));
 
     // The embedding example, as the README shows it.
-    Engine cron = Engine.builder(host)
+    Engine cron = invariants.watch(Engine.builder(host)
         .jobs(dir.resolve("jobs"))
         .database("jdbc:h2:file:" + dir.resolve("db/cronloop"))
-        .build();
+        .build());
     app.route("/cron/*").subRouter(cron.router());
     HttpServer server = host.createHttpServer().requestHandler(app).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package dev.cronloop.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cronloop.Engine;
+import dev.cronloop.testkit.EngineInvariants;
 import dev.cronloop.testkit.JobFiles;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileClientsTest {
   private static final String TOKEN = "test-token-0123456789abcdef";
 
+  // The engine is shared by the class: the logs and threads are checked after each test, the
+  // engine's own invariants once it is closed, in stop().
+  @RegisterExtension final EngineInvariants invariants = new EngineInvariants();
   @TempDir static Path dir;
   private Engine engine;
   private int port;
@@ -46,6 +51,8 @@ class HostileClientsTest {
   @AfterAll
   void stop() throws Exception {
     engine.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    invariants.watch(engine);
+    invariants.checkEngines();
   }
 
   @Test
