@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileClientsTest {
   private static final String TOKEN = "test-token-0123456789abcdef";
 
-  // The engine is shared by the class: the logs and threads are checked after each test, the
-  // engine's own invariants once it is closed, in stop().
+  // The engine is shared by the class: the logs are checked after each test, the engine and the
+  // threads once it is closed, in stop().
   @RegisterExtension final EngineInvariants invariants = new EngineInvariants();
   @TempDir static Path dir;
   private Engine engine;
@@ -42,8 +42,9 @@ class HostileClientsTest {
         schedule: "0 0 0 1 1 ? 2099"
         requests: [ "http://127.0.0.1:9/never" ]
         """);
-    engine = Engine.builder().jobs(dir.resolve("jobs")).database("jdbc:h2:file:" + dir.resolve("db/cronloop"))
-        .http(new InetSocketAddress("127.0.0.1", 0)).token(TOKEN).build();
+    engine = invariants.share(Engine.builder().jobs(dir.resolve("jobs"))
+        .database("jdbc:h2:file:" + dir.resolve("db/cronloop"))
+        .http(new InetSocketAddress("127.0.0.1", 0)).token(TOKEN).build());
     engine.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     port = engine.httpPort();
   }
@@ -51,7 +52,6 @@ class HostileClientsTest {
   @AfterAll
   void stop() throws Exception {
     engine.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    invariants.watch(engine);
     invariants.checkEngines();
   }
 

@@ -48,6 +48,7 @@ public final class EngineInvariants implements BeforeEachCallback, AfterEachCall
   private final List<String> expected = new CopyOnWriteArrayList<>();
   private final List<Engine> engines = new CopyOnWriteArrayList<>();
   private Set<Thread> before = Set.of();
+  private Set<Thread> beforeShared;
   private volatile boolean blockedExpected;
 
   /**
@@ -73,8 +74,21 @@ public final class EngineInvariants implements BeforeEachCallback, AfterEachCall
   }
 
   /**
+   * Declares {@code engine}, built but not yet started, shared by the tests of a {@code
+   * PER_CLASS} class (started in {@code @BeforeAll}). Its pools start threads lazily and keep them
+   * until it is closed, so while it is open the thread check after each test is left out; the
+   * logs are still checked after each test. Close it in {@code @AfterAll} and call {@link
+   * #checkEngines}, which checks it and then the threads against those alive when it was shared.
+   */
+  public Engine share(Engine engine) {
+    beforeShared = cronloopThreads();
+    return watch(engine);
+  }
+
+  /**
    * Checks the watched engines now, for a test that takes their database away once they are
-   * closed; the checks are not repeated after the test.
+   * closed, or for an engine given to {@link #share} once closed; the checks are not repeated
+   * after the test.
    */
   public void checkEngines() {
     List<String> violations = new ArrayList<>();
@@ -82,6 +96,10 @@ public final class EngineInvariants implements BeforeEachCallback, AfterEachCall
       violations.addAll(check(e));
     }
     engines.clear();
+    if (beforeShared != null) {
+      violations.addAll(liveThreads(beforeShared));
+      beforeShared = null;
+    }
     if (!violations.isEmpty()) {
       throw new AssertionError("engine invariants violated:\n  " + String.join("\n  ", violations));
     }
@@ -90,7 +108,9 @@ public final class EngineInvariants implements BeforeEachCallback, AfterEachCall
   @Override
   public void beforeEach(ExtensionContext context) {
     expected.clear();
-    engines.clear();
+    if (beforeShared == null) {
+      engines.clear();
+    }
     blockedExpected = false;
     before = cronloopThreads();
     recording.lines.clear();
@@ -102,11 +122,13 @@ public final class EngineInvariants implements BeforeEachCallback, AfterEachCall
   @Override
   public void afterEach(ExtensionContext context) {
     List<String> violations = new ArrayList<>();
-    for (Engine e : engines) {
-      violations.addAll(check(e));
+    if (beforeShared == null) { // a shared engine is checked once closed, by checkEngines
+      for (Engine e : engines) {
+        violations.addAll(check(e));
+      }
+      engines.clear();
+      violations.addAll(liveThreads(before));
     }
-    engines.clear();
-    violations.addAll(liveThreads());
     root().detachAppender(recording);
     recording.stop();
     for (Line line : recording.lines) {
@@ -168,7 +190,7 @@ public final class EngineInvariants implements BeforeEachCallback, AfterEachCall
    * engine tests by design, so such a thread is a leak of an earlier test that did not check it;
    * blaming this test would point at the wrong place.
    */
-  private List<String> liveThreads() {
+  private static List<String> liveThreads(Set<Thread> before) {
     long deadline = System.currentTimeMillis() + THREAD_WAIT_MS;
     Set<Thread> live = cronloopThreads();
     live.removeAll(before);
