@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.cronloop.Engine;
+import dev.cronloop.testkit.EngineInvariants;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;
 import io.vertx.core.json.JsonArray;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,6 +36,9 @@ class ApiTest {
   static final String TOKEN = "test-token-0123456789abcdef";
   static final String NEVER = "0 0 0 1 1 ? 2099";
 
+  // The engine is shared by the class: the logs are checked after each test, the engine and the
+  // threads once it is closed, in stop().
+  @RegisterExtension final EngineInvariants invariants = new EngineInvariants();
   @TempDir static Path dir;
   private LoopbackServer target;
   private Engine engine;
@@ -81,12 +86,12 @@ class ApiTest {
         requests:
           - %s
         """.formatted(target.url("/never")));
-    engine = Engine.builder()
+    engine = invariants.share(Engine.builder()
         .jobs(jobs)
         .database("jdbc:h2:file:" + dir.resolve("db/cronloop"))
         .http(new InetSocketAddress("127.0.0.1", 0))
         .token(TOKEN)
-        .build();
+        .build());
     engine.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     http = new Http("http://127.0.0.1:" + engine.httpPort());
   }
@@ -95,6 +100,7 @@ class ApiTest {
   void stop() throws Exception {
     if (engine != null) {
       engine.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      invariants.checkEngines();
     }
     target.close();
   }
