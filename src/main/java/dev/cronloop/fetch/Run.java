@@ -35,7 +35,6 @@ final class Run {
   private final Promise<Void> ended = Promise.promise();
   private final Set<Integer> inFlight = new HashSet<>();
   private final Context loop;
-  private final Instant launchedAt = Instant.now();
   private Instant startedAt;
   private int next;
   private int ok;
@@ -176,7 +175,7 @@ final class Run {
         new Write.FinishRun(
             id, startedAt, Instant.now(), status, requests.size(), ok, failed,
             committed -> result.complete(
-                new RunResult(id, job().id(), status, requests.size(), ok, failed, launchedAt,
+                new RunResult(id, job().id(), status, requests.size(), ok, failed, startedAt,
                     committed))));
     ended.complete();
   }
