@@ -2,7 +2,6 @@ package dev.cronloop.bench;
 
 import dev.cronloop.Engine;
 import dev.cronloop.fetch.RunResult;
-import dev.cronloop.testkit.ChildProcess;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;
 import io.vertx.core.Future;
@@ -14,7 +13,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -44,11 +42,7 @@ public final class BurstBench {
           """.formatted(concurrency));
 
       long limitMs = bareClientLimit(server, urls, delayMs, concurrency);
-      long[] colds = new long[Bench.COLD];
-      for (int i = 0; i < colds.length; i++) {
-        colds[i] = cold(jobs, dir.resolve("cold-" + i));
-      }
-      long coldMs = Bench.median(colds);
+      long coldMs = Bench.coldFire(jobs, dir, "burst");
       long warmMs = warm(jobs, dir);
       double ideal = (double) urls / concurrency * delayMs;
       System.out.printf(
@@ -56,21 +50,6 @@ public final class BurstBench {
               + "\"warmMs\":%d,\"limitMs\":%d,\"idealMs\":%.0f,\"warmRatio\":%.2f,\"coldRatio\":%.2f}%n",
           urls, delayMs, concurrency, coldMs, warmMs, limitMs, ideal,
           (double) warmMs / limitMs, (double) coldMs / limitMs);
-    }
-  }
-
-  /** A fresh process: {@code target/cronloop fire burst} on a new database; its reported durationMs. */
-  private static long cold(Path jobs, Path dir) throws Exception {
-    String db = "jdbc:h2:file:" + dir.resolve("cold/cronloop");
-    try (ChildProcess child = ChildProcess.cronloop("fire", "burst", "--jobs", jobs.toString(), "--db", db)) {
-      int exit = child.waitFor(Duration.ofMinutes(5));
-      String out = child.output();
-      if (exit != 0) {
-        throw new IllegalStateException("cold fire exited " + exit + ":\n" + out);
-      }
-      String key = "\"durationMs\":";
-      int i = out.indexOf(key) + key.length();
-      return Long.parseLong(out.substring(i, out.indexOf('}', i)).trim());
     }
   }
 

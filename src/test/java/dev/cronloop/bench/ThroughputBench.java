@@ -2,12 +2,10 @@ package dev.cronloop.bench;
 
 import dev.cronloop.Engine;
 import dev.cronloop.fetch.RunResult;
-import dev.cronloop.testkit.ChildProcess;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.Nginx;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,11 +35,7 @@ public final class ThroughputBench {
           urlsFrom: static.txt
           """.formatted(concurrency));
       double wrk = wrk(nginx.url("/file.txt"), concurrency);
-      long[] colds = new long[Bench.COLD];
-      for (int i = 0; i < colds.length; i++) {
-        colds[i] = cold(jobs, dir.resolve("cold-" + i));
-      }
-      double cold = requests / (Bench.median(colds) / 1000.0);
+      double cold = requests / (Bench.coldFire(jobs, dir, "static") / 1000.0);
       Warm best = warm(jobs, dir);
       double warm = requests / (best.millis() / 1000.0);
       double cpuMsPerRequest = best.cpuNanos() / 1e6 / requests;
@@ -65,20 +59,6 @@ public final class ThroughputBench {
       throw new IllegalStateException("no Requests/sec in wrk output:\n" + out);
     }
     return Double.parseDouble(m.group(1));
-  }
-
-  private static long cold(Path jobs, Path dir) throws Exception {
-    String db = "jdbc:h2:file:" + dir.resolve("cold/cronloop");
-    try (ChildProcess child = ChildProcess.cronloop("fire", "static", "--jobs", jobs.toString(), "--db", db)) {
-      int exit = child.waitFor(Duration.ofMinutes(5));
-      String out = child.output();
-      if (exit != 0) {
-        throw new IllegalStateException("cold fire exited " + exit + ":\n" + out);
-      }
-      Matcher m = Pattern.compile("\"durationMs\":(\\d+)").matcher(out);
-      m.find();
-      return Long.parseLong(m.group(1));
-    }
   }
 
   /**
