@@ -95,7 +95,7 @@ class StatusPageIT {
       fire("orders-sync");
       fire("nightly-report");
     }
-    engine.pause("api-health");
+    engine.pause("api-health").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     url = "http://127.0.0.1:" + engine.httpPort() + "/";
   }
 
