@@ -420,7 +420,8 @@ public final class Engine {
     if (clustered()) {
       reportOtherVersions();
       repairTimer = vertx.setPeriodic(TriggerLayer.REPAIR_INTERVAL.toMillis(), id -> repairTriggers());
-      pauseTimer = vertx.setPeriodic(config.clusterCheckin().toMillis(), id -> refreshPauses());
+      // Twice per check-in period, so that a pause made on another node holds here within one.
+      pauseTimer = vertx.setPeriodic(Math.max(100, config.clusterCheckin().toMillis() / 2), id -> refreshPauses());
     }
     quartz.start();
     jobCatalog.start(this::reloaded);
@@ -448,7 +449,7 @@ public final class Engine {
           return null;
         }, false)
         .onFailure(e -> log.warn("cannot read the paused jobs; keeping those read last, retrying in {} ms: {}",
-            config.clusterCheckin().toMillis(), e.getMessage()));
+            Math.max(100, config.clusterCheckin().toMillis() / 2), e.getMessage()));
   }
 
   /**
