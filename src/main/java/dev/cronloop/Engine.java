@@ -93,7 +93,6 @@ public final class Engine {
   private int httpPort = -1;
   private long repairTimer = -1;
   private long pauseTimer = -1;
-  private boolean pausesStale; // confined to the engine context
 
   Engine(Vertx vertx, boolean ownsVertx, EngineConfig config, RunListener listener, Metrics metrics) {
     this.vertx = vertx;
@@ -443,28 +442,9 @@ public final class Engine {
             TriggerLayer.REPAIR_INTERVAL.toSeconds(), e.getMessage()));
   }
 
-  /**
-   * Reads the cluster's pauses again on a worker thread. A failure keeps the last ones read and
-   * is logged once until a read succeeds again (the callbacks run on the engine context).
-   */
+  /** Reads the cluster's pauses again, on a worker thread (see {@link PausedJobs#follow()}). */
   private void refreshPauses() {
-    loop.executeBlocking(() -> {
-          paused.refresh();
-          return null;
-        }, false)
-        .onSuccess(v -> {
-          if (pausesStale) {
-            pausesStale = false;
-            log.info("the paused jobs can be read again");
-          }
-        })
-        .onFailure(e -> {
-          if (!pausesStale) {
-            pausesStale = true;
-            log.warn("cannot read the paused jobs; keeping those read last and retrying every {} ms: {}",
-                Math.max(100, config.clusterCheckin().toMillis() / 2), e.getMessage());
-          }
-        });
+    loop.executeBlocking(paused::follow, false);
   }
 
   /**

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The paused jobs, kept in {@code paused_jobs} so that a pause holds across restarts and on every
@@ -18,12 +20,14 @@ import javax.sql.DataSource;
  * {@link #refresh()} reads the whole table again: every engine does so at start, and a cluster node
  * at each check-in period to learn of the pauses and resumes of the other nodes.
  *
- * <p>Runs on: {@link #pause}, {@link #resume} and {@link #refresh} block on JDBC and run on worker
+ * <p>Runs on: {@link #pause}, {@link #resume}, {@link #refresh} and {@link #follow} block on JDBC and run on worker
  * threads, one at a time (they hold this object's lock, so a refresh that read the table before a
  * pause committed cannot undo it in memory); {@link #get} and {@link #contains} read the copy from
  * any thread, the engine context included.
  */
 public final class PausedJobs {
+  private static final Logger log = LoggerFactory.getLogger(PausedJobs.class);
+
   /** One paused job: when, by what, on which node. */
   public record Pause(String jobId, Instant pausedAt, String pausedBy, String node) {
     /** What a fire skipped for this pause records in {@code runs.reason}. */
@@ -34,6 +38,7 @@ public final class PausedJobs {
 
   private final DataSource dataSource;
   private volatile Map<String, Pause> paused = Map.of();
+  private boolean stale; // guarded by this
 
   public PausedJobs(DataSource dataSource) {
     this.dataSource = dataSource;
@@ -62,6 +67,29 @@ public final class PausedJobs {
       }
     }
     paused = Map.copyOf(read);
+  }
+
+  /**
+   * {@link #refresh()} for a periodic timer: a failure keeps the pauses read last and is logged
+   * once, as a WARN, until a read succeeds again. Blocking.
+   *
+   * @return whether the pauses were read
+   */
+  public synchronized boolean follow() {
+    try {
+      refresh();
+      if (stale) {
+        stale = false;
+        log.info("the paused jobs can be read again");
+      }
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      if (!stale) {
+        stale = true;
+        log.warn("cannot read the paused jobs; keeping those read last and trying again: {}", e.getMessage());
+      }
+      return false;
+    }
   }
 
   /**
