@@ -420,8 +420,9 @@ public final class Engine {
     if (clustered()) {
       reportOtherVersions();
       repairTimer = vertx.setPeriodic(TriggerLayer.REPAIR_INTERVAL.toMillis(), id -> repairTriggers());
-      // Twice per check-in period, so that a pause made on another node holds here within one.
-      pauseTimer = vertx.setPeriodic(Math.max(100, config.clusterCheckin().toMillis() / 2), id -> refreshPauses());
+      // Four times per check-in period, so that a pause made on another node holds here within
+      // one even on a busy machine; the read is one small query.
+      pauseTimer = vertx.setPeriodic(Math.max(100, config.clusterCheckin().toMillis() / 4), id -> refreshPauses());
     }
     quartz.start();
     jobCatalog.start(this::reloaded);

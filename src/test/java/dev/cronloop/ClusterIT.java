@@ -182,6 +182,8 @@ class ClusterIT {
     assertThat(countRuns("job_id <> 'tick-1' AND reason LIKE 'paused%'")).isZero();
   }
 
+  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
   /** The HTTP port a node logged at start. */
   private static int httpPort(ChildProcess node) {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("http 127\\.0\\.0\\.1:(\\d+)").matcher(node.output());
@@ -190,7 +192,7 @@ class ClusterIT {
   }
 
   private static int post(int port, String path) throws Exception {
-    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+    java.net.http.HttpResponse<String> r = HTTP.send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
             .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -198,7 +200,7 @@ class ClusterIT {
   }
 
   private static String state(int port, String job) throws Exception {
-    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+    java.net.http.HttpResponse<String> r = HTTP.send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/jobs/" + job)).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
     return new io.vertx.core.json.JsonObject(r.body()).getString("state");
