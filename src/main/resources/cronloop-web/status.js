@@ -118,8 +118,17 @@
     var card = el('article', { 'class': 'job', 'data-job': job.id });
     var head = el('header');
     head.appendChild(el('h3', null, job.id));
-    head.appendChild(el('span', { 'class': 'badge ' + job.state }, job.state));
+    head.appendChild(el('span', { 'class': 'badge ' + job.state }, job.state === 'invalid' ? 'INVALID' : job.state));
     card.appendChild(head);
+    if (job.state === 'invalid' && job.problems && job.problems.length) {
+      // The file broke after it loaded: say what is wrong and what still runs.
+      var box = el('div', { 'class': 'card-problems', role: 'alert' });
+      box.appendChild(el('p', null, 'The file does not load; the last good version keeps running until it is fixed.'));
+      var list = el('ul');
+      job.problems.forEach(function (p) { list.appendChild(el('li', null, p.text)); });
+      box.appendChild(list);
+      card.appendChild(box);
+    }
 
     var facts = el('dl', { 'class': 'facts' });
     function fact(name, value, extra) {
@@ -171,8 +180,10 @@
     if (data.jobs.length === 0) { jobs.appendChild(el('p', { 'class': 'empty' }, 'No jobs loaded.')); }
 
     var paused = data.jobs.filter(function (j) { return j.state === 'paused'; }).length;
+    var invalid = data.jobs.filter(function (j) { return j.state === 'invalid'; }).length;
     document.getElementById('summary').textContent =
       data.jobs.length + ' jobs' + (paused ? ', ' + paused + ' paused' : '') +
+      (invalid ? ', ' + invalid + ' invalid' : '') +
       (data.problems.length ? ', ' + data.problems.length + ' problems in job files' : '') +
       ' · scheduler ' + (data.scheduler ? 'running' : 'stopped');
 

@@ -15,6 +15,7 @@ import dev.cronloop.fetch.RunResult;
 import dev.cronloop.fetch.StartGate;
 import dev.cronloop.record.Database;
 import dev.cronloop.record.JobVersions;
+import dev.cronloop.record.PausedJobs;
 import dev.cronloop.record.Recorder;
 import dev.cronloop.record.Retention;
 import dev.cronloop.record.RunIds;
@@ -42,8 +43,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -88,11 +87,12 @@ public final class Engine {
   private volatile Catalog catalog;
   private final Metrics metrics;
   private final ApiServer api;
-  private final Set<String> paused = ConcurrentHashMap.newKeySet();
+  private volatile PausedJobs paused;
   private volatile RunQueries queries;
   private long sampler = -1;
   private int httpPort = -1;
   private long repairTimer = -1;
+  private long pauseTimer = -1;
 
   Engine(Vertx vertx, boolean ownsVertx, EngineConfig config, RunListener listener, Metrics metrics) {
     this.vertx = vertx;
@@ -229,27 +229,44 @@ public final class Engine {
   }
 
   /**
-   * Stops scheduled fires of a job until {@link #resume}; manual triggers still run. Pauses live
-   * in this engine's memory: a restart resumes every job.
+   * Stops scheduled fires of a job until {@link #resume}; manual triggers still run. Each fire
+   * left out is recorded as a SKIPPED run whose reason names the pause. The pause is stored in the
+   * database: it holds across restarts, and the other nodes of a cluster follow it within one
+   * check-in period. {@code enabled: false} in the job file is the way to turn a job off for good.
    *
-   * @return false when the job was paused already
+   * @return completes once the pause is committed, with false when the job was paused already;
+   *     fails when the engine is not started or the database cannot be written
    */
-  public boolean pause(String jobId) {
-    return paused.add(jobId);
+  public Future<Boolean> pause(String jobId) {
+    return pause(jobId, "Engine.pause");
   }
 
   /**
-   * Lets scheduled fires of a paused job run again, from its next fire time on.
+   * Lets scheduled fires of a paused job run again, from its next fire time on, on every node.
    *
-   * @return false when the job was not paused
+   * @return completes once the resume is committed, with false when the job was not paused
    */
-  public boolean resume(String jobId) {
-    return paused.remove(jobId);
+  public Future<Boolean> resume(String jobId) {
+    PausedJobs p = paused;
+    if (p == null) {
+      return Future.failedFuture(new IllegalStateException("the engine is not started"));
+    }
+    return loop.executeBlocking(() -> p.resume(jobId), false);
   }
 
-  /** True while a job is paused. */
+  /** True while a job is paused, as this node last read the pauses. */
   public boolean paused(String jobId) {
-    return paused.contains(jobId);
+    PausedJobs p = paused;
+    return p != null && p.contains(jobId);
+  }
+
+  /** Pauses a job on behalf of {@code by}, which the skipped runs' reason names. */
+  private Future<Boolean> pause(String jobId, String by) {
+    PausedJobs p = paused;
+    if (p == null) {
+      return Future.failedFuture(new IllegalStateException("the engine is not started"));
+    }
+    return loop.executeBlocking(() -> p.pause(jobId, by, config.node(), Instant.now()), false);
   }
 
   /**
@@ -343,8 +360,12 @@ public final class Engine {
     }
     metrics.watch(recorder);
     queries = new RunQueries(db.dataSource());
+    PausedJobs pauses = new PausedJobs(db.dataSource());
+    pauses.refresh();
+    paused = pauses;
     jobCatalog = new JobCatalog(config.jobs(), System::getenv);
     catalog = jobCatalog.load();
+    metrics.watch(() -> catalog);
     return null;
   }
 
@@ -399,6 +420,9 @@ public final class Engine {
     if (clustered()) {
       reportOtherVersions();
       repairTimer = vertx.setPeriodic(TriggerLayer.REPAIR_INTERVAL.toMillis(), id -> repairTriggers());
+      // Four times per check-in period, so that a pause made on another node holds here within
+      // one even on a busy machine; the read is one small query.
+      pauseTimer = vertx.setPeriodic(Math.max(100, config.clusterCheckin().toMillis() / 4), id -> refreshPauses());
     }
     quartz.start();
     jobCatalog.start(this::reloaded);
@@ -417,6 +441,11 @@ public final class Engine {
         }, false)
         .onFailure(e -> log.warn("cannot check the shard triggers; retrying in {} s: {}",
             TriggerLayer.REPAIR_INTERVAL.toSeconds(), e.getMessage()));
+  }
+
+  /** Reads the cluster's pauses again, on a worker thread (see {@link PausedJobs#follow()}). */
+  private void refreshPauses() {
+    loop.executeBlocking(paused::follow, false);
   }
 
   /**
@@ -514,14 +543,15 @@ public final class Engine {
   }
 
   /**
-   * On the engine context: launches the fires of one instant, in order (with each job's jitter),
-   * leaving out the fires of paused jobs.
+   * On the engine context: launches the fires of one instant, in order (with each job's jitter);
+   * the fires of paused jobs are recorded SKIPPED with the pause as their reason.
    */
   private void launchScheduled(List<Fire> fires) {
     List<Fire> due = new ArrayList<>(fires.size());
     for (Fire fire : fires) {
-      if (paused.contains(fire.job().id())) {
-        log.debug("job {} is paused; fire at {} not run", fire.job().id(), fire.scheduledAt());
+      Optional<PausedJobs.Pause> pause = paused.get(fire.job().id());
+      if (pause.isPresent()) {
+        due.add(fire.skipped(pause.get().reason()));
         continue;
       }
       metrics.fired(fire);
@@ -562,6 +592,7 @@ public final class Engine {
       jobCatalog.close();
     }
     vertx.cancelTimer(repairTimer);
+    vertx.cancelTimer(pauseTimer);
     if (quartz != null && clustered()) {
       quartz.shutdown(true);
     } else if (quartz != null) {
@@ -631,12 +662,12 @@ public final class Engine {
     }
 
     @Override
-    public boolean pause(String jobId) {
-      return Engine.this.pause(jobId);
+    public Future<Boolean> pause(String jobId) {
+      return Engine.this.pause(jobId, "API");
     }
 
     @Override
-    public boolean resume(String jobId) {
+    public Future<Boolean> resume(String jobId) {
       return Engine.this.resume(jobId);
     }
 

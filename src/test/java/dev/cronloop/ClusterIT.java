@@ -147,6 +147,65 @@ class ClusterIT {
     assertThat(late.max).as("takeover (ms)").isLessThan(CHECKIN.toMillis() * 5);
   }
 
+  /** Issue 14, item 6: a pause is stored in the database, not in one node's memory. */
+  @Test
+  void a_pause_reaches_the_other_node_within_a_checkin_and_each_fire_it_holds_back_is_one_skipped_run()
+      throws Exception {
+    startNodes(2);
+    int port1 = httpPort(nodes.get(0));
+    int port2 = httpPort(nodes.get(1));
+
+    int paused = post(port1, "/api/jobs/tick-1/pause");
+    long t0 = System.nanoTime();
+    await().pollInterval(Duration.ofMillis(50)).atMost(CHECKIN)
+        .until(() -> state(port2, "tick-1").equals("paused"));
+    long seenMs = (System.nanoTime() - t0) / 1_000_000;
+    Instant from = nextWholeSecond(Instant.now().plusSeconds(1));
+    Instant to = from.plusSeconds(10);
+    sleepUntil(to.plusSeconds(2));
+    int resumed = post(port2, "/api/jobs/tick-1/resume");
+    long t1 = System.nanoTime();
+    await().pollInterval(Duration.ofMillis(50)).atMost(CHECKIN)
+        .until(() -> state(port1, "tick-1").equals("scheduled"));
+    long resumeSeenMs = (System.nanoTime() - t1) / 1_000_000;
+
+    System.out.printf("cluster pause: node-2 saw node-1's pause after %d ms, node-1 saw node-2's resume"
+        + " after %d ms (check-in %d ms)%n", seenMs, resumeSeenMs, CHECKIN.toMillis());
+    assertThat(paused).isEqualTo(200);
+    assertThat(resumed).isEqualTo(200);
+    List<Row> rows = scheduledRuns(from, to);
+    assertExactlyOnce(rows, from, to);
+    List<Row> tick1 = rows.stream().filter(r -> r.job().equals("tick-1")).toList();
+    assertThat(tick1).hasSize(10);
+    assertThat(countRuns("job_id = 'tick-1' AND status = 'SKIPPED' AND reason LIKE 'paused by API at %'"
+        + " AND scheduled_at >= '" + from + "' AND scheduled_at < '" + to + "'")).isEqualTo(10);
+    assertThat(countRuns("job_id <> 'tick-1' AND reason LIKE 'paused%'")).isZero();
+  }
+
+  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
+  /** The HTTP port a node logged at start. */
+  private static int httpPort(ChildProcess node) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("http 127\\.0\\.0\\.1:(\\d+)").matcher(node.output());
+    assertThat(m.find()).as("the node logged its HTTP port: %s", node.output()).isTrue();
+    return Integer.parseInt(m.group(1));
+  }
+
+  private static int post(int port, String path) throws Exception {
+    java.net.http.HttpResponse<String> r = HTTP.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    return r.statusCode();
+  }
+
+  private static String state(int port, String job) throws Exception {
+    java.net.http.HttpResponse<String> r = HTTP.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/jobs/" + job)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    return new io.vertx.core.json.JsonObject(r.body()).getString("state");
+  }
+
   private void startNodes(int n) throws Exception {
     startNodes(n, null);
   }

@@ -7,6 +7,7 @@ import dev.cronloop.record.Database;
 import dev.cronloop.record.FetchRow;
 import dev.cronloop.record.Outcome;
 import dev.cronloop.record.RunQueries;
+import dev.cronloop.record.RunRow;
 import dev.cronloop.record.RunStatus;
 import dev.cronloop.testkit.EngineInvariants;
 import dev.cronloop.testkit.JobFiles;
@@ -50,7 +51,9 @@ class OverlapTest {
     assertThat(results.get(0).status()).isEqualTo(RunStatus.OK);
     assertThat(results.get(1).status()).isEqualTo(RunStatus.SKIPPED);
     assertThat(server.received()).isEqualTo(2);
-    assertThat(query(q -> q.run(results.get(1).runId())).orElseThrow().status()).isEqualTo(RunStatus.SKIPPED);
+    RunRow skipped = query(q -> q.run(results.get(1).runId())).orElseThrow();
+    assertThat(skipped.status()).isEqualTo(RunStatus.SKIPPED);
+    assertThat(skipped.reason()).isEqualTo("overlap: skip; the previous run was still going");
   }
 
   @Test
@@ -76,6 +79,8 @@ class OverlapTest {
         .containsExactly(RunStatus.OK, RunStatus.OK, RunStatus.SKIPPED);
     assertThat(results.get(1).launchedAt()).isAfterOrEqualTo(results.get(0).committedAt().minusMillis(50));
     assertThat(server.received()).isEqualTo(4);
+    assertThat(query(q -> q.run(results.get(2).runId())).orElseThrow().reason())
+        .isEqualTo("overlap: queue; another fire was already waiting");
   }
 
   @Test

@@ -57,12 +57,12 @@ final class RunsCommand implements Callable<Integer> {
               .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
       out.println(mapper.writeValueAsString(runs));
     } else {
-      out.printf("%-8s %-24s %-11s %-9s %-24s %9s %7s %7s%n",
-          "RUN", "JOB", "STATUS", "TRIGGER", "FIRED", "DURATION", "OK", "FAILED");
+      out.printf("%-8s %-24s %-11s %-9s %-24s %9s %7s %7s  %s%n",
+          "RUN", "JOB", "STATUS", "TRIGGER", "FIRED", "DURATION", "OK", "FAILED", "REASON");
       for (RunRow r : runs) {
-        out.printf("%-8d %-24s %-11s %-9s %-24s %9s %7d %7d%n",
+        out.println(String.format("%-8d %-24s %-11s %-9s %-24s %9s %7d %7d  %s",
             r.id(), r.jobId(), r.status(), r.trigger(), r.firedAt(), duration(r),
-            r.requestsOk(), r.requestsFailed());
+            r.requestsOk(), r.requestsFailed(), r.reason() == null ? "" : r.reason()).stripTrailing());
       }
     }
     out.flush();

@@ -47,6 +47,22 @@ public record Catalog(
     return problems.isEmpty();
   }
 
+  /**
+   * The job files that do not load as they are now, each with its problems, in file order: files
+   * that never loaded and files whose jobs run their last good version ({@link
+   * JobState.Status#INVALID}). Problems of the folder itself are not a file's.
+   */
+  public Map<Path, List<Problem>> invalidFiles() {
+    Map<Path, List<Problem>> files = new LinkedHashMap<>();
+    for (Problem p : problems) {
+      if (!p.file().equals(dir)) {
+        files.computeIfAbsent(p.file(), f -> new java.util.ArrayList<>()).add(p);
+      }
+    }
+    files.replaceAll((f, list) -> List.copyOf(list));
+    return Collections.unmodifiableMap(files);
+  }
+
   /** How many loaded jobs are enabled. */
   public long enabledCount() {
     return jobs.stream().filter(JobDefinition::enabled).count();

@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * and editor temp files are never job files ({@code JobFolder.isJobFileName}). A folder that
  * disappears keeps every job until it is back.
  *
- * <p>Logs: INFO for jobs added, changed and removed; WARN once for each new problem.
+ * <p>Logs: INFO for jobs added, changed and removed, and once when a file that did not load loads
+ * again; WARN once for each new problem.
  *
  * <p>Runs on: its own thread {@code cronloop-catalog}. It publishes immutable catalogs and calls
  * the listener on that thread; {@link #current()} may be read from any thread.
@@ -468,7 +469,7 @@ public final class JobCatalog implements AutoCloseable {
     }
   }
 
-  private static void logChanges(Catalog before, Catalog next) {
+  private void logChanges(Catalog before, Catalog next) {
     Set<Problem> known = before == null ? Set.of() : new HashSet<>(before.problems());
     for (Problem p : next.problems()) {
       if (!known.contains(p)) {
@@ -483,6 +484,13 @@ public final class JobCatalog implements AutoCloseable {
     }
     if (before == null) {
       return;
+    }
+    Set<Path> stillInvalid = next.invalidFiles().keySet();
+    for (Path file : before.invalidFiles().keySet()) {
+      if (!stillInvalid.contains(file) && state.knows(file)) {
+        List<String> ids = next.jobs().stream().filter(j -> file.equals(j.file())).map(JobDefinition::id).toList();
+        log.info("job file {} loads again; {}", file, ids.isEmpty() ? "it holds no job" : "jobs " + ids + " run what it says now");
+      }
     }
     Map<String, String> added = new LinkedHashMap<>();
     List<String> changed = new ArrayList<>();

@@ -11,11 +11,18 @@ import java.time.Instant;
  * @param scheduledAt the fire time the schedule computed, or null for a manual fire
  * @param firedAt when the fire was handed to the engine; for a scheduled fire handed over ahead of
  *     its instant, {@link StartGate} sets it again when the instant comes and the run starts
- * @param skipped true for a missed fire of a {@code misfire: skip} job: it is recorded SKIPPED,
- *     not run
+ * @param skipped true for a fire that is recorded SKIPPED, not run: a missed fire of a {@code
+ *     misfire: skip} job, or a fire of a paused job
+ * @param reason why a skipped fire is skipped, as {@code runs.reason} records it; null to let the
+ *     launcher say
  */
 public record Fire(
-    JobDefinition job, Trigger trigger, Instant scheduledAt, Instant firedAt, boolean skipped) {
+    JobDefinition job, Trigger trigger, Instant scheduledAt, Instant firedAt, boolean skipped,
+    String reason) {
+
+  public Fire(JobDefinition job, Trigger trigger, Instant scheduledAt, Instant firedAt, boolean skipped) {
+    this(job, trigger, scheduledAt, firedAt, skipped, null);
+  }
 
   public static Fire manual(JobDefinition job, Instant now) {
     return new Fire(job, Trigger.MANUAL, null, now, false);
@@ -27,6 +34,11 @@ public record Fire(
 
   /** This fire, fired at {@code at}. */
   public Fire firedAt(Instant at) {
-    return new Fire(job, trigger, scheduledAt, at, skipped);
+    return new Fire(job, trigger, scheduledAt, at, skipped, reason);
+  }
+
+  /** This fire, recorded SKIPPED for {@code why} instead of run. */
+  public Fire skipped(String why) {
+    return new Fire(job, trigger, scheduledAt, firedAt, true, why);
   }
 }

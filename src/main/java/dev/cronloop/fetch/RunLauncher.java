@@ -114,14 +114,14 @@ public final class RunLauncher {
 
   private Future<RunResult> dispatch(long id, Fire fire) {
     if (fire.skipped() || closed) {
-      return skip(id, fire);
+      return skip(id, fire.skipped() ? fire : fire.skipped("the engine was shutting down"));
     }
     Set<Run> current = running.getOrDefault(fire.job().id(), Set.of());
     if (current.isEmpty() || fire.job().overlap() == Overlap.ALLOW) {
       return start(id, fire);
     }
     return switch (fire.job().overlap()) {
-      case SKIP -> skip(id, fire);
+      case SKIP -> skip(id, fire.skipped("overlap: skip; the previous run was still going"));
       case REPLACE -> {
         List.copyOf(current).forEach(Run::cancel);
         yield start(id, fire);
@@ -159,7 +159,7 @@ public final class RunLauncher {
     ids.close();
     List<Waiting> waiting = List.copyOf(queued.values());
     queued.clear();
-    waiting.forEach(w -> skip(w.id(), w.fire()).onComplete(w.result()));
+    waiting.forEach(w -> skip(w.id(), w.fire().skipped("the engine was shutting down")).onComplete(w.result()));
   }
 
   /** Cancels every run in progress; completes when their rows are queued. */
@@ -205,7 +205,7 @@ public final class RunLauncher {
 
   private Future<RunResult> queue(long id, Fire fire) {
     if (queued.containsKey(fire.job().id())) {
-      return skip(id, fire);
+      return skip(id, fire.skipped("overlap: queue; another fire was already waiting"));
     }
     Waiting w = new Waiting(id, fire, Promise.promise());
     queued.put(fire.job().id(), w);
@@ -227,10 +227,18 @@ public final class RunLauncher {
     recorder.submit(
         new Write.InsertRun(
             new RunRow(id, fire.job().id(), node, fire.trigger(), fire.scheduledAt(),
-                fire.firedAt(), null, now, RunStatus.SKIPPED, total, 0, 0)));
+                fire.firedAt(), null, now, RunStatus.SKIPPED, total, 0, 0, reason(fire))));
     RunResult skipped = new RunResult(id, fire.job().id(), RunStatus.SKIPPED, total, 0, 0, now, now);
     observer.runEnded(skipped);
     result.complete(skipped);
+  }
+
+  /** What {@code runs.reason} says of a skipped fire; fits the column. */
+  private static String reason(Fire fire) {
+    String why = fire.reason() != null ? fire.reason()
+        : fire.trigger() == dev.cronloop.record.Trigger.MISFIRE ? "missed its fire time (misfire: skip)"
+        : null;
+    return why == null || why.length() <= 255 ? why : why.substring(0, 254) + "…";
   }
 
   private void requireOnLoop() {

@@ -21,12 +21,12 @@ import javax.sql.DataSource;
 final class OutcomeStore implements AutoCloseable {
   private static final String INSERT_RUN =
       "INSERT INTO runs (id, job_id, node, trigger, scheduled_at, fired_at, started_at,"
-          + " finished_at, status, requests_total, requests_ok, requests_failed)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " finished_at, status, requests_total, requests_ok, requests_failed, reason)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String INSERT_RUN_IF_ABSENT =
       "INSERT INTO runs (id, job_id, node, trigger, scheduled_at, fired_at, started_at,"
-          + " finished_at, status, requests_total, requests_ok, requests_failed)"
-          + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM runs WHERE id = ?)";
+          + " finished_at, status, requests_total, requests_ok, requests_failed, reason)"
+          + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM runs WHERE id = ?)";
   private static final String INSERT_FETCH =
       "INSERT INTO fetches (run_id, job_id, url, method, attempts, status_code, outcome, error,"
           + " latency_ms, bytes, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -160,8 +160,9 @@ final class OutcomeStore implements AutoCloseable {
     s.setInt(10, r.requestsTotal());
     s.setInt(11, r.requestsOk());
     s.setInt(12, r.requestsFailed());
+    s.setString(13, r.reason());
     if (replaying) {
-      s.setLong(13, r.id()); // INSERT_RUN_IF_ABSENT
+      s.setLong(14, r.id()); // INSERT_RUN_IF_ABSENT
     }
     s.addBatch();
   }

@@ -18,7 +18,7 @@ import javax.sql.DataSource;
 public final class RunQueries {
   private static final String RUN_COLUMNS =
       "id, job_id, node, trigger, scheduled_at, fired_at, started_at, finished_at, status,"
-          + " requests_total, requests_ok, requests_failed";
+          + " requests_total, requests_ok, requests_failed, reason";
 
   private final DataSource dataSource;
 
@@ -218,6 +218,7 @@ public final class RunQueries {
         RunStatus.valueOf(rs.getString("status")),
         rs.getInt("requests_total"),
         rs.getInt("requests_ok"),
-        rs.getInt("requests_failed"));
+        rs.getInt("requests_failed"),
+        rs.getString("reason"));
   }
 }

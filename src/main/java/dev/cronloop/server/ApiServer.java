@@ -2,6 +2,7 @@ package dev.cronloop.server;
 
 import dev.cronloop.definition.Catalog;
 import dev.cronloop.definition.JobDefinition;
+import dev.cronloop.definition.JobState;
 import dev.cronloop.definition.Problem;
 import dev.cronloop.definition.Secret;
 import dev.cronloop.record.FetchBucket;
@@ -152,8 +153,11 @@ public final class ApiServer {
     blocking(() -> lastRuns(engine.queries()))
         .onSuccess(last -> {
           JsonArray jobs = new JsonArray();
-          catalog.jobs().forEach(j -> jobs.add(jobSummary(j, last.get(j.id()), 1)));
-          ctx.json(new JsonObject().put("jobs", jobs).put("problems", problems(catalog.problems())));
+          catalog.jobs().forEach(j -> jobs.add(jobSummary(catalog, j, last.get(j.id()), 1)));
+          ctx.json(new JsonObject()
+              .put("jobs", jobs)
+              .put("invalidFiles", invalidFiles(catalog))
+              .put("problems", problems(catalog.problems())));
         })
         .onFailure(ctx::fail);
   }
@@ -170,11 +174,12 @@ public final class ApiServer {
       ctx.response().setStatusCode(404);
       ctx.json(new JsonObject()
           .put("error", own.isEmpty() ? "no job \"" + id + "\"" : "job \"" + id + "\" does not load")
+          .put("state", own.isEmpty() ? null : "invalid")
           .put("problems", problems(own)));
       return;
     }
     blocking(() -> lastFinished(engine.queries(), id))
-        .onSuccess(last -> ctx.json(jobSummary(job, last, 5)))
+        .onSuccess(last -> ctx.json(jobSummary(catalog, job, last, 5)))
         .onFailure(ctx::fail);
   }
 
@@ -188,22 +193,52 @@ public final class ApiServer {
     return null;
   }
 
-  private JsonObject jobSummary(JobDefinition job, RunRow last, int fires) {
+  private JsonObject jobSummary(Catalog catalog, JobDefinition job, RunRow last, int fires) {
     JsonArray next = new JsonArray();
     engine.nextFires(job.id(), fires).forEach(t -> next.add(t.toString()));
+    List<Problem> own = catalog.state(job.id()).map(JobState::problems).orElse(List.of());
     return new JsonObject()
         .put("id", job.id())
-        .put("state", state(job))
+        .put("state", state(catalog, job))
+        .put("paused", engine.paused(job.id()))
+        .put("problems", problems(own))
         .put("nextFires", next)
         .put("lastRun", last == null ? null : JobJson.run(last))
         .put("definition", JobJson.definition(job));
   }
 
-  private String state(JobDefinition job) {
+  /**
+   * {@code invalid} while the job's file does not load (the job runs its last good version), else
+   * {@code disabled}, {@code paused} or {@code scheduled}.
+   */
+  private String state(Catalog catalog, JobDefinition job) {
+    if (catalog.state(job.id()).map(s -> s.status() == JobState.Status.INVALID).orElse(false)) {
+      return "invalid";
+    }
     if (!job.enabled()) {
       return "disabled";
     }
     return engine.paused(job.id()) ? "paused" : "scheduled";
+  }
+
+  /**
+   * The job files that do not load: each with its problems and the ids of the jobs that still
+   * run its last good version (none for a file that never loaded).
+   */
+  private static JsonArray invalidFiles(Catalog catalog) {
+    JsonArray files = new JsonArray();
+    catalog.invalidFiles().forEach((file, problems) -> {
+      JsonArray jobs = new JsonArray();
+      catalog.states().values().stream()
+          .filter(s -> s.status() == JobState.Status.INVALID && file.equals(s.definition().file()))
+          .forEach(s -> jobs.add(s.id()));
+      files.add(new JsonObject()
+          .put("file", file.getFileName() == null ? file.toString() : file.getFileName().toString())
+          .put("state", "invalid")
+          .put("jobs", jobs)
+          .put("problems", problems(problems)));
+    });
+    return files;
   }
 
   private static Map<String, RunRow> lastRuns(RunQueries q) throws Exception {
@@ -272,13 +307,24 @@ public final class ApiServer {
     if (job == null) {
       return;
     }
-    boolean changed = pause ? engine.pause(job.id()) : engine.resume(job.id());
-    if (!changed) {
-      error(ctx, 409, "job \"" + job.id() + "\" is " + (pause ? "already paused" : "not paused"));
-      return;
-    }
-    log.info("job {} {} through the API", job.id(), pause ? "paused" : "resumed");
-    ctx.json(new JsonObject().put("job", job.id()).put("state", state(job)));
+    // The answer waits for the pause to be committed: once it is 200, every restart and (within
+    // a check-in period) every node knows. The result arrives on the engine context.
+    Context here = vertx.getOrCreateContext();
+    Catalog catalog = engine.catalog();
+    (pause ? engine.pause(job.id()) : engine.resume(job.id())).onComplete(ar -> here.runOnContext(v -> {
+      if (ar.failed()) {
+        log.warn("cannot store the {} of job {}: {}", pause ? "pause" : "resume", job.id(), ar.cause().toString());
+        error(ctx, 503, "cannot store the " + (pause ? "pause" : "resume") + " of job \"" + job.id()
+            + "\" (" + ar.cause().getMessage() + "); check the database and try again");
+        return;
+      }
+      if (!ar.result()) {
+        error(ctx, 409, "job \"" + job.id() + "\" is " + (pause ? "already paused" : "not paused"));
+        return;
+      }
+      log.info("job {} {} through the API", job.id(), pause ? "paused" : "resumed");
+      ctx.json(new JsonObject().put("job", job.id()).put("state", state(catalog, job)));
+    }));
   }
 
   private JobDefinition knownJob(RoutingContext ctx) {
@@ -378,7 +424,7 @@ public final class ApiServer {
     data.buckets().forEach(b -> byJob.computeIfAbsent(b.jobId(), k -> new ArrayList<>()).add(b));
     JsonArray jobs = new JsonArray();
     for (JobDefinition j : catalog.jobs()) {
-      JsonObject o = jobSummary(j, data.last().get(j.id()), 1);
+      JsonObject o = jobSummary(catalog, j, data.last().get(j.id()), 1);
       JsonArray buckets = new JsonArray();
       int total = 0;
       int ok = 0;

@@ -20,11 +20,14 @@ public interface EngineView {
 
   boolean paused(String jobId);
 
-  /** Pauses scheduled fires of a job; false when it was paused already. */
-  boolean pause(String jobId);
+  /**
+   * Pauses scheduled fires of a job, on behalf of the HTTP API; completes once the pause is
+   * stored, with false when it was paused already.
+   */
+  Future<Boolean> pause(String jobId);
 
-  /** Resumes scheduled fires of a job; false when it was not paused. */
-  boolean resume(String jobId);
+  /** Resumes scheduled fires of a job; completes once stored, with false when it was not paused. */
+  Future<Boolean> resume(String jobId);
 
   /** Fires a job now; completes with the run id as soon as it is allocated. */
   Future<Long> trigger(String jobId);

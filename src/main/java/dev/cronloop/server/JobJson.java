@@ -91,7 +91,8 @@ final class JobJson {
             ? null : Duration.between(r.startedAt(), r.finishedAt()).toMillis())
         .put("requests", r.requestsTotal())
         .put("ok", r.requestsOk())
-        .put("failed", r.requestsFailed());
+        .put("failed", r.requestsFailed())
+        .put("reason", r.reason());
   }
 
   static JsonObject fetch(FetchRow f) {

@@ -1,5 +1,6 @@
 package dev.cronloop.server;
 
+import dev.cronloop.definition.Catalog;
 import dev.cronloop.fetch.Fire;
 import dev.cronloop.fetch.RunObserver;
 import dev.cronloop.fetch.RunResult;
@@ -40,6 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code cronloop_fetch_latency_seconds{job,outcome}}: histogram of request latency
  *   <li>{@code cronloop_requests_in_flight}, {@code cronloop_runs_active}
  *   <li>{@code cronloop_recorder_queue_depth}, {@code cronloop_recorder_batch_seconds}
+ *   <li>{@code cronloop_job_files_invalid}: job files that do not load as they are now
  *   <li>{@code cronloop_fire_lateness_seconds{stage}}: from the scheduled instant to Quartz's
  *       hand-off ({@code handoff}; zero while it comes ahead of the instant, as it should), to the
  *       run's start on the engine context ({@code loop}) and to its first request ({@code
@@ -123,6 +125,20 @@ public final class Metrics implements RunObserver, AutoCloseable {
       batch.record(nanos, TimeUnit.NANOSECONDS);
       writes.increment(n);
     });
+  }
+
+  /**
+   * Counts the job files of the current catalog that do not load, as {@code
+   * cronloop_job_files_invalid}.
+   */
+  public void watch(java.util.function.Supplier<Catalog> catalog) {
+    // The supplier form holds the lambda strongly; the (object, function) form would let it go.
+    Gauge.builder("cronloop.job.files.invalid", () -> {
+          Catalog now = catalog.get();
+          return now == null ? 0 : now.invalidFiles().size();
+        })
+        .description("Job files that do not load; their jobs run their last good version, if any")
+        .register(registry);
   }
 
   /** Quartz handed {@code fire} over at its {@code firedAt}. Call on the engine context. */

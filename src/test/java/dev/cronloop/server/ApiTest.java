@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.cronloop.Engine;
 import dev.cronloop.testkit.EngineInvariants;
 import dev.cronloop.testkit.JobFiles;
+import dev.cronloop.testkit.LogCapture;
 import dev.cronloop.testkit.LoopbackServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -81,6 +82,11 @@ class ApiTest {
         requests:
           - %s
         """.formatted(target.url("/pausable")));
+    JobFiles.write(jobs, "mutable.yaml", """
+        schedule: "%s"
+        requests:
+          - %s
+        """.formatted(NEVER, target.url("/mutable")));
     JobFiles.write(jobs, "broken.yaml", """
         schedule: "*/70 * * * * ?"
         requests:
@@ -132,6 +138,55 @@ class ApiTest {
     assertThat(problems).isNotEmpty();
     assertThat(problems.getJsonObject(0).getString("file")).isEqualTo("broken.yaml");
     assertThat(problems.getJsonObject(0).getString("text")).contains("broken.yaml:");
+    JsonObject neverLoaded = file(a.json().getJsonArray("invalidFiles"), "broken.yaml");
+    assertThat(neverLoaded.getString("state")).isEqualTo("invalid");
+    assertThat(neverLoaded.getJsonArray("jobs")).isEmpty();
+    assertThat(neverLoaded.getJsonArray("problems").getJsonObject(0).getString("text")).startsWith("broken.yaml:1:");
+  }
+
+  @Test
+  void a_job_whose_file_breaks_shows_invalid_with_its_problems_and_one_info_line_says_when_it_is_fixed()
+      throws Exception {
+    invariants.expectWarn("mutable.yaml");
+    Path file = dir.resolve("jobs/mutable.yaml");
+    assertThat(invalidFilesGauge()).isEqualTo(1.0); // broken.yaml, which never loaded
+
+    try (LogCapture logs = LogCapture.start()) {
+      JobFiles.write(file.getParent(), "mutable.yaml", """
+          schedule: "%s"
+          requests:
+            - %s
+          timout: 5s
+          """.formatted(NEVER, target.url("/mutable")));
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> "invalid".equals(http.get("/api/jobs/mutable").json().getString("state")));
+      JsonObject job = http.get("/api/jobs/mutable").json();
+      JsonObject list = http.get("/api/jobs").json();
+      double whileBroken = invalidFilesGauge();
+      JobFiles.write(file.getParent(), "mutable.yaml", """
+          schedule: "%s"
+          requests:
+            - %s
+          """.formatted(NEVER, target.url("/mutable/fixed")));
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> "scheduled".equals(http.get("/api/jobs/mutable").json().getString("state")));
+
+      JsonObject problem = job.getJsonArray("problems").getJsonObject(0);
+      assertThat(problem.getString("file")).isEqualTo("mutable.yaml");
+      assertThat(problem.getInteger("line")).isEqualTo(4);
+      assertThat(problem.getInteger("column")).isEqualTo(1);
+      assertThat(problem.getString("message")).contains("timout", "timeout");
+      assertThat(problem.getString("text")).startsWith("mutable.yaml:4:1: ");
+      assertThat(job.getJsonArray("nextFires")).as("the last good version stays scheduled")
+          .containsExactly("2099-01-01T00:00:00Z");
+      assertThat(find(list.getJsonArray("jobs"), "mutable").getString("state")).isEqualTo("invalid");
+      assertThat(file(list.getJsonArray("invalidFiles"), "mutable.yaml").getJsonArray("jobs")).containsExactly("mutable");
+      assertThat(whileBroken).isEqualTo(2.0);
+      assertThat(invalidFilesGauge()).isEqualTo(1.0);
+      assertThat(http.get("/api/jobs/mutable").json().getJsonArray("problems")).isEmpty();
+      assertThat(logs.at(ch.qos.logback.classic.Level.INFO))
+          .filteredOn(l -> l.contains("mutable.yaml loads again")).hasSize(1);
+    }
   }
 
   @Test
@@ -170,6 +225,7 @@ class ApiTest {
     assertThat(unknown.json().getString("error")).isEqualTo("no job \"no-such-job\"");
     assertThat(broken.status()).isEqualTo(404);
     assertThat(broken.json().getString("error")).contains("does not load");
+    assertThat(broken.json().getString("state")).isEqualTo("invalid");
     assertThat(broken.json().getJsonArray("problems").getJsonObject(0).getString("message")).contains("70");
   }
 
@@ -234,16 +290,33 @@ class ApiTest {
   }
 
   @Test
-  void a_paused_job_stops_firing_and_fires_again_once_resumed() throws Exception {
-    await().atMost(Duration.ofSeconds(10)).until(() -> runsOf("ticker") >= 1);
+  void a_paused_job_records_each_fire_it_skips_with_the_pause_as_reason_and_fires_again_once_resumed()
+      throws Exception {
+    await().atMost(Duration.ofSeconds(10)).until(() -> runsOf("ticker", "OK") >= 1);
 
     assertThat(http.post("/api/jobs/ticker/pause", TOKEN).status()).isEqualTo(200);
+    java.time.Instant settled = java.time.Instant.now().plusSeconds(1); // a run going at the pause ends
     await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> true);
-    int whilePaused = runsOf("ticker");
-    await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> runsOf("ticker") == whilePaused);
+    int whilePaused = runsOf("ticker", "OK");
+    await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> runsOf("ticker", "OK") == whilePaused);
+    JsonArray skipped = http.get("/api/runs?job=ticker&status=SKIPPED").json().getJsonArray("runs");
     assertThat(http.post("/api/jobs/ticker/resume", TOKEN).status()).isEqualTo(200);
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> runsOf("ticker") > whilePaused);
+    List<JsonObject> whilePausedSkips = new ArrayList<>();
+    skipped.forEach(o -> {
+      if (java.time.Instant.parse(((JsonObject) o).getString("scheduledAt")).isAfter(settled)) {
+        whilePausedSkips.add((JsonObject) o);
+      }
+    });
+    assertThat(whilePausedSkips).hasSizeGreaterThanOrEqualTo(2);
+    List<String> instants = new ArrayList<>();
+    for (JsonObject r : whilePausedSkips) {
+      assertThat(r.getString("trigger")).isEqualTo("SCHEDULE");
+      assertThat(r.getString("reason")).startsWith("paused by API at 20").contains(" on ");
+      instants.add(r.getString("scheduledAt"));
+    }
+    assertThat(instants).as("one SKIPPED run per fire").doesNotHaveDuplicates();
+    await().atMost(Duration.ofSeconds(5)).until(() -> runsOf("ticker", "OK") > whilePaused);
   }
 
   @Test
@@ -368,8 +441,28 @@ class ApiTest {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  private int runsOf(String job) throws Exception {
-    return http.get("/api/runs?limit=1000&job=" + job).json().getJsonArray("runs").size();
+  private int runsOf(String job, String status) throws Exception {
+    return http.get("/api/runs?limit=1000&job=" + job + "&status=" + status).json().getJsonArray("runs").size();
+  }
+
+  /** The value of {@code cronloop_job_files_invalid} in {@code /metrics}. */
+  private double invalidFilesGauge() throws Exception {
+    return http.get("/metrics").body().lines()
+        .filter(l -> l.startsWith("cronloop_job_files_invalid "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no cronloop_job_files_invalid in /metrics"));
+  }
+
+  private static JsonObject file(JsonArray files, String name) {
+    if (files != null) {
+      for (Object o : files) {
+        if (((JsonObject) o).getString("file").equals(name)) {
+          return (JsonObject) o;
+        }
+      }
+    }
+    throw new AssertionError("no file " + name + " in " + files);
   }
 
   private static JsonObject find(JsonArray jobs, String id) {

@@ -78,6 +78,11 @@ class StatusPageIT {
         requests:
           - %s
         """.formatted(NEVER, target.url("/idle")));
+    JobFiles.write(jobs, "legacy.yaml", """
+        schedule: "%s"
+        requests:
+          - %s
+        """.formatted(NEVER, target.url("/legacy")));
     JobFiles.write(jobs, "broken.yaml", """
         schedule: "*/70 * * * * ?"
         timout: 5s
@@ -95,7 +100,16 @@ class StatusPageIT {
       fire("orders-sync");
       fire("nightly-report");
     }
-    engine.pause("api-health");
+    engine.pause("api-health").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    // legacy.yaml breaks after it loaded: its job keeps running its last good version, INVALID.
+    JobFiles.write(jobs, "legacy.yaml", """
+        schedule: "%s"
+        requests:
+          - %s
+        retries: { max: lots }
+        """.formatted(NEVER, target.url("/legacy")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.catalog().state("legacy")
+        .map(s -> s.status() == dev.cronloop.definition.JobState.Status.INVALID).orElse(false));
     url = "http://127.0.0.1:" + engine.httpPort() + "/";
   }
 
@@ -121,6 +135,7 @@ class StatusPageIT {
     assertThat(card(dom, "orders-sync")).contains("at 02:15", "PARTIAL", "class=\"bar-bad\"", "class=\"bar-ok\"");
     assertThat(card(dom, "nightly-report")).contains("every day at 00:00", "class=\"bar-lat\"");
     assertThat(card(dom, "idle")).contains(">disabled<", "no requests in 24 h");
+    assertThat(card(dom, "legacy")).contains(">INVALID<", "legacy.yaml:4:", "last good version");
     assertThat(count(dom, "class=\"bar-lat\"")).isGreaterThanOrEqualTo(3);
     assertThat(count(dom, "class=\"bar-ok\"")).isGreaterThanOrEqualTo(3);
     assertThat(dom).contains("broken.yaml:2:1", "timout");
