@@ -172,6 +172,28 @@ class RefusedRowsTest {
     }
   }
 
+  @Test
+  void the_widths_the_recorder_and_the_job_file_parser_know_are_those_of_the_tables() throws Exception {
+    try (Database db = Database.open(url(), 2);
+        Connection c = db.dataSource().getConnection();
+        var rs = c.createStatement().executeQuery("SELECT TABLE_NAME, COLUMN_NAME, CHARACTER_MAXIMUM_LENGTH"
+            + " FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME IN ('RUNS', 'FETCHES')")) {
+      java.util.Map<String, Long> width = new java.util.HashMap<>();
+      while (rs.next()) {
+        width.put(rs.getString(1) + "." + rs.getString(2), rs.getLong(3));
+      }
+
+      assertThat(width).containsEntry("FETCHES.URL", (long) ColumnFit.URL)
+          .containsEntry("FETCHES.URL", (long) dev.cronloop.definition.RequestSpec.MAX_URL_CHARS)
+          .containsEntry("FETCHES.JOB_ID", (long) ColumnFit.JOB_ID)
+          .containsEntry("RUNS.JOB_ID", (long) ColumnFit.JOB_ID)
+          .containsEntry("RUNS.NODE", (long) ColumnFit.NODE)
+          .containsEntry("FETCHES.METHOD", (long) ColumnFit.METHOD)
+          .containsEntry("FETCHES.ERROR", (long) ColumnFit.ERROR);
+      assertThat(width.get("FETCHES.OUTCOME")).isGreaterThanOrEqualTo(Outcome.RECORD_ERROR.name().length());
+    }
+  }
+
   static CompletableFuture<Instant> submitRun(Recorder recorder, long id, String job, List<FetchRow> fetches) {
     CompletableFuture<Instant> done = new CompletableFuture<>();
     assertThat(recorder.tryReserve(2 + fetches.size())).isTrue();
