@@ -223,18 +223,26 @@ public final class Recorder implements AutoCloseable {
   private void drain() {
     List<Write> batch = new ArrayList<>(MAX_BATCH);
     while (!(stopping.get() && queue.isEmpty())) {
+      boolean taken = false;
       try {
-        collect(batch);
+        try {
+          collect(batch);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          stopping.set(true);
+        }
         if (!batch.isEmpty()) {
+          taken = true;
           record(batch);
         } else if (degraded) {
           tryRecover();
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        stopping.set(true);
       } catch (Throwable e) { // NOPMD: the writer must outlive any error; see the class comment
-        survive(e, "the recorder's loop");
+        if (!taken && !batch.isEmpty()) {
+          finish(batch, e); // taken from the queue but not written: free its room all the same
+        } else {
+          survive(e, "the recorder's loop");
+        }
       } finally {
         batch.clear();
       }
@@ -249,7 +257,7 @@ public final class Recorder implements AutoCloseable {
             journal.entries(), journal.file());
       }
     } catch (Throwable e) { // NOPMD
-      survive(e, "the last replay of " + journal.file());
+      survive(e, "the last replay of the journal");
     } finally {
       store.close();
       if (journal != null) {
@@ -261,24 +269,29 @@ public final class Recorder implements AutoCloseable {
 
   /** Writes a batch, then frees its room and tells its runs, whatever happened. */
   private void record(List<Write> batch) {
-    Instant committed = null;
+    Throwable failure = null;
     try {
       writeUntilDone(batch);
-      committed = Instant.now();
     } catch (Throwable e) { // NOPMD: any error gives up this batch only
-      rejections.lost(batch.size());
-      survive(e, batch.size() + " writes of " + jobsOf(batch) + " (given up)");
-      committed = Instant.now();
-    } finally {
-      room.release(batch.size());
-      Instant at = committed != null ? committed : Instant.now();
-      for (Write w : batch) {
-        if (w instanceof Write.FinishRun f && f.onCommitted() != null) {
-          tell(f, at);
-        }
-      }
-      wakeWaiter();
+      failure = e;
     }
+    finish(batch, failure);
+  }
+
+  /** Frees the batch's room and tells its runs they ended; a failure gives the batch up. */
+  private void finish(List<Write> batch, Throwable failure) {
+    if (failure != null) {
+      rejections.lost(batch.size());
+      survive(failure, batch.size() + " writes of " + jobsOf(batch) + " (given up)");
+    }
+    Instant at = Instant.now();
+    room.release(batch.size());
+    for (Write w : batch) {
+      if (w instanceof Write.FinishRun f && f.onCommitted() != null) {
+        tell(f, at);
+      }
+    }
+    wakeWaiter();
   }
 
   private void tell(Write.FinishRun f, Instant at) {
@@ -364,7 +377,11 @@ public final class Recorder implements AutoCloseable {
     } else {
       written.addAndGet(batch.size() - refused);
       batches.incrementAndGet();
-      batchListener.committed(batch.size() - refused, System.nanoTime() - t0);
+      try {
+        batchListener.committed(batch.size() - refused, System.nanoTime() - t0);
+      } catch (RuntimeException e) { // committed all the same: not a reason to give the batch up
+        survive(e, "the batch listener");
+      }
     }
   }
 
