@@ -29,7 +29,8 @@ final class Rejections {
 
   /** What became of a refused write. */
   enum Fate {
-    CUT("recorded with its values cut to the columns (marked " + ColumnFit.MARKER + ")"),
+    CUT("recorded made to fit: values cut to their column and marked " + ColumnFit.MARKER
+        + ", NUL characters removed"),
     RECORD_ERROR("recorded as fetch rows with outcome RECORD_ERROR and the database's message"),
     DROPPED("not recorded"),
     LOST("not recorded: an unexpected error ended their batch");

@@ -86,7 +86,7 @@ enum SqlFault {
     return e.getClass().getSimpleName();
   }
 
-  /** The database's message, without the statement text some drivers append. */
+  /** The database's message, its first line, without the statement text some drivers append. */
   static String message(Throwable e) {
     SQLException s = firstSql(e);
     Throwable shown = e;
@@ -98,6 +98,8 @@ enum SqlFault {
     }
     String m = shown.getMessage() == null ? shown.getClass().getSimpleName() : shown.getMessage();
     int sql = m.indexOf("; SQL statement:");
-    return (sql > 0 ? m.substring(0, sql) : m).strip();
+    String first = (sql > 0 ? m.substring(0, sql) : m).strip();
+    int line = first.indexOf('\n');
+    return line > 0 ? first.substring(0, line).strip() : first; // PostgreSQL adds "Where: ..." lines
   }
 }
