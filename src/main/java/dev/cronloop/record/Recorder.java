@@ -440,6 +440,10 @@ public final class Recorder implements AutoCloseable {
       failingSince = -1;
     } catch (SQLException | IOException e) {
       log.debug("journal replay failed ({}); the database is still away", e.toString());
+    } catch (RuntimeException e) { // the journal keeps its writes; the next probe tries again
+      errors.incrementAndGet();
+      log.error("journal replay of {} failed on an unexpected error; still degraded, trying again in {} s",
+          journal.file(), PROBE_EVERY.toSeconds(), e);
     }
   }
 
