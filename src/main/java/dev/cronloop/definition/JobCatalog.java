@@ -186,8 +186,15 @@ public final class JobCatalog implements AutoCloseable {
       try {
         step();
       } catch (InterruptedException | ClosedWatchServiceException e) {
-        return;
-      } catch (RuntimeException e) {
+        if (closed) {
+          return;
+        }
+        // Not a stop: the loop must not end in silence. Go on by polling.
+        log.error("the watch of the jobs folder {} ended unexpectedly ({}); scanning it every {} ms instead",
+            dir, e.toString(), DEFAULT_POLL.toMillis());
+        watch = null;
+        keys.clear();
+      } catch (RuntimeException | Error e) { // NOPMD: any error leaves the last jobs running
         if (closed) {
           return;
         }

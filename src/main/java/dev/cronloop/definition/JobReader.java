@@ -43,7 +43,9 @@ final class JobReader {
   // The parser's logger: the warning belongs to parsing a job file, wherever the code sits.
   private static final Logger log = LoggerFactory.getLogger(JobFileParser.class);
 
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  /** The longest job id: Quartz keys and {@code runs.job_id} (255) both hold it with room to spare. */
+  static final int MAX_ID_CHARS = 128;
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0," + (MAX_ID_CHARS - 1) + "}");
 
   private final Path file;
   private final List<Problem> problems;
@@ -165,6 +167,11 @@ final class JobReader {
                 + docCount
                 + " in this file has no name; give every job "
                 + "of a multi-job file a name: key");
+      } else if (stem.length() > MAX_ID_CHARS) {
+        nodes.problem(
+            new Pos(1, 1, 0),
+            "file name \"" + stem + "\" is " + stem.length() + " characters, longer than the " + MAX_ID_CHARS
+                + " a job id may have; add a shorter name: or rename the file");
       } else if (!ID.matcher(stem).matches()) {
         nodes.problem(
             new Pos(1, 1, 0),
@@ -180,7 +187,12 @@ final class JobReader {
       return name.value().pos();
     }
     id = s.text();
-    if (!ID.matcher(id).matches()) {
+    if (id.length() > MAX_ID_CHARS) {
+      nodes.problem(
+          s.pos(),
+          "name is " + id.length() + " characters, longer than the " + MAX_ID_CHARS
+              + " a job id may have; shorten it");
+    } else if (!ID.matcher(id).matches()) {
       nodes.problem(
           s.pos(),
           "name must start with a letter or digit and hold only letters, digits, '.', '_' or '-' "

@@ -92,7 +92,7 @@ final class RequestListReader {
       Value url = nodes.substitute(s);
       return url == null || !checkUrl(url.text(), s.text(), s.pos())
           ? null
-          : request(url.text(), url.source().text(), defaults);
+          : fitting(request(url.text(), url.source().text(), defaults), file, s.pos().line(), s.pos().column());
     }
     if (!(item instanceof MapNode m)) {
       nodes.problem(
@@ -124,7 +124,8 @@ final class RequestListReader {
     if (url == null) {
       return null;
     }
-    return request(url.text(), url.source().text(), parts);
+    Pos at = url.source().pos();
+    return fitting(request(url.text(), url.source().text(), parts), file, at.line(), at.column());
   }
 
   /** The request for one URL with every setting resolved; defaults fill what is unwritten. */
@@ -293,6 +294,20 @@ final class RequestListReader {
     return target;
   }
 
+  /**
+   * The request when its URL as written, with its query, fits {@code fetches.url} (that text is
+   * what every fetch records); else null and a problem at the url.
+   */
+  private RequestSpec fitting(RequestSpec r, Path where, int line, int col) {
+    int length = r.urlAsWritten().length();
+    if (length <= RequestSpec.MAX_URL_CHARS) {
+      return r;
+    }
+    nodes.problem(new Problem(where, line, col, "url is " + length + " characters"
+        + ", longer than the " + RequestSpec.MAX_URL_CHARS + " the database keeps; shorten it"));
+    return null;
+  }
+
   /** One line of a urlsFrom file; its problems point into that file. */
   private RequestSpec urlLine(String raw, Path shown, int lineNo, int col, RequestParts defaults) {
     Substitution.Result r = nodes.substitution(raw);
@@ -317,7 +332,7 @@ final class RequestListReader {
                   + "; write one https://... URL per line, or # for a comment"));
       return null;
     }
-    return request(r.value(), raw, defaults);
+    return fitting(request(r.value(), raw, defaults), shown, lineNo, col);
   }
 
   /** Why {@code url} is not an absolute http(s) URL with a host, or null when it is one. */

@@ -46,6 +46,12 @@ public record RequestSpec(
   /** 1 MiB. */
   public static final long DEFAULT_MAX_BODY_BYTES = 1L << 20;
 
+  /**
+   * The longest URL a job file may write, as written (before substitution, with its query): the
+   * width of {@code fetches.url}, where every fetch's URL is recorded.
+   */
+  public static final int MAX_URL_CHARS = 4096;
+
   public RequestSpec {
     headers = Map.copyOf(headers);
     if (urlAsWritten == null) {

@@ -90,10 +90,14 @@ final class Journal implements AutoCloseable {
    * Writes the journal's entries to the database, exactly once, and deletes the file. Does
    * nothing when there is no journal.
    *
+   * <p>Entries the database refuses for their data are settled as the recorder settles them (see
+   * {@link OutcomeStore}): the others commit, and the journal never keeps a write that can never
+   * be written.
+   *
    * @return how many writes were replayed (0 when the file was absent or already replayed)
    * @throws SQLException when the database is still away; the journal is left as it is
    */
-  int replay(DataSource dataSource) throws SQLException, IOException {
+  int replay(DataSource dataSource, Rejections rejections) throws SQLException, IOException {
     close();
     if (!Files.exists(file)) {
       entries = 0;
@@ -115,6 +119,8 @@ final class Journal implements AutoCloseable {
         }
         if (e.journal() != null) {
           id = e.journal();
+        } else if (e.run() == null && e.fetch() == null && e.finish() == null) {
+          log.warn("{}:{}: journal line holds no write; left out", file, number);
         } else {
           writes.add(write(e));
         }
@@ -122,7 +128,7 @@ final class Journal implements AutoCloseable {
     }
     int replayed = 0;
     if (id != null && !writes.isEmpty()) {
-      try (OutcomeStore store = new OutcomeStore(dataSource)) {
+      try (OutcomeStore store = new OutcomeStore(dataSource, rejections)) {
         replayed = store.replay(writes, id) ? writes.size() : 0;
       }
     }

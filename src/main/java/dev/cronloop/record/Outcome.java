@@ -19,5 +19,10 @@ public enum Outcome {
   /** The body was larger than allowed; the connection was closed. */
   BODY_TOO_LARGE,
   /** The run was cancelled before this fetch ended. */
-  CANCELLED
+  CANCELLED,
+  /**
+   * The database refused this fetch's row as it was (a value it cannot hold); the row keeps what
+   * could be kept and the database's message in {@code error}.
+   */
+  RECORD_ERROR
 }

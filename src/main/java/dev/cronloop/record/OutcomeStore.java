@@ -3,11 +3,14 @@ package dev.cronloop.record;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -15,6 +18,18 @@ import javax.sql.DataSource;
  * Writes batches of {@link Write}s in one transaction each, with prepared statements kept for the
  * life of the connection. Run inserts go first, then fetches, then run updates, so that one batch
  * may hold a whole short run.
+ *
+ * <p>Refused rows. When the database refuses a batch because of its data ({@link SqlFault#DATA}:
+ * a value longer than its column, a constraint, a character it cannot hold), the batch is rolled
+ * back and written again in the same fresh transaction by halves, each half under a savepoint, the
+ * refused halves halved again: the rows at fault are found in about 2·k·log2(n) statements for k
+ * bad rows among n, and every other row commits. A single refused write is made to fit its
+ * columns ({@link ColumnFit}) and tried once more; a fetch that still does not go in is replaced by
+ * a {@link Outcome#RECORD_ERROR} row holding the database's message; what still fails is dropped.
+ * Each refusal goes to {@link Rejections}. Savepoints rather than one transaction per half, so that
+ * an outage in the middle of the search rolls the whole batch back and the recorder retries it
+ * whole, as for any outage: nothing is half written, nothing written twice. The happy path sets no
+ * savepoint.
  *
  * <p>Confined to the recorder thread.
  */
@@ -35,14 +50,16 @@ final class OutcomeStore implements AutoCloseable {
           + " requests_ok = ?, requests_failed = ? WHERE id = ?";
 
   private final DataSource dataSource;
+  private final Rejections rejections;
   private Connection connection;
   private PreparedStatement insertRun;
   private PreparedStatement insertFetch;
   private PreparedStatement finishRun;
   private boolean replaying;
 
-  OutcomeStore(DataSource dataSource) {
+  OutcomeStore(DataSource dataSource, Rejections rejections) {
     this.dataSource = dataSource;
+    this.rejections = rejections;
   }
 
   /**
@@ -71,8 +88,18 @@ final class OutcomeStore implements AutoCloseable {
               "INSERT INTO journal_replays (journal_id, writes, replayed_at) VALUES (?, ?, ?)")) {
         insertRun = ifAbsent;
         replaying = true;
-        for (int from = 0; from < writes.size(); from += 2_000) {
-          execute(writes.subList(from, Math.min(writes.size(), from + 2_000)));
+        try {
+          for (int from = 0; from < writes.size(); from += 2_000) {
+            execute(writes.subList(from, Math.min(writes.size(), from + 2_000)));
+          }
+        } catch (SQLException | RuntimeException e) {
+          if (SqlFault.of(e) != SqlFault.DATA) {
+            throw e;
+          }
+          startOver();
+          for (int from = 0; from < writes.size(); from += 2_000) {
+            settle(writes.subList(from, Math.min(writes.size(), from + 2_000)), null);
+          }
         }
         mark.setString(1, journalId);
         mark.setInt(2, writes.size());
@@ -83,22 +110,118 @@ final class OutcomeStore implements AutoCloseable {
         replaying = false;
       }
       connection.commit();
+      rejections.commit();
       return true;
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException | Error e) {
+      rejections.discard();
       discardConnection();
       throw e;
     }
   }
 
-  /** Writes the batch and commits; on failure rolls back, drops the connection and throws. */
-  void write(List<Write> batch) throws SQLException {
+  /**
+   * Writes the batch and commits, finding and settling the writes refused for their data (see the
+   * class comment). On an outage rolls back, drops the connection and throws.
+   *
+   * @return how many writes of the batch were refused and settled (cut, replaced or dropped)
+   */
+  int write(List<Write> batch) throws SQLException {
     try {
       open();
-      execute(batch);
+      try {
+        execute(batch);
+      } catch (SQLException | RuntimeException e) {
+        if (SqlFault.of(e) != SqlFault.DATA) {
+          throw e;
+        }
+        startOver();
+        settle(batch, e);
+      }
       connection.commit();
-    } catch (SQLException | RuntimeException e) {
+      return rejections.commit();
+    } catch (SQLException | RuntimeException | Error e) {
+      rejections.discard();
       discardConnection();
       throw e;
+    }
+  }
+
+  /** Rolls the transaction back and empties the statements' batches, keeping the connection. */
+  private void startOver() throws SQLException {
+    clearBatches();
+    connection.rollback();
+  }
+
+  private void clearBatches() throws SQLException {
+    insertRun.clearBatch();
+    insertFetch.clearBatch();
+    finishRun.clearBatch();
+  }
+
+  /**
+   * Writes {@code writes} in halves under savepoints until the refused ones are alone, then
+   * settles each of those. {@code refused} is the fault of writing them all at once, or null when
+   * that was not tried yet. Throws on an outage.
+   */
+  private void settle(List<Write> writes, Throwable refused) throws SQLException {
+    Deque<List<Write>> todo = new ArrayDeque<>();
+    if (refused == null) {
+      todo.push(writes);
+    } else {
+      split(writes, refused, todo);
+    }
+    while (!todo.isEmpty()) {
+      List<Write> part = todo.pop();
+      Throwable fault = attempt(part);
+      if (fault != null) {
+        split(part, fault, todo);
+      }
+    }
+  }
+
+  /** Queues the halves of a refused part, first half first; a single write is settled at once. */
+  private void split(List<Write> part, Throwable fault, Deque<List<Write>> todo) throws SQLException {
+    if (part.size() == 1) {
+      settleOne(part.get(0), fault);
+      return;
+    }
+    int half = part.size() / 2;
+    todo.push(part.subList(half, part.size()));
+    todo.push(part.subList(0, half));
+  }
+
+  /** A refused write: made to fit, else (a fetch) replaced by a RECORD_ERROR row, else dropped. */
+  private void settleOne(Write w, Throwable fault) throws SQLException {
+    Write fitted = ColumnFit.fit(w);
+    if (fitted != null && attempt(List.of(fitted)) == null) {
+      rejections.add(w, fault, Rejections.Fate.CUT);
+      return;
+    }
+    if (w instanceof Write.InsertFetch f
+        && attempt(List.of(ColumnFit.recordError(f.fetch(), SqlFault.message(fault)))) == null) {
+      rejections.add(w, fault, Rejections.Fate.RECORD_ERROR);
+      return;
+    }
+    rejections.add(w, fault, Rejections.Fate.DROPPED);
+  }
+
+  /**
+   * Writes {@code part} under a savepoint: null when it went in, else the data fault, rolled back to
+   * the savepoint. Throws on an outage.
+   */
+  private Throwable attempt(List<Write> part) throws SQLException {
+    Savepoint before = connection.setSavepoint();
+    try {
+      execute(part);
+      connection.releaseSavepoint(before);
+      return null;
+    } catch (SQLException | RuntimeException e) {
+      if (SqlFault.of(e) != SqlFault.DATA) {
+        throw e;
+      }
+      clearBatches();
+      connection.rollback(before);
+      return e;
     }
   }
 

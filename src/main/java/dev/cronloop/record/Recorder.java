@@ -30,8 +30,16 @@ import org.slf4j.LoggerFactory;
  * of growing memory or dropping rows.
  *
  * <p>Batching: the writer takes what is queued, lingers up to {@link #LINGER} for more unless the
- * batch already ends a run, and writes at most {@link #MAX_BATCH} writes per transaction. A failed
- * batch is retried with backoff, never dropped.
+ * batch already ends a run, and writes at most {@link #MAX_BATCH} writes per transaction. A batch
+ * that fails because the database is away ({@link SqlFault#OUTAGE}) is retried with backoff, never
+ * dropped. A batch the database refuses because of some rows' data is not an outage: the store
+ * finds those rows, commits the others and records the refused ones as well as they can be ({@link
+ * OutcomeStore}); they are counted in {@link #rejected()}.
+ *
+ * <p>The writer never dies: any other throwable met while writing a batch is logged with the
+ * batch's jobs, counted in {@link #errors()}, the batch is given up (its writes count as rejected,
+ * its runs are still told they ended) and the writer goes on with the next one. Only {@link #stop}
+ * ends it.
  *
  * <p>Degraded mode: with a {@link #spillTo journal}, a database that stays away longer than the
  * spill delay no longer holds the queue. Batches are appended to the journal (forced to disk)
@@ -71,6 +79,8 @@ public final class Recorder implements AutoCloseable {
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong errors = new AtomicLong();
+  private final Rejections rejections = new Rejections();
   private volatile Runnable roomWaiter;
   private volatile BatchListener batchListener = (writes, nanos) -> {};
 
@@ -93,7 +103,7 @@ public final class Recorder implements AutoCloseable {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.room = new Semaphore(capacity);
     this.callbacks = callbacks;
-    this.store = new OutcomeStore(dataSource);
+    this.store = new OutcomeStore(dataSource, rejections);
     this.dataSource = dataSource;
     this.writer = new Thread(this::drain, "cronloop-recorder");
     this.writer.setDaemon(false);
@@ -119,7 +129,7 @@ public final class Recorder implements AutoCloseable {
    * @return how many writes were replayed
    */
   public static int replayJournal(DataSource dataSource, Path file) throws SQLException, IOException {
-    return new Journal(file).replay(dataSource);
+    return new Journal(file).replay(dataSource, new Rejections());
   }
 
   /** True while outcomes go to the journal because the database is away. */
@@ -184,6 +194,20 @@ public final class Recorder implements AutoCloseable {
     return batches.get();
   }
 
+  /**
+   * Writes not committed as they were submitted since start: refused by the database for their
+   * data (then cut to fit, replaced by a RECORD_ERROR row or dropped), or lost to an unexpected
+   * error. {@link #written()} plus this is every write taken from the queue.
+   */
+  public long rejected() {
+    return rejections.count();
+  }
+
+  /** Unexpected errors the writer met, logged and survived, since start. */
+  public long errors() {
+    return errors.get();
+  }
+
   /** Stops taking work once the queue is empty; completes when the last batch is committed. */
   public CompletableFuture<Void> stop() {
     // No interrupt: an interrupt during H2's file I/O closes the database file.
@@ -198,8 +222,9 @@ public final class Recorder implements AutoCloseable {
 
   private void drain() {
     List<Write> batch = new ArrayList<>(MAX_BATCH);
-    try {
-      while (!(stopping.get() && queue.isEmpty())) {
+    while (!(stopping.get() && queue.isEmpty())) {
+      boolean taken = false;
+      try {
         try {
           collect(batch);
         } catch (InterruptedException e) {
@@ -207,12 +232,22 @@ public final class Recorder implements AutoCloseable {
           stopping.set(true);
         }
         if (!batch.isEmpty()) {
-          writeUntilDone(batch);
-          batch.clear();
+          taken = true;
+          record(batch);
         } else if (degraded) {
           tryRecover();
         }
+      } catch (Throwable e) { // NOPMD: the writer must outlive any error; see the class comment
+        if (!taken && !batch.isEmpty()) {
+          finish(batch, e); // taken from the queue but not written: free its room all the same
+        } else {
+          survive(e, "the recorder's loop");
+        }
+      } finally {
+        batch.clear();
       }
+    }
+    try {
       if (degraded) {
         nextProbe = 0;
         tryRecover();
@@ -221,10 +256,8 @@ public final class Recorder implements AutoCloseable {
         log.warn("stopping with the database away: {} outcomes wait in {}; the next start replays them",
             journal.entries(), journal.file());
       }
-    } catch (RuntimeException | Error e) {
-      log.error("recorder stopped on an unexpected error; outcomes are no longer written", e);
-      stopped.completeExceptionally(e);
-      return;
+    } catch (Throwable e) { // NOPMD
+      survive(e, "the last replay of the journal");
     } finally {
       store.close();
       if (journal != null) {
@@ -232,6 +265,64 @@ public final class Recorder implements AutoCloseable {
       }
     }
     stopped.complete(null);
+  }
+
+  /** Writes a batch, then frees its room and tells its runs, whatever happened. */
+  private void record(List<Write> batch) {
+    Throwable failure = null;
+    try {
+      writeUntilDone(batch);
+    } catch (Throwable e) { // NOPMD: any error gives up this batch only
+      failure = e;
+    }
+    finish(batch, failure);
+  }
+
+  /** Frees the batch's room and tells its runs they ended; a failure gives the batch up. */
+  private void finish(List<Write> batch, Throwable failure) {
+    if (failure != null) {
+      rejections.lost(batch.size());
+      survive(failure, batch.size() + " writes of " + jobsOf(batch) + " (given up)");
+    }
+    Instant at = Instant.now();
+    room.release(batch.size());
+    for (Write w : batch) {
+      if (w instanceof Write.FinishRun f && f.onCommitted() != null) {
+        tell(f, at);
+      }
+    }
+    wakeWaiter();
+  }
+
+  private void tell(Write.FinishRun f, Instant at) {
+    try {
+      callbacks.execute(() -> f.onCommitted().accept(at));
+    } catch (RuntimeException e) {
+      survive(e, "telling run " + f.runId() + " it was recorded");
+    }
+  }
+
+  /** Logs and counts an unexpected error, then lets the writer go on after a short pause. */
+  private void survive(Throwable e, String where) {
+    errors.incrementAndGet();
+    log.error("recorder: unexpected error in {}; going on with the next batch (errors so far: {})", where,
+        errors.get(), e);
+    sleepQuietly(Duration.ofMillis(100)); // an error that repeats at once must not spin a core
+  }
+
+  private static String jobsOf(List<Write> batch) {
+    java.util.Set<String> jobs = new java.util.TreeSet<>();
+    for (Write w : batch) {
+      if (w instanceof Write.InsertRun r) {
+        jobs.add(r.run().jobId());
+      } else if (w instanceof Write.InsertFetch f) {
+        jobs.add(f.fetch().jobId());
+      }
+      if (jobs.size() > 5) {
+        return "jobs " + String.join(", ", jobs) + ", ...";
+      }
+    }
+    return jobs.isEmpty() ? "run ends" : "jobs " + String.join(", ", jobs);
   }
 
   private void collect(List<Write> batch) throws InterruptedException {
@@ -269,8 +360,9 @@ public final class Recorder implements AutoCloseable {
     Duration backoff = Duration.ofMillis(50);
     long t0 = System.nanoTime();
     boolean toJournal = false;
+    int refused = 0;
     while (true) {
-      if (!degraded && tryWrite(batch)) {
+      if (!degraded && (refused = tryWrite(batch)) >= 0) {
         break;
       }
       if (degraded && trySpill(batch)) {
@@ -283,27 +375,26 @@ public final class Recorder implements AutoCloseable {
     if (toJournal) {
       spilled.addAndGet(batch.size());
     } else {
-      written.addAndGet(batch.size());
+      written.addAndGet(batch.size() - refused);
       batches.incrementAndGet();
-      batchListener.committed(batch.size(), System.nanoTime() - t0);
-    }
-    Instant committed = Instant.now();
-    room.release(batch.size());
-    for (Write w : batch) {
-      if (w instanceof Write.FinishRun f && f.onCommitted() != null) {
-        callbacks.execute(() -> f.onCommitted().accept(committed));
+      try {
+        batchListener.committed(batch.size() - refused, System.nanoTime() - t0);
+      } catch (RuntimeException e) { // committed all the same: not a reason to give the batch up
+        survive(e, "the batch listener");
       }
     }
-    wakeWaiter();
   }
 
-  /** One database attempt; on failure notes the outage and may switch to the journal. */
-  private boolean tryWrite(List<Write> batch) {
+  /**
+   * One database attempt: how many writes were refused for their data and settled, or -1 when the
+   * database is away (the outage is noted and may switch to the journal).
+   */
+  private int tryWrite(List<Write> batch) {
     try {
-      store.write(batch);
+      int refused = store.write(batch);
       failingSince = -1;
-      return true;
-    } catch (Exception e) {
+      return refused;
+    } catch (Exception e) { // data faults were settled by the store: what is left is an outage
       long now = System.nanoTime();
       if (failingSince < 0) {
         failingSince = now;
@@ -318,7 +409,7 @@ public final class Recorder implements AutoCloseable {
         log.warn("DEGRADED: the database has been away for {} s; outcomes now go to {} and are replayed"
             + " when it is back; /ready answers 503 meanwhile", (now - failingSince) / 1_000_000_000, journal.file());
       }
-      return false;
+      return -1;
     }
   }
 
@@ -342,13 +433,17 @@ public final class Recorder implements AutoCloseable {
     }
     nextProbe = now + PROBE_EVERY.toNanos();
     try {
-      int replayed = journal.replay(dataSource);
+      int replayed = journal.replay(dataSource, rejections);
       degraded = false;
       log.warn("database back after {} s: {} outcomes replayed from {}; writing to the database again",
           (now - failingSince) / 1_000_000_000, replayed, journal.file());
       failingSince = -1;
     } catch (SQLException | IOException e) {
       log.debug("journal replay failed ({}); the database is still away", e.toString());
+    } catch (RuntimeException e) { // the journal keeps its writes; the next probe tries again
+      errors.incrementAndGet();
+      log.error("journal replay of {} failed on an unexpected error; still degraded, trying again in {} s",
+          journal.file(), PROBE_EVERY.toSeconds(), e);
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,7 @@ public final class Retention implements AutoCloseable {
   private final Supplier<Map<String, Duration>> perJob;
   private ScheduledExecutorService thread;
   private volatile boolean closed;
+  private final AtomicLong failures = new AtomicLong();
 
   /** What one pass deleted, and how many statements it took. */
   public record Pruned(int runs, int fetches, int statements) {
@@ -135,8 +137,17 @@ public final class Retention implements AutoCloseable {
       }
     } catch (SQLException | RuntimeException e) {
       // the next pass tries again: a database that is away is the recorder's concern
+      failures.incrementAndGet();
       log.warn("retention pass failed ({}); trying again in the next pass", e.toString());
+    } catch (Error e) { // NOPMD: an Error escaping here would cancel every later pass in silence
+      failures.incrementAndGet();
+      log.error("retention pass failed on an unexpected error; trying again in the next pass", e);
     }
+  }
+
+  /** Passes that failed since start (logged; the next pass tries again). */
+  public long failures() {
+    return failures.get();
   }
 
   private static String shown(Duration d) {

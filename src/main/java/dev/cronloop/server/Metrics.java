@@ -10,6 +10,7 @@ import dev.cronloop.record.Recorder;
 import dev.cronloop.record.RunStatus;
 import dev.cronloop.record.Trigger;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -42,6 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code cronloop_requests_in_flight}, {@code cronloop_runs_active}
  *   <li>{@code cronloop_recorder_queue_depth}, {@code cronloop_recorder_batch_seconds}
  *   <li>{@code cronloop_job_files_invalid}: job files that do not load as they are now
+ *   <li>{@code cronloop_recorder_rejected_total}: writes refused for their data (or lost to an
+ *       error); {@code cronloop_recorder_errors_total}: errors the recorder survived
  *   <li>{@code cronloop_fire_lateness_seconds{stage}}: from the scheduled instant to Quartz's
  *       hand-off ({@code handoff}; zero while it comes ahead of the instant, as it should), to the
  *       run's start on the engine context ({@code loop}) and to its first request ({@code
@@ -113,6 +116,13 @@ public final class Metrics implements RunObserver, AutoCloseable {
         .register(registry);
     Gauge.builder("cronloop.recorder.spilled", recorder, Recorder::spilled)
         .description("Writes appended to the journal since start")
+        .register(registry);
+    FunctionCounter.builder("cronloop.recorder.rejected", recorder, Recorder::rejected)
+        .description("Writes the database refused for their data (then cut to fit, recorded as"
+            + " RECORD_ERROR or dropped), or lost to an unexpected error")
+        .register(registry);
+    FunctionCounter.builder("cronloop.recorder.errors", recorder, Recorder::errors)
+        .description("Unexpected errors the recorder logged and survived")
         .register(registry);
     Timer batch =
         Timer.builder("cronloop.recorder.batch")

@@ -44,6 +44,35 @@ class JobFileParserTest {
   }
 
   @Test
+  void limits_the_database_sets_are_job_file_problems_with_their_place_and_the_limit() throws IOException {
+    String longPath = "/" + "p".repeat(5_000 - "https://example.org/".length());
+    String value = "v".repeat(4_097 - "https://example.org/s?q=".length());
+    Files.writeString(dir.resolve("long.txt"), "# first line\n  https://example.org" + longPath + "\n");
+
+    JobFileParser.Result r = parse("x.yaml", ""
+        + "name: x\n"
+        + "schedule: \"0 0 12 * * ?\"\n"
+        + "urlsFrom: long.txt\n"
+        + "requests:\n"
+        + "  - https://example.org/fine\n"
+        + "  - https://example.org" + longPath + "\n"
+        + "  - url: https://example.org/s\n"
+        + "    query:\n"
+        + "      q: " + value + "\n"
+        + "---\n"
+        + "name: " + "n".repeat(300) + "\n"
+        + "schedule: \"0 0 12 * * ?\"\n"
+        + "requests: [ https://example.org/a ]\n");
+
+    assertThat(problems(r)).contains(
+        at("x.yaml", 6, 5, "url is 5000 characters, longer than the 4096 the database keeps; shorten it"),
+        at("x.yaml", 7, 10, "url is 4097 characters, longer than the 4096 the database keeps; shorten it"),
+        dir.resolve("long.txt") + ":2:3: url is 5000 characters, longer than the 4096 the database keeps; shorten it",
+        at("x.yaml", 11, 7, "name is 300 characters, longer than the 128 a job id may have; shorten it"));
+    assertThat(r.problems()).hasSize(4);
+  }
+
+  @Test
   void minimal_job_gets_every_default() throws IOException {
     JobFileParser.Result r =
         parse(

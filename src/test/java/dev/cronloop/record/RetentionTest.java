@@ -52,6 +52,24 @@ class RetentionTest {
   }
 
   @Test
+  void an_error_in_one_pass_does_not_end_the_passes_that_follow() throws Exception {
+    try (Database db = Database.open("jdbc:h2:file:" + dir.resolve("db/cronloop"), 2)) {
+      java.util.concurrent.atomic.AtomicInteger passes = new java.util.concurrent.atomic.AtomicInteger();
+      try (Retention retention = new Retention(db.dataSource(), Duration.ofDays(30), () -> {
+        if (passes.incrementAndGet() == 1) {
+          throw new AssertionError("injected by the test in the first pass");
+        }
+        return java.util.Map.of();
+      })) {
+        retention.start(Duration.ZERO, Duration.ofMillis(20));
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> passes.get() >= 3);
+        assertThat(retention.failures()).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void the_writer_keeps_committing_while_a_pass_runs() throws Exception {
     try (Database db = Database.open("jdbc:h2:file:" + dir.resolve("db/cronloop"), 4)) {
       Recorder recorder = new Recorder(db.dataSource(), 50_000, Runnable::run).start();

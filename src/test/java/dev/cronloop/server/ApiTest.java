@@ -387,6 +387,8 @@ class ApiTest {
         .contains("cronloop_runs_active")
         .contains("cronloop_recorder_queue_depth")
         .contains("cronloop_recorder_batch_seconds_count")
+        .contains("cronloop_recorder_rejected_total 0.0")
+        .contains("cronloop_recorder_errors_total 0.0")
         .contains("cronloop_fire_lateness_seconds_bucket{stage=\"handoff\"")
         .contains("cronloop_fire_lateness_seconds_bucket{stage=\"loop\"")
         .contains("jvm_memory_used_bytes")
