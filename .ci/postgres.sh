@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Starts a throwaway PostgreSQL server on 127.0.0.1 for the cluster tests (@Tag("cluster"), *ClusterIT).
+# Starts a throwaway Debian PostgreSQL server on 127.0.0.1 for the cluster tests (@Tag("cluster"),
+# *ClusterIT), to run them on Debian's server instead of the one they start themselves
+# (testkit/PostgresServer). Neither the test command (.ci/test) nor CI needs it.
 #
 #   eval "$(bash .ci/postgres.sh start)"   # installs PostgreSQL from Debian when missing, starts it,
 #                                          # prints: export CRONLOOP_TEST_PG_URL=... CRONLOOP_TEST_PG_DIR=...

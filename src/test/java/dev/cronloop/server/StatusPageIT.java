@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.cronloop.Engine;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;
+import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -33,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(240)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StatusPageIT {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  /** Names of Debian's (and Ubuntu's) Chromium, looked up on the PATH. */
+  static final List<String> CHROMIUM_NAMES = List.of("chromium", "chromium-browser");
+  static Path chromium;
   static final String NEVER = "0 0 0 1 1 ? 2099";
 
   @TempDir static Path dir;
@@ -43,10 +46,7 @@ class StatusPageIT {
 
   @BeforeAll
   void start() throws Exception {
-    if (!Files.isExecutable(CHROMIUM)) {
-      throw new AssertionError(
-          "Chromium is missing at " + CHROMIUM + "; install it with: apt-get update && apt-get install -y chromium");
-    }
+    chromium = findChromium();
     target = LoopbackServer.start();
     Path jobs = dir.resolve("jobs");
     JobFiles.write(jobs, "api-health.yaml", """
@@ -192,6 +192,25 @@ class StatusPageIT {
     return n;
   }
 
+  /**
+   * Chromium from the PATH; missing, the test fails (never skips) and names the fix. {@code bash
+   * .ci/test}, the README's test command, installs it first when run as root.
+   */
+  static Path findChromium() {
+    String path = System.getenv().getOrDefault("PATH", "");
+    for (String name : CHROMIUM_NAMES) {
+      for (String folder : path.split(File.pathSeparator)) {
+        Path candidate = Path.of(folder.isEmpty() ? "." : folder, name);
+        if (Files.isExecutable(candidate)) {
+          return candidate;
+        }
+      }
+    }
+    throw new AssertionError("the status page test needs Chromium: no " + String.join(" or ", CHROMIUM_NAMES)
+        + " on the PATH (" + path + "); install it with: sudo apt-get update && sudo apt-get install -y chromium,"
+        + " or run the tests with: bash .ci/test (installs it when run as root)");
+  }
+
   /** What one headless Chromium run printed. */
   record Browser(String stdout, String stderr) {}
 
@@ -201,7 +220,7 @@ class StatusPageIT {
     Path out = Files.createTempFile(dir, "chromium", ".out");
     Path err = Files.createTempFile(dir, "chromium", ".err");
     List<String> cmd = new ArrayList<>(List.of(
-        CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+        chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--no-first-run", "--disable-dev-shm-usage", "--hide-scrollbars",
         "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0",

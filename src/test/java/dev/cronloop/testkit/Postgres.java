@@ -10,9 +10,11 @@ import java.sql.Statement;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The PostgreSQL server of the cluster tests, started by {@code .ci/postgres.sh}: each test gets a
- * fresh database on it, dropped on close. A missing server fails the test and says how to start
- * one; cluster tests are never skipped in silence.
+ * The PostgreSQL server of the cluster tests: each test gets a fresh database on it, dropped on
+ * close. The server is the one {@link #URL_VARIABLE} names, else the one in
+ * {@code target/postgres.url} (both written by {@code .ci/postgres.sh start}), else a server the
+ * build brings itself ({@link PostgresServer}, started once per JVM). An unreachable server fails
+ * the test and says how to fix it; cluster tests are never skipped in silence.
  */
 public final class Postgres implements AutoCloseable {
   /** The variable {@code .ci/postgres.sh start} exports. */
@@ -35,7 +37,8 @@ public final class Postgres implements AutoCloseable {
     } catch (SQLException e) {
       throw new AssertionError(
           "cannot reach the test PostgreSQL at " + url + " (" + e.getMessage()
-              + "); start one with: eval \"$(bash .ci/postgres.sh start)\"", e);
+              + "); point " + URL_VARIABLE + " or target/postgres.url at a running server, or unset"
+              + " the one and delete the other to use the server the build brings", e);
     }
     return new Postgres(url, name);
   }
@@ -51,9 +54,7 @@ public final class Postgres implements AutoCloseable {
       }
     }
     if (url == null || url.isBlank()) {
-      throw new AssertionError(
-          "cluster tests need PostgreSQL: no " + URL_VARIABLE + " and no target/postgres.url; start a"
-              + " throwaway server with: eval \"$(bash .ci/postgres.sh start)\"");
+      return PostgresServer.url();
     }
     return url;
   }
