@@ -51,7 +51,7 @@ final class FireCommand implements Callable<Integer> {
     Engine engine =
         Engine.builder()
             .jobs(jobs.dir)
-            .database(Database.existing(db.url))
+            .database(Database.existing(db.url(spec)))
             .schedule(false)
             .listener(progress)
             .build();

@@ -57,7 +57,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "name a command: run, fire, validate, next or runs (see --help)");
+        new CommandLine(this), "name a command: run, fire, validate, next or runs; see cronloop --help");
   }
 
   /** A usage error: one line with the message, picocli's suggestions and where help is. */

@@ -136,8 +136,8 @@ final class RunCommand implements Callable<Integer> {
     EngineBuilder builder =
         Engine.builder()
             .jobs(jobs.dir)
-            .database(db.url)
-            .http(HostPort.parse(http))
+            .database(db.url(spec))
+            .http(HostPort.parse(http, spec.commandLine()))
             .grace(grace())
             .clusterCheckin(checkin());
     if (node != null) {

@@ -98,4 +98,17 @@ class MainTest {
     assertThat(FireCommand.mayDefine(dir, "orders-2")).isFalse();
     assertThat(FireCommand.mayDefine(dir, "a")).isTrue();
   }
+
+  @Test
+  void a_db_that_is_no_jdbc_url_and_a_bad_http_are_usage_errors_of_run() {
+    int db = run("run", "--jobs", dir.toString(), "--db", "db/cronloop");
+    int http = run("run", "--jobs", dir.toString(), "--http", "8080");
+
+    assertThat(db).isEqualTo(2);
+    assertThat(http).isEqualTo(2);
+    assertThat(err.toString().lines()).containsExactly(
+        "cronloop run: --db db/cronloop is not a JDBC URL; write jdbc:h2:file:PATH or"
+            + " jdbc:postgresql://HOST:PORT/DATABASE",
+        "cronloop run: --http must be HOST:PORT, e.g. 127.0.0.1:8080; got 8080");
+  }
 }
