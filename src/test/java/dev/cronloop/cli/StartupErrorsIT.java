@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cronloop.testkit.ChildProcess;
 import dev.cronloop.testkit.JobFiles;
+import dev.cronloop.testkit.Postgres;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -181,5 +183,44 @@ class StartupErrorsIT {
     assertThat(r.lines()).hasSizeGreaterThan(5)
         .anySatisfy(l -> assertThat(l).contains("org.h2.jdbc.JdbcSQLNonTransientConnectionException"))
         .anySatisfy(l -> assertThat(l).startsWith("\tat "));
+  }
+
+  @Test
+  @Tag("cluster")
+  void an_unknown_postgresql_database_or_role_exits_1_naming_it_and_the_server() throws Exception {
+    try (Postgres pg = Postgres.freshDatabase()) {
+      String noDatabase = pg.url().replace("/cronloop_it_", "/nosuch_it_");
+      String noRole = pg.url().contains("user=") ? pg.url().replaceAll("user=[^&]*", "user=nosuch_role")
+          : pg.url() + (pg.url().contains("?") ? "&" : "?") + "user=nosuch_role";
+      String server = FailureLine.where(pg.url());
+
+      Result database = cronloop("runs", "--db", noDatabase);
+      Result role = cronloop("runs", "--db", noRole);
+
+      assertThat(database.exit()).isEqualTo(1);
+      assertThat(database.line()).startsWith("cronloop runs: database nosuch_it_")
+          .contains(" does not exist on " + server + "; create it (createdb nosuch_it_");
+      assertThat(role.exit()).isEqualTo(1);
+      assertThat(role.line()).isEqualTo("cronloop runs: database " + server + " refused the login"
+          + " (FATAL: role \"nosuch_role\" does not exist); check user and password in --db");
+    }
+  }
+
+  /** IFEXISTS and H2's mixed mode together: the file exists, so runs connects to run's server. */
+  @Test
+  void runs_reads_the_database_a_running_run_holds() throws Exception {
+    String db = "jdbc:h2:file:" + dir.resolve("db/cronloop");
+
+    try (ChildProcess run = ChildProcess.cronloop("run", "--jobs", jobs().toString(),
+        "--http", "127.0.0.1:0", "--db", db)) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> run.output().contains("cronloop started"));
+
+      Result runs = cronloop("runs", "--db", db);
+
+      assertThat(runs.exit()).as(runs.lines().toString()).isZero();
+      assertThat(runs.lines().get(0)).startsWith("RUN ");
+      run.signalTerm();
+      assertThat(run.waitFor(EXIT)).isZero();
+    }
   }
 }
