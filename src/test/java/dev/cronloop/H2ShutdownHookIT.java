@@ -86,6 +86,7 @@ class H2ShutdownHookIT {
     Path db = dir.resolve("db/cronloop");
     try (LoopbackServer server = LoopbackServer.start()) {
       Path jobs = manyRowsJob(server, "0 0 0 1 1 ?");
+      Database.open("jdbc:h2:file:" + db, 1).close(); // fire opens only a database that exists
 
       try (ChildProcess child = ChildProcess.cronloop(
           "fire", "many", "--jobs", jobs.toString(), "--db", "jdbc:h2:file:" + db)) {

@@ -2,8 +2,16 @@ package dev.cronloop.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cronloop.Engine;
+import dev.cronloop.definition.Catalog;
+import dev.cronloop.definition.JobDefinition;
+import dev.cronloop.definition.JobFolder;
+import dev.cronloop.record.Database;
 import dev.cronloop.fetch.RunResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
@@ -11,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,16 +46,19 @@ final class FireCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    requireJob();
     Progress progress = new Progress();
     Engine engine =
         Engine.builder()
             .jobs(jobs.dir)
-            .database(db.url)
+            .database(Database.existing(db.url(spec)))
             .schedule(false)
             .listener(progress)
             .build();
+    // An engine whose start failed is left to the process's exit: its close() would wait for the
+    // parts that never started.
+    engine.start().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
     try {
-      engine.start().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
       RunResult r;
       try {
         engine.catalog().job(job).ifPresent(j -> progress.total(j.requests().size()));
@@ -74,6 +87,49 @@ final class FireCommand implements Callable<Integer> {
       return r.failed() == 0 ? 0 : 1;
     } finally {
       engine.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+    }
+  }
+
+  /**
+   * Fails with a usage error when the folder has no such job, before the engine opens the
+   * database: a typo'd job id then touches no file and prints one line.
+   *
+   * <p>The engine reads the folder again when it starts, and reading a job of 20,000 URLs twice
+   * would add a quarter of a second to a cold fire. So the folder is read here only when no job
+   * file is named after the job or names it ({@code name: JOB}): the usual typo. When one does, the
+   * engine's own read decides, as before.
+   */
+  private void requireJob() {
+    if (mayDefine(jobs.dir, job)) {
+      return;
+    }
+    Catalog catalog = JobFolder.load(jobs.dir, System::getenv);
+    if (catalog.job(job).isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "no job \"" + job + "\" in "
+          + jobs.dir + "; known jobs: " + catalog.jobs().stream().map(JobDefinition::id).toList()
+          + (catalog.ok() ? "" : "; cronloop validate lists the files that do not load"));
+    }
+  }
+
+  /** True when a job file in {@code dir} is named {@code job} or holds {@code name: job}. */
+  static boolean mayDefine(Path dir, String job) {
+    Pattern name = Pattern.compile(
+        "name\"?\\s*:\\s*[\"']?" + Pattern.quote(job) + "[\"']?\\s*([,}#]|$)", Pattern.MULTILINE);
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String file = f.getFileName().toString();
+        int dot = file.lastIndexOf('.');
+        String ext = dot < 0 ? "" : file.substring(dot + 1);
+        if (!List.of("yaml", "yml", "json").contains(ext) || !Files.isRegularFile(f)) {
+          continue;
+        }
+        if (file.substring(0, dot).equals(job) || name.matcher(Files.readString(f)).find()) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return true; // the engine's read reports what is wrong with the folder
     }
   }
 

@@ -3,15 +3,15 @@ package dev.cronloop.cli;
 import java.net.InetSocketAddress;
 import picocli.CommandLine;
 
-/** Parses {@code HOST:PORT} (or {@code [v6]:PORT}) for {@code --http}. */
+/** Parses {@code HOST:PORT} (or {@code [v6]:PORT}) for {@code --http}; {@code cmd} reports errors. */
 final class HostPort {
   private HostPort() {}
 
-  static InetSocketAddress parse(String text) {
+  static InetSocketAddress parse(String text, CommandLine cmd) {
     int colon = text.lastIndexOf(':');
     if (colon <= 0 || colon == text.length() - 1) {
       throw new CommandLine.ParameterException(
-          new CommandLine(new Main()), "--http must be HOST:PORT, e.g. 127.0.0.1:8080; got " + text);
+          cmd, "--http must be HOST:PORT, e.g. 127.0.0.1:8080; got " + text);
     }
     String host = text.substring(0, colon).replace("[", "").replace("]", "");
     try {
@@ -22,7 +22,7 @@ final class HostPort {
       return InetSocketAddress.createUnresolved(host, port);
     } catch (NumberFormatException e) {
       throw new CommandLine.ParameterException(
-          new CommandLine(new Main()), "--http port must be 0-65535; got " + text);
+          cmd, "--http port must be 0-65535; got " + text);
     }
   }
 }

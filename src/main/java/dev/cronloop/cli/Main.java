@@ -1,7 +1,14 @@
 package dev.cronloop.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** The {@code cronloop} command: a thin shell over the engine, the loader and the schedules. */
 @Command(
@@ -18,6 +25,12 @@ import picocli.CommandLine.Command;
     })
 public final class Main implements Runnable {
 
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
+      description = "When a command fails, print the stack trace after the one-line reason.")
+  boolean verbose;
+
   public static void main(String[] args) {
     // H2's mixed mode (AUTO_SERVER) listens for `cronloop runs` in a second terminal; on loopback
     // only, so the process listens on no address but loopback besides the API's own. Set before
@@ -28,14 +41,68 @@ public final class Main implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command tree; picocli exits 2 on usage errors, as DESIGN.md fixes. */
+  /**
+   * The command tree. A failure prints one line on stderr and exits 2 for a usage error, 1 at run
+   * time (DESIGN.md, "Command line"); see {@link FailureLine}.
+   */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main());
+    CommandLine cli = new CommandLine(new Main());
+    cli.setParameterExceptionHandler(Main::usageError);
+    cli.setExecutionExceptionHandler(Main::failed);
+    // An expression such as "-1 * * * *" is a bad minute field, never an option.
+    cli.getSubcommands().get("next").setUnmatchedOptionsArePositionalParams(true);
+    return cli;
   }
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "name a command: run, fire, validate, next or runs (see --help)");
+        new CommandLine(this), "name a command: run, fire, validate, next or runs; see cronloop --help");
+  }
+
+  /** A usage error: one line with the message, picocli's suggestions and where help is. */
+  private static int usageError(ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    String name = cmd.getCommandSpec().qualifiedName();
+    String message = e.getMessage().replaceAll("\\s*\\R\\s*", " ").strip();
+    StringBuilder line = new StringBuilder(message);
+    if (e instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+      line.append("; did you mean ").append(String.join(" or ", u.getSuggestions())).append('?');
+    }
+    if (!message.contains("; ")) { // picocli's own messages; cronloop's name their fix after a ';'
+      line.append(" (see ").append(name).append(" --help)");
+    }
+    PrintWriter err = cmd.getErr();
+    err.println(name + ": " + line);
+    err.flush();
+    return cmd.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /** Any other failure of a command: one line from {@link FailureLine}, the trace on --verbose. */
+  private static int failed(Exception e, CommandLine cmd, ParseResult parsed) {
+    FailureLine line = FailureLine.of(e, optionValue(cmd, "--db"), optionValue(cmd, "--http"));
+    PrintWriter err = cmd.getErr();
+    err.println(cmd.getCommandSpec().qualifiedName() + ": " + line.text());
+    if (verbose(parsed)) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return line.exitCode();
+  }
+
+  private static boolean verbose(ParseResult parsed) {
+    for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The value (given or default) of a command's option, or null when it has no such option. */
+  private static String optionValue(CommandLine cmd, String name) {
+    OptionSpec option = cmd.getCommandSpec().findOption(name);
+    Object value = option == null ? null : option.getValue();
+    return value == null ? null : value.toString();
   }
 }

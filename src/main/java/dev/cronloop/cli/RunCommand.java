@@ -53,6 +53,12 @@ final class RunCommand implements Callable<Integer> {
           + " (or set CRONLOOP_TOKEN). Needed to listen on anything but loopback.")
   Path tokenFile;
 
+  @Option(
+      names = "--allow-empty",
+      description = "Start even when the jobs folder does not exist (with a WARN); its jobs load"
+          + " when it appears.")
+  boolean allowEmpty;
+
   @Spec CommandLine.Model.CommandSpec spec;
 
   private final Function<String, String> env;
@@ -126,11 +132,12 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    requireJobsFolder();
     EngineBuilder builder =
         Engine.builder()
             .jobs(jobs.dir)
-            .database(db.url)
-            .http(HostPort.parse(http))
+            .database(db.url(spec))
+            .http(HostPort.parse(http, spec.commandLine()))
             .grace(grace())
             .clusterCheckin(checkin());
     if (node != null) {
@@ -223,6 +230,20 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * A missing jobs folder is most often a wrong working directory or a typo; a daemon that starts
+   * with no jobs would hide that, so it takes --allow-empty.
+   */
+  private void requireJobsFolder() {
+    if (allowEmpty || Files.isDirectory(jobs.dir)) {
+      return;
+    }
+    String why = Files.exists(jobs.dir) ? "is not a folder" : "does not exist";
+    throw new CommandLine.ParameterException(spec.commandLine(), "jobs folder " + jobs.dir + " "
+        + why + "; create it, pass --jobs DIR, or pass --allow-empty to start with no jobs until"
+        + " it appears");
+  }
+
   /** The token from --token-file or CRONLOOP_TOKEN; both at once is a usage error. */
   private String token(String fromEnv) {
     boolean env = fromEnv != null && !fromEnv.isBlank();
@@ -239,8 +260,11 @@ final class RunCommand implements Callable<Integer> {
     try {
       return Files.readString(tokenFile).strip();
     } catch (IOException e) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "cannot read --token-file " + tokenFile + " (" + e + "); check the path");
+      String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+          : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+          : String.valueOf(e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), "cannot read --token-file "
+          + tokenFile + " (" + why + "); check the path and its permissions");
     }
   }
 

@@ -46,7 +46,7 @@ final class RunsCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 1-10000; got " + limit);
     }
     List<RunRow> runs;
-    try (Database database = Database.open(db.url, 1)) {
+    try (Database database = Database.open(Database.existing(db.url(spec)), 1)) {
       runs = new RunQueries(database.dataSource()).runs(job, null, null, limit);
     }
     PrintWriter out = spec.commandLine().getOut();

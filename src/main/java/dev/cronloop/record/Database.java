@@ -34,7 +34,9 @@ public final class Database implements AutoCloseable {
   /** Opens the database at {@code jdbcUrl} and applies every pending migration. */
   public static Database open(String jdbcUrl, int poolSize) {
     String url = normalize(jdbcUrl);
-    createH2Folder(url);
+    if (!url.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS=TRUE")) {
+      createH2Folder(url);
+    }
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setMaximumPoolSize(Math.max(2, poolSize)); // Flyway holds two while migrating
@@ -148,6 +150,20 @@ public final class Database implements AutoCloseable {
       return jdbcUrl + ";AUTO_SERVER=TRUE";
     }
     return jdbcUrl;
+  }
+
+  /**
+   * The URL that opens only a database that exists: H2 ({@code IFEXISTS=TRUE}) then fails with
+   * error 90146 instead of creating an empty file, and {@link #open} creates no folder. For the
+   * commands that read or add to a database {@code run} made ({@code runs}, {@code fire}); other
+   * URLs are left as they are (a PostgreSQL database is never created by connecting).
+   */
+  public static String existing(String jdbcUrl) {
+    boolean h2 = jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.startsWith("jdbc:h2:mem:");
+    if (!h2 || jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS")) {
+      return jdbcUrl;
+    }
+    return jdbcUrl + ";IFEXISTS=TRUE";
   }
 
   /** Prints the URL without a password, for the start-up line. */

@@ -1,5 +1,6 @@
 package dev.cronloop.bench;
 
+import dev.cronloop.record.Database;
 import dev.cronloop.testkit.ChildProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,12 +25,14 @@ final class Bench {
 
   /**
    * The cold figure of {@code job}: the median {@code durationMs} of {@link #COLD} fresh {@code
-   * target/cronloop fire} processes, each on a new database under {@code dir}.
+   * target/cronloop fire} processes, each on a new database under {@code dir}, created (migrated)
+   * beforehand as {@code run} would have.
    */
   static long coldFire(Path jobs, Path dir, String job) throws Exception {
     long[] millis = new long[COLD];
     for (int i = 0; i < millis.length; i++) {
       String db = "jdbc:h2:file:" + dir.resolve("cold-" + i + "/cronloop");
+      Database.open(db, 1).close(); // fire opens only a database that exists, as after `run`
       try (ChildProcess child = ChildProcess.cronloop("fire", job, "--jobs", jobs.toString(), "--db", db)) {
         int exit = child.waitFor(Duration.ofMinutes(5));
         String out = child.output();

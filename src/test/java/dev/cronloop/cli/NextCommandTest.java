@@ -104,4 +104,32 @@ class NextCommandTest {
     assertThat(err.toString().lines()).hasSize(4).allMatch(l -> l.startsWith("cronloop next: "));
     assertThat(out.toString()).isEmpty();
   }
+
+  /** Issue 14, item 8: an expression is never read as an option, even when it starts with '-'. */
+  @Test
+  void an_expression_starting_with_a_dash_is_a_bad_minute_field_not_an_unknown_option() {
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+
+    int code = cli.execute("next", "-1 * * * *");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString().lines()).containsExactly(
+        "cronloop next: minutes: \"-1\" is not a number (at column 1 of \"-1 * * * *\")");
+  }
+
+  @Test
+  void options_before_a_dashed_expression_are_still_options() {
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+
+    int code = cli.execute("next", "--count", "1", "--from", "2024-06-12T10:00:00Z", "-5");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().lines()).singleElement().asString()
+        .startsWith("cronloop next: found 1 field; expected 5");
+  }
 }
