@@ -51,7 +51,7 @@ final class FireCommand implements Callable<Integer> {
     Engine engine =
         Engine.builder()
             .jobs(jobs.dir)
-            .database(Database.existing(db.url(spec)))
+            .database(databaseUrl())
             .schedule(false)
             .listener(progress)
             .build();
@@ -88,6 +88,18 @@ final class FireCommand implements Callable<Integer> {
     } finally {
       engine.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
     }
+  }
+
+  /**
+   * The database URL for this fire. {@code fire} records what it does, so it may create a new H2
+   * database, but only in a folder that exists: {@code --db jdbc:h2:file:/tmp/bench-42} makes a
+   * fresh database (as benchmark harnesses do), while a typo'd folder such as {@code
+   * ./dbb/cronloop} is an error naming the missing file instead of a new empty tree.
+   */
+  private String databaseUrl() {
+    String url = db.url(spec);
+    Path file = url.startsWith("jdbc:h2:file:") ? FailureLine.h2File(url) : null;
+    return file != null && Files.isDirectory(file.getParent()) ? url : Database.existing(url);
   }
 
   /**

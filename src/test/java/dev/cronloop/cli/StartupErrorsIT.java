@@ -140,7 +140,7 @@ class StartupErrorsIT {
   }
 
   @Test
-  void fire_on_a_missing_h2_file_exits_1_naming_it_and_creates_nothing() throws Exception {
+  void fire_on_an_h2_file_in_a_missing_folder_exits_1_naming_it_and_creates_nothing() throws Exception {
     Path jobs = jobs();
 
     Result r = cronloop("fire", "api-health", "--jobs", jobs.toString(),
@@ -150,6 +150,19 @@ class StartupErrorsIT {
     assertThat(r.line()).isEqualTo("cronloop fire: database " + dir.resolve("db/cronloop.mv.db")
         + " does not exist; check --db, or start cronloop run once to create it");
     assertThat(dir.resolve("db")).doesNotExist();
+  }
+
+  @Test
+  void fire_into_a_folder_that_exists_creates_its_database_and_records_the_run() throws Exception {
+    Path jobs = jobs();
+    Files.createDirectories(dir.resolve("db"));
+
+    Result r = cronloop("fire", "api-health", "--jobs", jobs.toString(),
+        "--db", "jdbc:h2:file:" + dir.resolve("db/fresh"));
+
+    assertThat(r.exit()).as("port 9 refuses: the one request fails").isEqualTo(1);
+    assertThat(r.lines()).anyMatch(l -> l.startsWith("{\"job\":\"api-health\"") && l.contains("\"failed\":1"));
+    assertThat(dir.resolve("db/fresh.mv.db")).exists();
   }
 
   @Test
