@@ -1,6 +1,6 @@
 package dev.cronloop;
 
-import dev.cronloop.fetch.RunObserver;
+import dev.cronloop.model.RunObserver;
 
 /**
  * Listens to run and fetch outcomes of an {@link Engine}. Register one with {@link

@@ -1,6 +1,6 @@
 package dev.cronloop;
 
-import dev.cronloop.fetch.RunResult;
+import dev.cronloop.model.RunResult;
 import io.vertx.core.Future;
 
 /**

@@ -5,17 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.cronloop.model.RunStatus;
 import dev.cronloop.record.Database;
 import dev.cronloop.record.RunQueries;
 import dev.cronloop.record.RunRow;
-import dev.cronloop.record.RunStatus;
 import dev.cronloop.testkit.EngineInvariants;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;
 import dev.cronloop.testkit.NoBlockedThreads;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -33,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 

@@ -3,7 +3,7 @@ package dev.cronloop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cronloop.fetch.RunResult;
+import dev.cronloop.model.RunResult;
 import dev.cronloop.testkit.EngineInvariants;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;

@@ -19,12 +19,13 @@ class LayeringTest {
 
   @ParameterizedTest(name = "{0} may use only {1}")
   @CsvSource(delimiter = ';', value = {
+    "model;      definition                      ; io.vertx org.quartz java.sql",
     "schedule;                                   ; io.vertx org.quartz java.sql",
     "definition; schedule                        ; io.vertx org.quartz java.sql",
-    "record;                                     ; org.quartz",
-    "fetch;      definition record schedule      ; org.quartz java.sql",
-    "bridge;     definition fetch record schedule; io.vertx.ext",
-    "server;     definition fetch record schedule; org.quartz",
+    "record;     model                           ; org.quartz",
+    "fetch;      definition model record schedule; org.quartz java.sql",
+    "bridge;     definition fetch model record schedule; io.vertx.ext",
+    "server;     definition fetch model record schedule; org.quartz",
   })
   void a_package_imports_only_the_packages_below_it(String pkg, String allowed, String forbidden)
       throws IOException {

@@ -3,11 +3,11 @@ package dev.cronloop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cronloop.model.RunStatus;
+import dev.cronloop.model.Trigger;
 import dev.cronloop.record.Database;
 import dev.cronloop.record.RunQueries;
 import dev.cronloop.record.RunRow;
-import dev.cronloop.record.RunStatus;
-import dev.cronloop.record.Trigger;
 import dev.cronloop.testkit.EngineInvariants;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;

@@ -2,13 +2,13 @@ package dev.cronloop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cronloop.fetch.RunResult;
+import dev.cronloop.model.FetchRow;
+import dev.cronloop.model.Outcome;
+import dev.cronloop.model.RunResult;
+import dev.cronloop.model.RunStatus;
 import dev.cronloop.record.Database;
-import dev.cronloop.record.FetchRow;
-import dev.cronloop.record.Outcome;
 import dev.cronloop.record.RunQueries;
 import dev.cronloop.record.RunRow;
-import dev.cronloop.record.RunStatus;
 import dev.cronloop.testkit.EngineInvariants;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cronloop.definition.JobDefinition;
+import dev.cronloop.model.RunStatus;
 import dev.cronloop.record.Database;
 import dev.cronloop.record.RunQueries;
 import dev.cronloop.record.RunRow;
-import dev.cronloop.record.RunStatus;
 import dev.cronloop.testkit.EngineInvariants;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;

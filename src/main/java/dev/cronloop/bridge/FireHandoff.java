@@ -1,6 +1,6 @@
 package dev.cronloop.bridge;
 
-import dev.cronloop.fetch.Fire;
+import dev.cronloop.model.Fire;
 import java.time.Instant;
 import java.util.List;
 import org.quartz.Job;

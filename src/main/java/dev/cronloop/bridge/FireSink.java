@@ -1,6 +1,6 @@
 package dev.cronloop.bridge;
 
-import dev.cronloop.fetch.Fire;
+import dev.cronloop.model.Fire;
 import java.util.List;
 
 /**

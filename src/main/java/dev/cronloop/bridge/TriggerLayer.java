@@ -2,8 +2,8 @@ package dev.cronloop.bridge;
 
 import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.Misfire;
-import dev.cronloop.fetch.Fire;
-import dev.cronloop.record.Trigger;
+import dev.cronloop.model.Fire;
+import dev.cronloop.model.Trigger;
 import dev.cronloop.schedule.Spread;
 import dev.cronloop.schedule.Timetable;
 import java.time.Duration;

@@ -5,8 +5,8 @@ import dev.cronloop.Engine;
 import dev.cronloop.definition.Catalog;
 import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.JobFolder;
+import dev.cronloop.model.RunResult;
 import dev.cronloop.record.Database;
-import dev.cronloop.fetch.RunResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +21,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code cronloop fire JOB}: fires one job now, waits until every outcome is recorded, prints one

@@ -1,7 +1,7 @@
 package dev.cronloop.cli;
 
 import dev.cronloop.RunListener;
-import dev.cronloop.record.FetchRow;
+import dev.cronloop.model.FetchRow;
 import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicInteger;
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cronloop.definition.Expect;
 import dev.cronloop.definition.HeaderCheck;
 import dev.cronloop.definition.JsonCheck;
-import dev.cronloop.record.Outcome;
+import dev.cronloop.model.Outcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.cronloop.fetch;
 
-import dev.cronloop.record.Outcome;
+import dev.cronloop.model.Outcome;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;

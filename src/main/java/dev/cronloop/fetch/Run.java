@@ -2,11 +2,14 @@ package dev.cronloop.fetch;
 
 import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.RequestSpec;
-import dev.cronloop.record.FetchRow;
-import dev.cronloop.record.Outcome;
+import dev.cronloop.model.FetchRow;
+import dev.cronloop.model.Fire;
+import dev.cronloop.model.Outcome;
+import dev.cronloop.model.RunObserver;
+import dev.cronloop.model.RunResult;
+import dev.cronloop.model.RunStatus;
 import dev.cronloop.record.Recorder;
 import dev.cronloop.record.RunRow;
-import dev.cronloop.record.RunStatus;
 import dev.cronloop.record.Write;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

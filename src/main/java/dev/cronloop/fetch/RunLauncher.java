@@ -1,10 +1,13 @@
 package dev.cronloop.fetch;
 
 import dev.cronloop.definition.Overlap;
+import dev.cronloop.model.Fire;
+import dev.cronloop.model.RunObserver;
+import dev.cronloop.model.RunResult;
+import dev.cronloop.model.RunStatus;
 import dev.cronloop.record.Recorder;
 import dev.cronloop.record.RunIds;
 import dev.cronloop.record.RunRow;
-import dev.cronloop.record.RunStatus;
 import dev.cronloop.record.Write;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -236,7 +239,7 @@ public final class RunLauncher {
   /** What {@code runs.reason} says of a skipped fire; fits the column. */
   private static String reason(Fire fire) {
     String why = fire.reason() != null ? fire.reason()
-        : fire.trigger() == dev.cronloop.record.Trigger.MISFIRE ? "missed its fire time (misfire: skip)"
+        : fire.trigger() == dev.cronloop.model.Trigger.MISFIRE ? "missed its fire time (misfire: skip)"
         : null;
     return why == null || why.length() <= 255 ? why : why.substring(0, 254) + "…";
   }

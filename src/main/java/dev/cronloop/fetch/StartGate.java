@@ -1,5 +1,6 @@
 package dev.cronloop.fetch;
 
+import dev.cronloop.model.Fire;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.cronloop.fetch;
 
-import dev.cronloop.record.Outcome;
+import dev.cronloop.model.Outcome;
 
 /** What a fetch came to: its outcome and, when not OK, a short reason. */
 record Verdict(Outcome outcome, String error) {

@@ -1,5 +1,9 @@
 package dev.cronloop.record;
 
+import dev.cronloop.model.FetchRow;
+import dev.cronloop.model.Outcome;
+import dev.cronloop.model.RunStatus;
+import dev.cronloop.model.Trigger;
 import java.time.Instant;
 
 /**

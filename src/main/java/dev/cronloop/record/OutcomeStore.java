@@ -1,5 +1,7 @@
 package dev.cronloop.record;
 
+import dev.cronloop.model.FetchRow;
+import dev.cronloop.model.Outcome;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

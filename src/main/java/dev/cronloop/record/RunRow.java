@@ -1,5 +1,7 @@
 package dev.cronloop.record;
 
+import dev.cronloop.model.RunStatus;
+import dev.cronloop.model.Trigger;
 import java.time.Instant;
 
 /**

@@ -1,5 +1,7 @@
 package dev.cronloop.record;
 
+import dev.cronloop.model.FetchRow;
+import dev.cronloop.model.RunStatus;
 import java.time.Instant;
 import java.util.function.Consumer;
 

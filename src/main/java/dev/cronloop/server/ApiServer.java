@@ -5,10 +5,10 @@ import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.JobState;
 import dev.cronloop.definition.Problem;
 import dev.cronloop.definition.Secret;
+import dev.cronloop.model.RunStatus;
 import dev.cronloop.record.FetchBucket;
 import dev.cronloop.record.RunQueries;
 import dev.cronloop.record.RunRow;
-import dev.cronloop.record.RunStatus;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -417,7 +417,7 @@ public final class ApiServer {
   }
 
   private record StatusData(
-      Map<String, RunRow> last, List<FetchBucket> buckets, List<dev.cronloop.record.FetchRow> failures) {}
+      Map<String, RunRow> last, List<FetchBucket> buckets, List<dev.cronloop.model.FetchRow> failures) {}
 
   private JsonObject statusJson(Catalog catalog, StatusData data, Instant now, Instant since) {
     Map<String, List<FetchBucket>> byJob = new HashMap<>();

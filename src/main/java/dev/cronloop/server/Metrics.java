@@ -1,14 +1,14 @@
 package dev.cronloop.server;
 
 import dev.cronloop.definition.Catalog;
-import dev.cronloop.fetch.Fire;
-import dev.cronloop.fetch.RunObserver;
-import dev.cronloop.fetch.RunResult;
-import dev.cronloop.record.FetchRow;
-import dev.cronloop.record.Outcome;
+import dev.cronloop.model.FetchRow;
+import dev.cronloop.model.Fire;
+import dev.cronloop.model.Outcome;
+import dev.cronloop.model.RunObserver;
+import dev.cronloop.model.RunResult;
+import dev.cronloop.model.RunStatus;
+import dev.cronloop.model.Trigger;
 import dev.cronloop.record.Recorder;
-import dev.cronloop.record.RunStatus;
-import dev.cronloop.record.Trigger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

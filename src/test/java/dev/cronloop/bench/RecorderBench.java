@@ -1,8 +1,8 @@
 package dev.cronloop.bench;
 
+import dev.cronloop.model.FetchRow;
+import dev.cronloop.model.Outcome;
 import dev.cronloop.record.Database;
-import dev.cronloop.record.FetchRow;
-import dev.cronloop.record.Outcome;
 import dev.cronloop.record.Recorder;
 import dev.cronloop.record.RunQueries;
 import dev.cronloop.record.Write;

@@ -1,7 +1,7 @@
 package dev.cronloop.bench;
 
 import dev.cronloop.Engine;
-import dev.cronloop.fetch.RunResult;
+import dev.cronloop.model.RunResult;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.Nginx;
 import java.nio.file.Files;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.JobFileParser;
-import dev.cronloop.fetch.Fire;
-import dev.cronloop.record.Trigger;
+import dev.cronloop.model.Fire;
+import dev.cronloop.model.Trigger;
 import dev.cronloop.schedule.Schedule;
 import dev.cronloop.schedule.Schedules;
 import java.nio.file.Path;

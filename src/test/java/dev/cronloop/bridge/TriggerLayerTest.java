@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.JobFolder;
-import dev.cronloop.fetch.Fire;
+import dev.cronloop.model.Fire;
 import dev.cronloop.testkit.JobFiles;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package dev.cronloop.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cronloop.record.FetchRow;
-import dev.cronloop.record.Outcome;
+import dev.cronloop.model.FetchRow;
+import dev.cronloop.model.Outcome;
 import dev.cronloop.testkit.LoopbackServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;

@@ -3,7 +3,7 @@ package dev.cronloop.fetch;
 import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.JobFileParser;
 import dev.cronloop.definition.RequestSpec;
-import dev.cronloop.record.FetchRow;
+import dev.cronloop.model.FetchRow;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -4,13 +4,13 @@ import static dev.cronloop.fetch.HostileServer.readHead;
 import static dev.cronloop.fetch.HostileServer.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cronloop.record.FetchRow;
-import dev.cronloop.record.Outcome;
+import dev.cronloop.model.FetchRow;
+import dev.cronloop.model.Outcome;
+import dev.cronloop.testkit.LoopbackServer;
 import dev.cronloop.testkit.NoBlockedThreads;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
-import dev.cronloop.testkit.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

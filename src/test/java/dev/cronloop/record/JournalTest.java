@@ -1,8 +1,9 @@
 package dev.cronloop.record;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
+import dev.cronloop.model.FetchRow;
+import dev.cronloop.model.Outcome;
+import dev.cronloop.model.RunStatus;
+import dev.cronloop.model.Trigger;
 import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
@@ -23,6 +24,8 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The recorder with its journal against a real H2 file that becomes unreachable while a flag is

@@ -1,7 +1,9 @@
 package dev.cronloop.record;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.cronloop.model.FetchRow;
+import dev.cronloop.model.Outcome;
+import dev.cronloop.model.RunStatus;
+import dev.cronloop.model.Trigger;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,6 +21,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The recorder under random runs whose rows the database sometimes refuses (over-long job ids and

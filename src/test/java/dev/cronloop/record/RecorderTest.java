@@ -1,8 +1,9 @@
 package dev.cronloop.record;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
+import dev.cronloop.model.FetchRow;
+import dev.cronloop.model.Outcome;
+import dev.cronloop.model.RunStatus;
+import dev.cronloop.model.Trigger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The recorder against a real H2 file: batches, reservations, commit callbacks, flush on stop. */
 @Timeout(60)

@@ -1,7 +1,8 @@
 package dev.cronloop.record;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.cronloop.model.FetchRow;
+import dev.cronloop.model.Outcome;
+import dev.cronloop.model.RunStatus;
 import dev.cronloop.testkit.Postgres;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Refused rows on PostgreSQL, where a failed statement aborts the whole transaction until it is

@@ -1,7 +1,9 @@
 package dev.cronloop.record;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.cronloop.model.FetchRow;
+import dev.cronloop.model.Outcome;
+import dev.cronloop.model.RunStatus;
+import dev.cronloop.model.Trigger;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -23,6 +25,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 14, items 1 and 2: a write the database refuses for its data is not an outage (the rest

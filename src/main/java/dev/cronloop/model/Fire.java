@@ -1,7 +1,6 @@
-package dev.cronloop.fetch;
+package dev.cronloop.model;
 
 import dev.cronloop.definition.JobDefinition;
-import dev.cronloop.record.Trigger;
 import java.time.Instant;
 
 /**
@@ -10,7 +9,7 @@ import java.time.Instant;
  *
  * @param scheduledAt the fire time the schedule computed, or null for a manual fire
  * @param firedAt when the fire was handed to the engine; for a scheduled fire handed over ahead of
- *     its instant, {@link StartGate} sets it again when the instant comes and the run starts
+ *     its instant, {@code fetch.StartGate} sets it again when the instant comes and the run starts
  * @param skipped true for a fire that is recorded SKIPPED, not run: a missed fire of a {@code
  *     misfire: skip} job, or a fire of a paused job
  * @param reason why a skipped fire is skipped, as {@code runs.reason} records it; null to let the

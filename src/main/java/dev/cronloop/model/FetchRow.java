@@ -1,4 +1,4 @@
-package dev.cronloop.record;
+package dev.cronloop.model;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package dev.cronloop.record;
+package dev.cronloop.model;
 
 /** The status of a run, as stored in {@code runs.status}. */
 public enum RunStatus {

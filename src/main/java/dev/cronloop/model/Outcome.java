@@ -1,4 +1,4 @@
-package dev.cronloop.record;
+package dev.cronloop.model;
 
 /** How one fetch ended, as stored in {@code fetches.outcome}. */
 public enum Outcome {

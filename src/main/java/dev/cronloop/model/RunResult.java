@@ -1,6 +1,5 @@
-package dev.cronloop.fetch;
+package dev.cronloop.model;
 
-import dev.cronloop.record.RunStatus;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package dev.cronloop.record;
+package dev.cronloop.model;
 
 /** What started a run, as stored in {@code runs.trigger}. */
 public enum Trigger {

@@ -1,7 +1,5 @@
-package dev.cronloop.fetch;
+package dev.cronloop.model;
 
-import dev.cronloop.record.FetchRow;
-import dev.cronloop.record.Trigger;
 import java.time.Instant;
 
 /**
