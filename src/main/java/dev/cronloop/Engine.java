@@ -10,10 +10,13 @@ import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.Problem;
 import dev.cronloop.fetch.Fire;
 import dev.cronloop.fetch.HttpClients;
+import dev.cronloop.fetch.LeaseGuard;
 import dev.cronloop.fetch.RunLauncher;
 import dev.cronloop.fetch.RunResult;
 import dev.cronloop.fetch.StartGate;
 import dev.cronloop.record.Database;
+import dev.cronloop.record.Fence;
+import dev.cronloop.record.NodeLease;
 import dev.cronloop.record.JobVersions;
 import dev.cronloop.record.Recorder;
 import dev.cronloop.record.Retention;
@@ -82,6 +85,10 @@ public final class Engine {
   private HttpClients clients;
   private volatile RunLauncher launcher;
   private StartGate gate;
+  /** Open while this node's lease holds: a standalone engine's, or a cluster node's check-in. */
+  private final Fence fence = new Fence(System::nanoTime);
+  private volatile NodeLease lease;
+  private LeaseGuard guard;
   private volatile Scheduler quartz;
   private volatile TriggerLayer triggers;
   private JobCatalog jobCatalog;
@@ -320,6 +327,9 @@ public final class Engine {
 
   private Void openStores() throws Exception {
     db = Database.open(config.jdbcUrl(), clustered() ? 8 + 2 * quartzThreads() : 4);
+    if (config.schedule()) { // before anything that assumes it is the only one: journal, runs left RUNNING
+      lease = takeLease();
+    }
     // Only a scheduling engine owns its node's runs and the journal; a one-off `fire` leaves them.
     // The journal first: it may finish runs that would otherwise count as interrupted.
     int replayed = config.schedule() ? Recorder.replayJournal(db.dataSource(), config.journal()) : 0;
@@ -348,6 +358,24 @@ public final class Engine {
     return null;
   }
 
+  /**
+   * One standalone engine per database, one live process per node name in a cluster (README, "When
+   * things go wrong"). Fails with {@link NodeLease.Held} when a live process holds the lease.
+   */
+  private NodeLease takeLease() throws Exception {
+    String what = clustered() ? "node name \"" + config.node() + "\" on " + Database.redact(config.jdbcUrl())
+        : "the database " + Database.redact(config.jdbcUrl());
+    String fix = clustered() ? "give this node another --node name, or stop that process first"
+        : "stop that process first, or run several nodes as a cluster on PostgreSQL (src/docs/cluster.md)";
+    try {
+      return NodeLease.take(db.dataSource(), clustered() ? NodeLease.nodeKey(config.node()) : NodeLease.SINGLE,
+          NodeLease.Holder.current(config.node()), config.leaseRenewal(), fence, !clustered(), what, fix);
+    } catch (Exception e) {
+      db.close();
+      throw e;
+    }
+  }
+
   /** The jobs of the current catalog with a retention of their own. */
   private java.util.Map<String, Duration> retentionPerJob() {
     Catalog current = catalog;
@@ -367,6 +395,7 @@ public final class Engine {
                   new RunLauncher(vertx, loop, clients, config.node(), ids, recorder, config.maxInFlight(),
                       metrics.andThen(listener));
               gate = new StartGate(vertx, this::launchScheduled);
+              guard = new LeaseGuard(fence, gate);
               sampler = vertx.setPeriodic(1_000, t -> metrics.sample(launcher.inFlight(), launcher.active()));
               return null;
             });
@@ -467,6 +496,7 @@ public final class Engine {
     }
     String dataSource = "cronloop-" + config.node() + "-" + System.identityHashCode(this);
     PooledConnections.register(dataSource, db.dataSource());
+    ClusterJobStore.fence(dataSource, fence); // its check-ins keep the fence open
     p.setProperty("org.quartz.scheduler.instanceId", config.node());
     // Other nodes re-arm shard triggers without waking this node's scheduler thread: poll often.
     p.setProperty("org.quartz.scheduler.idleWaitTime", "1000");
@@ -507,9 +537,10 @@ public final class Engine {
 
   /** Called on a Quartz worker: one thread-safe post onto the engine context, then return. */
   private void handOff(List<Fire> fires) {
+    Fence.Term term = fence.term();
     loop.runOnContext(v -> {
       fires.forEach(metrics::handedOver);
-      gate.admit(fires);
+      guard.admit(term, fires);
     });
   }
 
@@ -519,7 +550,7 @@ public final class Engine {
    */
   private void launchScheduled(List<Fire> fires) {
     List<Fire> due = new ArrayList<>(fires.size());
-    for (Fire fire : fires) {
+    for (Fire fire : guard.launchable(fires)) {
       if (paused.contains(fire.job().id())) {
         log.debug("job {} is paused; fire at {} not run", fire.job().id(), fire.scheduledAt());
         continue;
@@ -608,6 +639,9 @@ public final class Engine {
     }
     if (retention != null) {
       retention.close();
+    }
+    if (lease != null) {
+      lease.close(); // last: a restart after this clean stop takes the lease at once
     }
     db.close();
     return null;
