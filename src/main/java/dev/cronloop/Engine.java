@@ -1,6 +1,7 @@
 package dev.cronloop;
 
 import dev.cronloop.bridge.ClusterJobStore;
+import dev.cronloop.bridge.FireSink;
 import dev.cronloop.bridge.PooledConnections;
 import dev.cronloop.bridge.ShardLock;
 import dev.cronloop.bridge.TriggerLayer;
@@ -421,7 +422,7 @@ public final class Engine {
             ? new TriggerLayer(quartz, TriggerLayer.CLUSTER_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD,
                 ShardLock.postgres(db.dataSource()), true)
             : new TriggerLayer(quartz, TriggerLayer.DEFAULT_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD);
-    quartz.setJobFactory(triggers.jobFactory(this::handOff));
+    quartz.setJobFactory(triggers.jobFactory(FireSink.whileOpen(this::handOff, fence::valid)));
     // A standalone engine resumes each job from its last recorded fire, to apply its misfire
     // policy to what it missed; a cluster's stored triggers remember that themselves.
     triggers.sync(catalog.jobs(), InstantSource.system(), clustered() ? Map.of() : queries.lastScheduled());

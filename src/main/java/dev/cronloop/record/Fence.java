@@ -65,6 +65,11 @@ public final class Fence {
     return current.number == t.number && valid(current, nanos.getAsLong());
   }
 
+  /** True while the current term is valid. */
+  public boolean valid() {
+    return valid(term, nanos.getAsLong());
+  }
+
   /** True while term number {@code number} is current and valid. */
   public boolean holds(int number) {
     Term current = term;
