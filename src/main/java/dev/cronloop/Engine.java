@@ -71,6 +71,11 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: Quartz workers only hand fires over (see {@code bridge.FireHandoff}); all run state
  * lives on the one context captured by {@link #start()}; JDBC runs on the recorder thread and on
  * worker threads. The public methods are safe to call from any thread.
+ *
+ * <p>One engine per database: a scheduling engine takes a lease before it fires anything ({@code
+ * record.NodeLease}: the whole database on H2, its node name in a cluster) and launches scheduled
+ * fires only while its fence holds ({@code record.Fence}, kept open by the lease on one node and
+ * by the check-ins in a cluster).
  */
 public final class Engine {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
@@ -182,6 +187,7 @@ public final class Engine {
         .compose(v -> loop.executeBlocking(this::startScheduler, false))
         .compose(v -> startHttp())
         .onSuccess(v -> logStarted(t0))
+        .onFailure(e -> giveLeaseBack())
         .mapEmpty();
   }
 
@@ -377,6 +383,15 @@ public final class Engine {
     }
   }
 
+  /** After a failed start: gives the lease back (off the loop), so a retry need not wait. */
+  private void giveLeaseBack() {
+    NodeLease held = lease;
+    lease = null;
+    if (held != null) {
+      CompletableFuture.runAsync(held::close);
+    }
+  }
+
   /** The jobs of the current catalog with a retention of their own. */
   private java.util.Map<String, Duration> retentionPerJob() {
     Catalog current = catalog;
@@ -547,7 +562,8 @@ public final class Engine {
 
   /**
    * On the engine context: launches the fires of one instant, in order (with each job's jitter),
-   * leaving out the fires of paused jobs.
+   * leaving out the fires of paused jobs, and all of them when this node's lease no longer holds
+   * in the term they were handed over in ({@link LeaseGuard}).
    */
   private void launchScheduled(List<Fire> fires) {
     List<Fire> due = new ArrayList<>(fires.size());
