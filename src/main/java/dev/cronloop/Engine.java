@@ -1,6 +1,7 @@
 package dev.cronloop;
 
 import dev.cronloop.bridge.ClusterJobStore;
+import dev.cronloop.bridge.FireSink;
 import dev.cronloop.bridge.PooledConnections;
 import dev.cronloop.bridge.ShardLock;
 import dev.cronloop.bridge.TriggerLayer;
@@ -9,12 +10,15 @@ import dev.cronloop.definition.JobCatalog;
 import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.Problem;
 import dev.cronloop.fetch.HttpClients;
+import dev.cronloop.fetch.LeaseGuard;
 import dev.cronloop.fetch.RunLauncher;
 import dev.cronloop.fetch.StartGate;
 import dev.cronloop.model.Fire;
 import dev.cronloop.model.RunResult;
 import dev.cronloop.record.Database;
+import dev.cronloop.record.Fence;
 import dev.cronloop.record.JobVersions;
+import dev.cronloop.record.NodeLease;
 import dev.cronloop.record.PausedJobs;
 import dev.cronloop.record.Recorder;
 import dev.cronloop.record.Retention;
@@ -66,6 +70,11 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: Quartz workers only hand fires over (see {@code bridge.FireHandoff}); all run state
  * lives on the one context captured by {@link #start()}; JDBC runs on the recorder thread and on
  * worker threads. The public methods are safe to call from any thread.
+ *
+ * <p>One engine per database: a scheduling engine takes a lease before it fires anything ({@code
+ * record.NodeLease}: the whole database on H2, its node name in a cluster) and launches scheduled
+ * fires only while its fence holds ({@code record.Fence}, kept open by the lease on one node and
+ * by the check-ins in a cluster).
  */
 public final class Engine {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
@@ -81,6 +90,10 @@ public final class Engine {
   private HttpClients clients;
   private volatile RunLauncher launcher;
   private StartGate gate;
+  /** Open while this node's lease holds: a standalone engine's, or a cluster node's check-in. */
+  private final Fence fence = new Fence(System::nanoTime);
+  private volatile NodeLease lease;
+  private LeaseGuard guard;
   private volatile Scheduler quartz;
   private volatile TriggerLayer triggers;
   private JobCatalog jobCatalog;
@@ -174,6 +187,7 @@ public final class Engine {
         .compose(v -> loop.executeBlocking(this::startScheduler, false))
         .compose(v -> startHttp())
         .onSuccess(v -> logStarted(t0))
+        .onFailure(e -> giveLeaseBack())
         .mapEmpty();
   }
 
@@ -337,6 +351,9 @@ public final class Engine {
 
   private Void openStores() throws Exception {
     db = Database.open(config.jdbcUrl(), clustered() ? 8 + 2 * quartzThreads() : 4);
+    if (config.schedule()) { // before anything that assumes it is the only one: journal, runs left RUNNING
+      lease = takeLease();
+    }
     // Only a scheduling engine owns its node's runs and the journal; a one-off `fire` leaves them.
     // The journal first: it may finish runs that would otherwise count as interrupted.
     int replayed = config.schedule() ? Recorder.replayJournal(db.dataSource(), config.journal()) : 0;
@@ -369,6 +386,33 @@ public final class Engine {
     return null;
   }
 
+  /**
+   * One standalone engine per database, one live process per node name in a cluster (README, "When
+   * things go wrong"). Fails with {@link NodeLease.Held} when a live process holds the lease.
+   */
+  private NodeLease takeLease() throws Exception {
+    String what = clustered() ? "node name \"" + config.node() + "\" on " + Database.redact(config.jdbcUrl())
+        : "the database " + Database.redact(config.jdbcUrl());
+    String fix = clustered() ? "give this node another --node name, or stop that process first"
+        : "stop that process first, or run several nodes as a cluster on PostgreSQL (src/docs/cluster.md)";
+    try {
+      return NodeLease.take(db.dataSource(), clustered() ? NodeLease.nodeKey(config.node()) : NodeLease.SINGLE,
+          NodeLease.Holder.current(config.node()), config.leaseRenewal(), fence, !clustered(), what, fix);
+    } catch (Exception e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** After a failed start: gives the lease back (off the loop), so a retry need not wait. */
+  private void giveLeaseBack() {
+    NodeLease held = lease;
+    lease = null;
+    if (held != null) {
+      CompletableFuture.runAsync(held::close);
+    }
+  }
+
   /** The jobs of the current catalog with a retention of their own. */
   private java.util.Map<String, Duration> retentionPerJob() {
     Catalog current = catalog;
@@ -388,6 +432,7 @@ public final class Engine {
                   new RunLauncher(vertx, loop, clients, config.node(), ids, recorder, config.maxInFlight(),
                       metrics.andThen(listener));
               gate = new StartGate(vertx, this::launchScheduled);
+              guard = new LeaseGuard(fence, gate);
               sampler = vertx.setPeriodic(1_000, t -> metrics.sample(launcher.inFlight(), launcher.active()));
               return null;
             });
@@ -413,7 +458,7 @@ public final class Engine {
             ? new TriggerLayer(quartz, TriggerLayer.CLUSTER_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD,
                 ShardLock.postgres(db.dataSource()), true)
             : new TriggerLayer(quartz, TriggerLayer.DEFAULT_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD);
-    quartz.setJobFactory(triggers.jobFactory(this::handOff));
+    quartz.setJobFactory(triggers.jobFactory(FireSink.whileOpen(this::handOff, fence::valid)));
     // A standalone engine resumes each job from its last recorded fire, to apply its misfire
     // policy to what it missed; a cluster's stored triggers remember that themselves.
     triggers.sync(catalog.jobs(), InstantSource.system(), clustered() ? Map.of() : queries.lastScheduled());
@@ -496,6 +541,7 @@ public final class Engine {
     }
     String dataSource = "cronloop-" + config.node() + "-" + System.identityHashCode(this);
     PooledConnections.register(dataSource, db.dataSource());
+    ClusterJobStore.fence(dataSource, fence); // its check-ins keep the fence open
     p.setProperty("org.quartz.scheduler.instanceId", config.node());
     // Other nodes re-arm shard triggers without waking this node's scheduler thread: poll often.
     p.setProperty("org.quartz.scheduler.idleWaitTime", "1000");
@@ -536,19 +582,22 @@ public final class Engine {
 
   /** Called on a Quartz worker: one thread-safe post onto the engine context, then return. */
   private void handOff(List<Fire> fires) {
+    Fence.Term term = fence.term();
     loop.runOnContext(v -> {
       fires.forEach(metrics::handedOver);
-      gate.admit(fires);
+      guard.admit(term, fires);
     });
   }
 
   /**
    * On the engine context: launches the fires of one instant, in order (with each job's jitter);
-   * the fires of paused jobs are recorded SKIPPED with the pause as their reason.
+   * the fires of paused jobs are recorded SKIPPED with the pause as their reason, and none is
+   * launched when this node's lease no longer holds in the term they were handed over in ({@link
+   * LeaseGuard}).
    */
   private void launchScheduled(List<Fire> fires) {
     List<Fire> due = new ArrayList<>(fires.size());
-    for (Fire fire : fires) {
+    for (Fire fire : guard.launchable(fires)) {
       Optional<PausedJobs.Pause> pause = paused.get(fire.job().id());
       if (pause.isPresent()) {
         due.add(fire.skipped(pause.get().reason()));
@@ -639,6 +688,9 @@ public final class Engine {
     }
     if (retention != null) {
       retention.close();
+    }
+    if (lease != null) {
+      lease.close(); // last: a restart after this clean stop takes the lease at once
     }
     db.close();
     return null;

@@ -2,6 +2,7 @@ package dev.cronloop;
 
 import dev.cronloop.definition.Secret;
 import dev.cronloop.record.Database;
+import dev.cronloop.record.NodeLease;
 import dev.cronloop.record.Recorder;
 import dev.cronloop.server.Metrics;
 import io.vertx.core.Vertx;
@@ -42,6 +43,7 @@ public final class EngineBuilder {
   private InetSocketAddress http;
   private int maxConnectionsPerHost = DEFAULT_MAX_CONNECTIONS_PER_HOST;
   private Duration clusterCheckin = DEFAULT_CLUSTER_CHECKIN;
+  private Duration leaseRenewal = NodeLease.DEFAULT_RENEW_EVERY;
   private RunListener listener = new RunListener() {};
   private Secret token;
   private Path journal;
@@ -190,6 +192,20 @@ public final class EngineBuilder {
     return this;
   }
 
+  /**
+   * How often a scheduling engine renews its lease on the database: one standalone engine per
+   * database, one live node per {@link #node} name in a cluster. A lease not renewed for three
+   * periods (15 s by default) is taken over by the next engine that starts; one left by a process
+   * of the same host that no longer runs is taken over at once.
+   */
+  public EngineBuilder leaseRenewal(Duration every) {
+    if (every.compareTo(Duration.ofMillis(100)) < 0) {
+      throw new IllegalArgumentException("leaseRenewal must be >= 100ms, got " + every);
+    }
+    this.leaseRenewal = every;
+    return this;
+  }
+
   /** Hears every fetch and run outcome, on the engine context. */
   public EngineBuilder listener(RunListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -214,7 +230,8 @@ public final class EngineBuilder {
         new EngineConfig(
             jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
             http, token, maxConnectionsPerHost,
-            journal != null ? journal : Database.journalFor(jdbcUrl, node), spillAfter, retention, clusterCheckin),
+            journal != null ? journal : Database.journalFor(jdbcUrl, node), spillAfter, retention, clusterCheckin,
+            leaseRenewal),
         listener,
         metrics);
   }

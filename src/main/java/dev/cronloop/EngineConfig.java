@@ -24,6 +24,9 @@ import java.time.Duration;
  * @param retention how long runs and their fetches are kept, or null to keep them forever
  * @param clusterCheckin how often a cluster node checks in; a node silent for longer (plus a grace)
  *     is taken over by the others
+ * @param leaseRenewal how often the engine renews its lease on the database (one engine per
+ *     database, or one live node per name in a cluster); a lease not renewed for three periods is
+ *     taken over
  */
 public record EngineConfig(
     Path jobs,
@@ -40,4 +43,5 @@ public record EngineConfig(
     Path journal,
     Duration spillAfter,
     Duration retention,
-    Duration clusterCheckin) {}
+    Duration clusterCheckin,
+    Duration leaseRenewal) {}

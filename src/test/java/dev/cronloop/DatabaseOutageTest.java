@@ -50,7 +50,7 @@ class DatabaseOutageTest {
   void a_database_outage_loses_no_fire_and_says_loudly_that_it_is_degraded() throws Exception {
     // the outage this test causes, as the recorder reports it
     invariants.expectWarn("database write of").expectWarn("DEGRADED: the database has been away")
-        .expectWarn("database back after");
+        .expectWarn("database back after").expectWarn("cannot renew the lease");
     ListAppender<ILoggingEvent> logs = capture("dev.cronloop.record.Recorder");
     int port = freePort();
     Server h2 = tcp(port);

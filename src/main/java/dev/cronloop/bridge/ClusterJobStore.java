@@ -1,10 +1,13 @@
 package dev.cronloop.bridge;
 
 import dev.cronloop.record.Database;
+import dev.cronloop.record.Fence;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.quartz.JobPersistenceException;
 import org.quartz.impl.jdbcjobstore.JobStoreTX;
 import org.quartz.impl.jdbcjobstore.SchedulerStateRecord;
@@ -23,6 +26,11 @@ import org.slf4j.LoggerFactory;
  *       GC pause or a slow check-in; clocks must agree to well within it (see src/docs/cluster.md).
  *   <li>A node that shuts down gracefully hands its acquired triggers back and leaves the cluster
  *       at once, so the others fire them on time rather than after a failover.
+ *   <li>Each successful check-in keeps the node's {@link Fence} open for {@link #fenceFor} from
+ *       the moment it started, which ends before any other node may count it dead: a node that
+ *       cannot check in (a long pause, a partition) stops launching fires before the others take
+ *       its triggers over (src/docs/cluster.md, "Fencing"). A check-in that fails for any reason,
+ *       even an {@link Error}, is logged and the check-in loop goes on.
  * </ul>
  *
  * <p>Runs on: Quartz's cluster manager thread.
@@ -36,11 +44,71 @@ public class ClusterJobStore extends JobStoreTX {
    */
   private static final Logger log = LoggerFactory.getLogger("dev.cronloop.bridge.Cluster");
 
+  /** Fences by data source name: Quartz builds the store by class name, the engine registers first. */
+  private static final Map<String, Fence> FENCES = new ConcurrentHashMap<>();
+  /** How far node clocks may disagree before the fence stops being a safe bound (cluster.md, "Clocks"). */
+  static final Duration FENCE_MARGIN = Duration.ofMillis(500);
+
   private long failoverGraceMs = 7_500;
+  private volatile boolean checkinFailing;
 
   /** Set by Quartz from {@code org.quartz.jobStore.failoverGrace} (milliseconds). */
   public void setFailoverGrace(long millis) {
     this.failoverGraceMs = millis;
+  }
+
+  /**
+   * Registers the fence that the store of data source {@code dataSource} keeps open while its
+   * check-ins succeed; call before the scheduler is built.
+   */
+  public static void fence(String dataSource, Fence fence) {
+    FENCES.put(dataSource, fence);
+  }
+
+  /**
+   * How long a check-in keeps the fence open, from the moment it started: the interval plus the
+   * failover grace, less {@link #FENCE_MARGIN}. Another node counts this one dead only after
+   * {@code checkin timestamp + interval + grace} on its own clock (see {@link #calcFailedIfAfter}),
+   * and the timestamp this node writes is taken after the check-in started; so, with clocks that
+   * agree within the margin, the fence closes before anyone may take this node's triggers over.
+   */
+  public static Duration fenceFor(Duration checkin) {
+    return checkin.plus(graceFor(checkin)).minus(FENCE_MARGIN);
+  }
+
+  @Override
+  protected boolean doCheckin() throws JobPersistenceException {
+    Fence fence = FENCES.get(getDataSource());
+    long started = fence == null ? 0 : fence.now();
+    try {
+      boolean recovered = super.doCheckin();
+      if (fence != null) {
+        fence.renewed(started, fenceFor(Duration.ofMillis(getClusterCheckinInterval())));
+      }
+      if (checkinFailing) {
+        checkinFailing = false;
+        log.info("node {} checked in again", getInstanceId());
+      }
+      return recovered;
+    } catch (JobPersistenceException e) {
+      checkinFailed(fence, e);
+      throw e;
+    } catch (Throwable e) { // Quartz's check-in loop catches only Exception: an Error would end it
+      checkinFailed(fence, e);
+      throw new JobPersistenceException("check-in failed: " + e, e);
+    }
+  }
+
+  private void checkinFailed(Fence fence, Throwable e) {
+    if (fence != null) {
+      fence.failed(e.toString());
+    }
+    if (!checkinFailing) {
+      checkinFailing = true;
+      log.warn("node {} cannot check in ({}); it launches no fire once its check-in is {} ms old, and"
+              + " retries every {} ms", getInstanceId(), e, fenceFor(Duration.ofMillis(getClusterCheckinInterval())).toMillis(),
+          getDbRetryInterval());
+    }
   }
 
   @Override
@@ -85,6 +153,7 @@ public class ClusterJobStore extends JobStoreTX {
       }
     }
     super.shutdown();
+    FENCES.remove(getDataSource());
   }
 
   private Void handOver(Connection conn) throws JobPersistenceException {

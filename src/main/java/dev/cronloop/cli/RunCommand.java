@@ -3,6 +3,7 @@ package dev.cronloop.cli;
 import dev.cronloop.Engine;
 import dev.cronloop.EngineBuilder;
 import dev.cronloop.definition.DurationText;
+import dev.cronloop.record.NodeLease;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +15,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code cronloop run}: runs the engine until SIGTERM or SIGINT, then shuts down and exits 0. */
 @Command(
@@ -122,6 +123,22 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  @Option(
+      names = "--lease",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      description = "How often this process renews its lease on the database (one run per database, one live"
+          + " node per --node name in a cluster); a lease not renewed for 3 periods is taken over (default: ${DEFAULT-VALUE}).")
+  String lease;
+
+  private Duration lease() {
+    try {
+      return DurationText.parse(lease, lease);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--lease " + e.getMessage());
+    }
+  }
+
   private Duration grace() {
     try {
       return DurationText.parse(grace, grace);
@@ -161,11 +178,19 @@ final class RunCommand implements Callable<Integer> {
         }
         builder.recorderCapacity(buffer);
       }
-      engine = builder.build();
+      engine = builder.leaseRenewal(lease()).build();
     } catch (IllegalStateException | IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    engine.start().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+    try {
+      engine.start().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof NodeLease.Held held) {
+        System.err.println("cronloop: " + held.getMessage()); // one line: who holds it and the fix
+        return 2;
+      }
+      throw e;
+    }
     Shutdown shutdown = new Shutdown(engine);
     CountDownLatch stopAsked = new CountDownLatch(1);
     trapStopSignals(stopAsked::countDown);

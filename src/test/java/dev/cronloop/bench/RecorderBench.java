@@ -3,6 +3,8 @@ package dev.cronloop.bench;
 import dev.cronloop.model.FetchRow;
 import dev.cronloop.model.Outcome;
 import dev.cronloop.record.Database;
+import dev.cronloop.record.Fence;
+import dev.cronloop.record.NodeLease;
 import dev.cronloop.record.Recorder;
 import dev.cronloop.record.RunQueries;
 import dev.cronloop.record.Write;
@@ -27,17 +29,33 @@ import javax.sql.DataSource;
  *
  * <p>Run: {@code mvn -q exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=dev.cronloop.bench.RecorderBench -Dexec.args="300000"}
+ *
+ * <p>With a second argument, a renewal period in milliseconds ({@code -Dexec.args="300000 100"}),
+ * it measures the sustained workload twice more, alternating: without and with a {@link
+ * NodeLease} on the same database renewed that often on its own thread, as a running engine holds
+ * one (every 5 s by default).
  */
 public final class RecorderBench {
   public static void main(String[] args) throws Exception {
     int rows = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
     Path dir = Files.createTempDirectory("cronloop-recorder");
-    measure("recorder", dir.resolve("fast"), rows, 0);
-    measure("recorder-slow-db", dir.resolve("slow"), 60_000, 200);
+    if (args.length > 1) {
+      long leaseMs = Long.parseLong(args[1]);
+      for (int round = 1; round <= 6; round++) { // the first pair warms the JIT up
+        measure("recorder", dir.resolve("plain-" + round), rows, 0, 0);
+        measure("recorder-with-lease-" + leaseMs + "ms", dir.resolve("lease-" + round), rows, 0, leaseMs);
+      }
+      return;
+    }
+    measure("recorder", dir.resolve("fast"), rows, 0, 0);
+    measure("recorder-slow-db", dir.resolve("slow"), 60_000, 200, 0);
   }
 
-  private static void measure(String name, Path dir, int rows, long delayPerCommitMs) throws Exception {
-    try (Database db = Database.open("jdbc:h2:file:" + dir.resolve("cronloop"), 2)) {
+  private static void measure(String name, Path dir, int rows, long delayPerCommitMs, long leaseMs) throws Exception {
+    try (Database db = Database.open("jdbc:h2:file:" + dir.resolve("cronloop"), 2);
+        NodeLease lease = leaseMs == 0 ? null : NodeLease.take(db.dataSource(), NodeLease.SINGLE,
+            NodeLease.Holder.current("bench"), java.time.Duration.ofMillis(leaseMs), new Fence(System::nanoTime), true,
+            "the bench database", "stop the other bench")) {
       DataSource ds = delayPerCommitMs == 0 ? db.dataSource() : new SlowCommits(db.dataSource(), delayPerCommitMs);
       int capacity = 20_000;
       Recorder recorder = new Recorder(ds, capacity, Runnable::run).start();
