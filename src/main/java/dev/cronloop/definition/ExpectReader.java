@@ -27,19 +27,19 @@ import java.util.TreeMap;
  */
 final class ExpectReader {
   static final Option<ExpectReader, StatusSet> STATUS =
-      Option.replaced("status", StatusSet.SUCCESS, (r, f, where) -> r.readStatus(f));
+      Option.replaced("status", StatusSet.SUCCESS, "\"200-299\"", (r, f, where) -> r.readStatus(f));
   static final Option<ExpectReader, Duration> MAX_LATENCY =
-      Option.replaced("maxLatency", null, (r, f, where) -> r.nodes.readDuration(f, null, true));
+      Option.replaced("maxLatency", null, "5s", (r, f, where) -> r.nodes.readDuration(f, null, true));
   static final Option<ExpectReader, String> BODY_CONTAINS =
-      Option.replaced("bodyContains", null, (r, f, where) -> r.readText(f));
+      Option.replaced("bodyContains", null, null, (r, f, where) -> r.readText(f));
   static final Option<ExpectReader, Regex> BODY_MATCHES =
-      Option.replaced("bodyMatches", null, (r, f, where) -> r.readBodyMatches(f));
+      Option.replaced("bodyMatches", null, null, (r, f, where) -> r.readBodyMatches(f));
   static final Option<ExpectReader, Map<String, JsonCheck>> JSON =
       Option.merged("json", Map.of(), ExpectReader::readJsonChecks, ExpectReader::jsonOver);
   static final Option<ExpectReader, Map<String, HeaderCheck>> HEADERS =
       Option.merged("headers", Map.of(), ExpectReader::readHeaderChecks, ExpectReader::headersOver);
   static final Option<ExpectReader, Duration> CERT_EXPIRES_IN =
-      Option.replaced("certExpiresIn", null, (r, f, where) -> r.nodes.readDuration(f, null, true));
+      Option.replaced("certExpiresIn", null, "30d", (r, f, where) -> r.nodes.readDuration(f, null, true));
 
   /** Every check, in the order messages list them. */
   static final List<Option<ExpectReader, ?>> OPTIONS =

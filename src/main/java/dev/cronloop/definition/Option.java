@@ -14,10 +14,13 @@ import java.util.function.BinaryOperator;
  * @param <T> the value
  * @param key the key in the job file
  * @param fallback the value when neither the request nor the job writes the key (may be null)
+ * @param example a value shown in a message when the field is not a scalar, or null for {@code
+ *     "text"}
  * @param read reads the field; null when it is wrong (a problem is then added)
  * @param merge the request's value and the job's into the one the request uses
  */
-record Option<R, T>(String key, T fallback, Option.Read<R, T> read, BinaryOperator<T> merge) {
+record Option<R, T>(
+    String key, T fallback, String example, Option.Read<R, T> read, BinaryOperator<T> merge) {
 
   /** Reads the field of one option; {@code where} names the block in messages. */
   @FunctionalInterface
@@ -26,13 +29,13 @@ record Option<R, T>(String key, T fallback, Option.Read<R, T> read, BinaryOperat
   }
 
   /** An option whose request value replaces the job's whole. */
-  static <R, T> Option<R, T> replaced(String key, T fallback, Read<R, T> read) {
-    return new Option<>(key, fallback, read, (mine, job) -> mine);
+  static <R, T> Option<R, T> replaced(String key, T fallback, String example, Read<R, T> read) {
+    return new Option<>(key, fallback, example, read, (mine, job) -> mine);
   }
 
   /** An option whose request value is merged with the job's by {@code merge(mine, job)}. */
   static <R, T> Option<R, T> merged(String key, T fallback, Read<R, T> read, BinaryOperator<T> merge) {
-    return new Option<>(key, fallback, read, merge);
+    return new Option<>(key, fallback, null, read, merge);
   }
 
   /** The keys of a table, in its order. */

@@ -37,36 +37,36 @@ final class RequestOptionsReader {
   static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
   static final Option<RequestOptionsReader, String> METHOD =
-      Option.replaced("method", DEFAULT_METHOD, (r, f, where) -> r.readMethod(f));
+      Option.replaced("method", DEFAULT_METHOD, "GET", (r, f, where) -> r.readMethod(f));
   static final Option<RequestOptionsReader, Map<String, Secret>> HEADERS =
       Option.merged("headers", Map.of(), RequestOptionsReader::readHeaders, RequestOptionsReader::headersOver);
   static final Option<RequestOptionsReader, Body> BODY =
-      Option.replaced("body", null, (r, f, where) -> r.readBody(f));
+      Option.replaced("body", null, null, (r, f, where) -> r.readBody(f));
   static final Option<RequestOptionsReader, Written> EXPECT =
       Option.merged(
           "expect", Written.NONE, (r, f, where) -> r.expect.read(f, "in expect of " + where.substring(3)),
           Written::over);
   static final Option<RequestOptionsReader, Duration> TIMEOUT =
-      Option.replaced("timeout", DEFAULT_TIMEOUT, (r, f, where) -> r.nodes.readDuration(f, null, true));
+      Option.replaced("timeout", DEFAULT_TIMEOUT, "5s", (r, f, where) -> r.nodes.readDuration(f, null, true));
   static final Option<RequestOptionsReader, List<QueryParam>> QUERY =
       Option.merged("query", List.of(), RequestOptionsReader::readQuery, RequestOptionsReader::queryOver);
   static final Option<RequestOptionsReader, Auth> AUTH =
-      Option.replaced("auth", null, (r, f, where) -> r.tlsAuth.readAuth(f, where));
+      Option.replaced("auth", null, null, (r, f, where) -> r.tlsAuth.readAuth(f, where));
   /** Null by default: {@link RequestSpec} takes 5 s, or the timeout when that is shorter. */
   static final Option<RequestOptionsReader, Duration> CONNECT_TIMEOUT =
-      Option.replaced("connectTimeout", null, (r, f, where) -> r.nodes.readDuration(f, null, true));
+      Option.replaced("connectTimeout", null, "2s", (r, f, where) -> r.nodes.readDuration(f, null, true));
   static final Option<RequestOptionsReader, Boolean> FOLLOW_REDIRECTS =
-      Option.replaced("followRedirects", true, (r, f, where) -> r.nodes.readBoolean(f, true));
+      Option.replaced("followRedirects", true, "true", (r, f, where) -> r.nodes.readBoolean(f, true));
   static final Option<RequestOptionsReader, Integer> MAX_REDIRECTS =
       Option.replaced(
-          "maxRedirects", RequestSpec.DEFAULT_MAX_REDIRECTS,
+          "maxRedirects", RequestSpec.DEFAULT_MAX_REDIRECTS, "5",
           (r, f, where) -> r.nodes.readInt(f, RequestSpec.DEFAULT_MAX_REDIRECTS, 0));
   static final Option<RequestOptionsReader, Tls> TLS =
-      Option.replaced("tls", Tls.DEFAULT, (r, f, where) -> r.tlsAuth.readTls(f, where));
+      Option.replaced("tls", Tls.DEFAULT, null, (r, f, where) -> r.tlsAuth.readTls(f, where));
   static final Option<RequestOptionsReader, Long> MAX_BODY_SIZE =
-      Option.replaced("maxBodySize", RequestSpec.DEFAULT_MAX_BODY_BYTES, (r, f, where) -> r.readSize(f));
+      Option.replaced("maxBodySize", RequestSpec.DEFAULT_MAX_BODY_BYTES, "1MiB", (r, f, where) -> r.readSize(f));
   static final Option<RequestOptionsReader, Protocol> HTTP =
-      Option.replaced("http", Protocol.AUTO, (r, f, where) -> r.readProtocol(f));
+      Option.replaced("http", Protocol.AUTO, null, (r, f, where) -> r.readProtocol(f));
 
   /** Every request option, in the order messages list them. */
   static final List<Option<RequestOptionsReader, ?>> OPTIONS =

@@ -120,6 +120,35 @@ class OptionTableTest {
   }
 
   @Test
+  void each_example_of_the_tables_is_shown_for_a_wrong_value_and_reads_without_a_problem()
+      throws IOException {
+    List<String> blocks = new ArrayList<>();
+    RequestOptionsReader.OPTIONS.stream()
+        .filter(o -> o.example() != null)
+        .forEach(o -> blocks.add(o.key() + ": %s"));
+    ExpectReader.OPTIONS.stream()
+        .filter(o -> o.example() != null)
+        .forEach(o -> blocks.add("expect: { " + o.key() + ": %s }"));
+    assertThat(blocks).hasSizeGreaterThanOrEqualTo(9);
+
+    for (String block : blocks) {
+      String key = block.replaceFirst("^expect: \\{ ", "").replaceFirst(":.*", "");
+      String example =
+          Stream.concat(RequestOptionsReader.OPTIONS.stream(), ExpectReader.OPTIONS.stream())
+              .filter(o -> o.key().equals(key) && o.example() != null)
+              .findFirst().orElseThrow().example();
+      String request = "schedule: \"0 0 12 * * ?\"\nrequests:\n  - url: https://example.org\n    ";
+
+      JobFileParser.Result good = parse(request + block.formatted(example) + "\n");
+      JobFileParser.Result bad = parse(request + block.formatted("{ a: 1 }") + "\n");
+
+      assertThat(good.problems()).as(block).isEmpty();
+      assertThat(bad.problems()).as(block)
+          .anyMatch(p -> p.message().endsWith("write e.g. " + key + ": " + example));
+    }
+  }
+
+  @Test
   void each_documented_default_written_out_gives_the_request_written_without_it()
       throws IOException {
     RequestSpec bare =
