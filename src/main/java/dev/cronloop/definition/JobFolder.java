@@ -152,8 +152,17 @@ public final class JobFolder {
           .join();
     } finally {
       pool.shutdown();
+      awaitEnd(pool); // no cronloop-catalog-read-N thread outlives the read (a CLI run, a test)
     }
     return readings;
+  }
+
+  private static void awaitEnd(ForkJoinPool pool) {
+    try {
+      pool.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
