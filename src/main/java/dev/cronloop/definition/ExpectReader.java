@@ -1,6 +1,5 @@
 package dev.cronloop.definition;
 
-import static dev.cronloop.definition.JobFileParser.EXPECT_KEYS;
 import static dev.cronloop.definition.NodeReader.JSON_LITERAL;
 import static dev.cronloop.definition.NodeReader.jsonEscape;
 
@@ -20,52 +19,88 @@ import java.util.TreeMap;
 
 /**
  * Reads the checks of an {@code expect} block (status, latency, body, json paths, headers,
- * certificate expiry) of a job or one of its requests into {@link ExpectParts}.
+ * certificate expiry) of a job or one of its requests, and makes the {@link Expect} a request
+ * checks. {@link #OPTIONS} is the table of checks: each one's key, default, how it is read and how a
+ * request's check meets the job's (json paths and header names merge; the rest is replaced).
  *
  * <p>Runs on: the thread that parses the file. Used for one document, then dropped.
  */
 final class ExpectReader {
+  static final Option<ExpectReader, StatusSet> STATUS =
+      Option.replaced("status", StatusSet.SUCCESS, "\"200-299\"", (r, f, where) -> r.readStatus(f));
+  static final Option<ExpectReader, Duration> MAX_LATENCY =
+      Option.replaced("maxLatency", null, "5s", (r, f, where) -> r.nodes.readDuration(f, null, true));
+  static final Option<ExpectReader, String> BODY_CONTAINS =
+      Option.replaced("bodyContains", null, null, (r, f, where) -> r.readText(f));
+  static final Option<ExpectReader, Regex> BODY_MATCHES =
+      Option.replaced("bodyMatches", null, null, (r, f, where) -> r.readBodyMatches(f));
+  static final Option<ExpectReader, Map<String, JsonCheck>> JSON =
+      Option.merged("json", Map.of(), ExpectReader::readJsonChecks, ExpectReader::jsonOver);
+  static final Option<ExpectReader, Map<String, HeaderCheck>> HEADERS =
+      Option.merged("headers", Map.of(), ExpectReader::readHeaderChecks, ExpectReader::headersOver);
+  static final Option<ExpectReader, Duration> CERT_EXPIRES_IN =
+      Option.replaced("certExpiresIn", null, "30d", (r, f, where) -> r.nodes.readDuration(f, null, true));
+
+  /** Every check, in the order messages list them. */
+  static final List<Option<ExpectReader, ?>> OPTIONS =
+      List.of(STATUS, MAX_LATENCY, BODY_CONTAINS, BODY_MATCHES, JSON, HEADERS, CERT_EXPIRES_IN);
+
+  static final List<String> EXPECT_KEYS = Option.keys(OPTIONS);
+
   private final NodeReader nodes;
 
   ExpectReader(NodeReader nodes) {
     this.nodes = nodes;
   }
 
-  ExpectParts readExpect(Field f, String where) {
-    if (f == null) {
-      return ExpectParts.NONE;
-    }
+  /** The checks written in {@code f}; null (with a problem) when it is not a mapping. */
+  Written read(Field f, String where) {
     MapNode m =
         nodes.mapping(
             f,
             "expect must be a mapping",
             "write e.g. expect: { status: \"200-299\" }");
     if (m == null) {
-      return ExpectParts.NONE;
+      return null;
     }
     nodes.checkKeys(m, EXPECT_KEYS, where);
-    StatusSet status = readStatus(m.fields().get("status"));
-    Duration maxLatency = nodes.readDuration(m.fields().get("maxLatency"), null, true);
-    String bodyContains = null;
-    Field bc = m.fields().get("bodyContains");
-    if (bc != null) {
-      Value v = nodes.string(bc, "text");
-      bodyContains = v == null ? null : v.text();
-    }
-    Regex bodyMatches = null;
-    Field bm = m.fields().get("bodyMatches");
-    if (bm != null) {
-      Value v = nodes.string(bm, "a regular expression");
-      bodyMatches = v == null ? null : nodes.regex(v, "bodyMatches");
-    }
-    return new ExpectParts(
-        status,
-        maxLatency,
-        bodyContains,
-        bodyMatches,
-        readJsonChecks(m.fields().get("json"), where),
-        readHeaderChecks(m.fields().get("headers"), where),
-        nodes.readDuration(m.fields().get("certExpiresIn"), null, true));
+    return Written.read(this, OPTIONS, m, where);
+  }
+
+  /** The checks a request makes; defaults fill what is unwritten. */
+  static Expect expect(Written w) {
+    return new Expect(
+        w.get(STATUS),
+        w.get(MAX_LATENCY),
+        w.get(BODY_CONTAINS),
+        w.get(BODY_MATCHES),
+        List.copyOf(w.get(JSON).values()),
+        w.get(HEADERS),
+        w.get(CERT_EXPIRES_IN));
+  }
+
+  private static Map<String, JsonCheck> jsonOver(Map<String, JsonCheck> mine, Map<String, JsonCheck> job) {
+    Map<String, JsonCheck> j = new LinkedHashMap<>(job);
+    j.putAll(mine);
+    return j;
+  }
+
+  private static Map<String, HeaderCheck> headersOver(
+      Map<String, HeaderCheck> mine, Map<String, HeaderCheck> job) {
+    Map<String, HeaderCheck> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    h.putAll(job);
+    h.putAll(mine);
+    return h;
+  }
+
+  private String readText(Field f) {
+    Value v = nodes.string(f, "text");
+    return v == null ? null : v.text();
+  }
+
+  private Regex readBodyMatches(Field f) {
+    Value v = nodes.string(f, "a regular expression");
+    return v == null ? null : nodes.regex(v, "bodyMatches");
   }
 
   private StatusSet readStatus(Field f) {

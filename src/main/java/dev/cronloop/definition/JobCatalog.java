@@ -5,29 +5,22 @@ import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
 
 import dev.cronloop.definition.JobFileParser.LocatedResult;
+import dev.cronloop.definition.JobFolder.Fingerprint;
+import dev.cronloop.definition.JobFolder.Scan;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -59,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * again; WARN once for each new problem.
  *
  * <p>Runs on: its own thread {@code cronloop-catalog}. It publishes immutable catalogs and calls
- * the listener on that thread; {@link #current()} may be read from any thread.
+ * the listener on that thread; {@link #current()} may be read from any thread. What a file holds and
+ * how the folder is listed is {@link JobFolder}'s to say; this class decides when to look.
  */
 public final class JobCatalog implements AutoCloseable {
   /** How long the folder must be quiet before a change is read. */
@@ -72,11 +66,9 @@ public final class JobCatalog implements AutoCloseable {
   public static final Duration DEFAULT_RESCAN = Duration.ofSeconds(5);
 
   private static final Logger log = LoggerFactory.getLogger(JobCatalog.class);
-  private static final int NAMED_CHANGES = 20;
-  private static final int PARALLEL_READ = 64;
 
   private final Path dir;
-  private final JobFileParser parser;
+  private final JobFolder folder;
   private final FolderState state;
   private final boolean inotify;
   private volatile Catalog current;
@@ -107,21 +99,18 @@ public final class JobCatalog implements AutoCloseable {
   /** With {@code inotify} false, the folder is only polled; for tests of the fallback. */
   JobCatalog(Path dir, Function<String, String> env, boolean inotify) {
     this.dir = Objects.requireNonNull(dir, "dir");
-    this.parser = new JobFileParser(env);
+    this.folder = new JobFolder(dir, env);
     this.state = new FolderState(dir);
     this.inotify = inotify;
   }
 
   /** Reads the whole folder now, on the calling thread, and returns the catalog. Call it once. */
   public Catalog load() {
-    Scan scan = scan();
-    if (scan == null) {
-      String why = Files.exists(dir) ? "is not a folder" : "does not exist";
-      publish(
-          state.snapshot(
-              List.of(
-                  new Problem(
-                      dir, 0, 0, "jobs folder " + why + "; create it or pass --jobs with the folder"))));
+    Scan scan;
+    try {
+      scan = folder.scan(state.reads());
+    } catch (IOException e) {
+      publish(state.snapshot(List.of(folder.unlisted(e))));
       gone = true;
       return current;
     }
@@ -262,11 +251,7 @@ public final class JobCatalog implements AutoCloseable {
       }
       key = watch.poll();
     }
-    long now = System.nanoTime();
-    if (firstEvent < 0) {
-      firstEvent = now;
-    }
-    lastEvent = now;
+    markChanged();
     return true;
   }
 
@@ -276,7 +261,7 @@ public final class JobCatalog implements AutoCloseable {
    * and the folder is read again.
    */
   private boolean ensureWatched() {
-    Object key = fileKey(dir);
+    Object key = JobFolder.fileKey(dir);
     if (!Objects.equals(key, watchedDir)) {
       keys.values().forEach(WatchKey::cancel);
       keys.clear();
@@ -286,21 +271,12 @@ public final class JobCatalog implements AutoCloseable {
     if (watch == null || key == null) {
       return false;
     }
-    Set<Path> folders = new HashSet<>();
-    folders.add(dir);
-    Path root = dir.toAbsolutePath().normalize();
-    for (Path read : state.reads()) {
-      Path parent = read.getParent();
-      if (parent != null && parent.startsWith(root) && Files.isDirectory(parent)) {
-        folders.add(parent);
-      }
-    }
-    for (Path folder : folders) {
-      if (!keys.containsKey(folder)) {
+    for (Path f : folder.folders(state.reads())) {
+      if (!keys.containsKey(f)) {
         try {
-          keys.put(folder, folder.register(watch, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY));
+          keys.put(f, f.register(watch, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY));
         } catch (IOException e) {
-          log.debug("cannot watch {}; the full scan every {} s covers it", folder, DEFAULT_RESCAN.toSeconds(), e);
+          log.debug("cannot watch {}; the full scan every {} s covers it", f, DEFAULT_RESCAN.toSeconds(), e);
         }
       }
     }
@@ -315,26 +291,13 @@ public final class JobCatalog implements AutoCloseable {
     lastEvent = now;
   }
 
-  /** The folder as it is now: job files and {@code urlsFrom} files with fingerprints; null if gone. */
+  /** The folder as it is now (see {@link JobFolder#scan}); null when it cannot be listed. */
   private Scan scan() {
-    Map<Path, Fingerprint> jobs = new HashMap<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-      for (Path p : entries) {
-        if (JobFolder.isJobFileName(p.getFileName().toString())) {
-          Fingerprint f = Fingerprint.of(p);
-          if (f != null && f.regular()) {
-            jobs.put(p, f);
-          }
-        }
-      }
+    try {
+      return folder.scan(state.reads());
     } catch (IOException e) {
       return null;
     }
-    Map<Path, Fingerprint> reads = new HashMap<>();
-    for (Path read : state.reads()) {
-      reads.put(read, Objects.requireNonNullElse(Fingerprint.of(read), Fingerprint.ABSENT));
-    }
-    return new Scan(jobs, reads);
   }
 
   /** Reads what changed since the last scan that was applied, and publishes the new catalog. */
@@ -390,7 +353,7 @@ public final class JobCatalog implements AutoCloseable {
     if (toRead.isEmpty() && removed.isEmpty() && !back && current != null) {
       return;
     }
-    Map<Path, LocatedResult> readings = read(toRead);
+    Map<Path, LocatedResult> readings = folder.read(toRead);
     for (Path p : toRead) {
       LocatedResult reading = readings.get(p);
       if (recheckBad && !reading.problems().isEmpty() && !due.contains(p)) {
@@ -408,59 +371,17 @@ public final class JobCatalog implements AutoCloseable {
     publish(state.snapshot(List.of()));
   }
 
-  /**
-   * Parses files; many at once (a start, a burst) on one short-lived pool of {@code
-   * cronloop-catalog-read-N} threads, one per core: parsing 10,000 files takes about 2.9 s on one
-   * core of this machine and most of that is YAML and schedule parsing, which splits well.
-   */
-  private Map<Path, LocatedResult> read(Set<Path> files) {
-    Map<Path, LocatedResult> readings = new ConcurrentHashMap<>();
-    int cores = Runtime.getRuntime().availableProcessors();
-    if (files.size() < PARALLEL_READ || cores < 2) {
-      files.forEach(p -> readings.put(p, parser.parseLocated(p)));
-      return readings;
-    }
-    AtomicInteger threads = new AtomicInteger();
-    ForkJoinPool pool =
-        new ForkJoinPool(
-            cores,
-            fj -> {
-              ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fj);
-              t.setName("cronloop-catalog-read-" + threads.incrementAndGet());
-              return t;
-            },
-            null,
-            false);
-    try {
-      pool.submit(() -> files.parallelStream().forEach(p -> readings.put(p, parser.parseLocated(p))))
-          .join();
-    } finally {
-      pool.shutdown();
-    }
-    return readings;
-  }
-
   private void folderGone() {
     if (gone || current == null) {
       return;
     }
     gone = true;
-    int kept = current.jobs().size();
-    publish(
-        state.snapshot(
-            List.of(
-                new Problem(
-                    dir,
-                    0,
-                    0,
-                    "jobs folder is gone; its "
-                        + kept
-                        + " jobs keep running until it is back; create it again"))));
+    publish(state.snapshot(List.of(folder.gone(current.jobs().size()))));
   }
 
   private void publish(Catalog next) {
     Catalog before = current;
-    logChanges(before, next);
+    CatalogChanges.log(before, next, state);
     current = next;
     if (before != null && before.jobs().equals(next.jobs()) && before.states().equals(next.states())
         && before.problems().equals(next.problems())) {
@@ -473,85 +394,6 @@ public final class JobCatalog implements AutoCloseable {
       listener.accept(next);
     } catch (RuntimeException e) {
       log.error("applying the jobs of {} failed; the next change tries again", dir, e);
-    }
-  }
-
-  private void logChanges(Catalog before, Catalog next) {
-    Set<Problem> known = before == null ? Set.of() : new HashSet<>(before.problems());
-    for (Problem p : next.problems()) {
-      if (!known.contains(p)) {
-        log.warn("{}", p);
-      }
-    }
-    for (JobState s : next.states().values()) {
-      JobState old = before == null ? null : before.states().get(s.id());
-      if (s.status() == JobState.Status.INVALID && (old == null || old.status() != JobState.Status.INVALID) && before != null) {
-        log.warn("job \"{}\" keeps running its last good version until {} loads again", s.id(), s.definition().file());
-      }
-    }
-    if (before == null) {
-      return;
-    }
-    Set<Path> stillInvalid = next.invalidFiles().keySet();
-    for (Path file : before.invalidFiles().keySet()) {
-      if (!stillInvalid.contains(file) && state.knows(file)) {
-        List<String> ids = next.jobs().stream().filter(j -> file.equals(j.file())).map(JobDefinition::id).toList();
-        log.info("job file {} loads again; {}", file, ids.isEmpty() ? "it holds no job" : "jobs " + ids + " run what it says now");
-      }
-    }
-    Map<String, String> added = new LinkedHashMap<>();
-    List<String> changed = new ArrayList<>();
-    List<String> removed = new ArrayList<>();
-    for (JobDefinition j : next.jobs()) {
-      JobDefinition old = before.job(j.id()).orElse(null);
-      if (old == null) {
-        added.put(j.id(), j.file().getFileName().toString());
-      } else if (!old.contentHash().equals(j.contentHash()) || !old.file().equals(j.file())) {
-        changed.add(j.id());
-      }
-    }
-    for (JobDefinition j : before.jobs()) {
-      if (!next.states().containsKey(j.id())) {
-        removed.add(j.id());
-      }
-    }
-    if (added.size() + changed.size() + removed.size() <= NAMED_CHANGES) {
-      added.forEach((id, file) -> log.info("job \"{}\" added from {}", id, file));
-      changed.forEach(id -> log.info("job \"{}\" changed", id));
-      removed.forEach(id -> log.info("job \"{}\" removed", id));
-    } else if (added.size() + changed.size() + removed.size() > 0) {
-      log.info("jobs: {} added, {} changed, {} removed; {} scheduled",
-          added.size(), changed.size(), removed.size(), next.jobs().size());
-    }
-  }
-
-  private static Object fileKey(Path p) {
-    try {
-      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-      return a.isDirectory() ? Objects.requireNonNullElse(a.fileKey(), p) : null;
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  /** The folder's job files and {@code urlsFrom} files, each with its fingerprint. */
-  private record Scan(Map<Path, Fingerprint> jobs, Map<Path, Fingerprint> reads) {}
-
-  /** What tells one version of a file from the next without reading it (links followed). */
-  private record Fingerprint(long modifiedNanos, long size, Object fileKey, boolean regular) {
-    static final Fingerprint ABSENT = new Fingerprint(-1, -1, null, false);
-
-    static Fingerprint of(Path p) {
-      try {
-        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-        return new Fingerprint(
-            a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS),
-            a.size(),
-            a.fileKey(),
-            a.isRegularFile());
-      } catch (IOException e) {
-        return null;
-      }
     }
   }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,9 +43,9 @@ import java.util.function.Function;
  * </ul>
  *
  * <p>Each document is read by a {@link JobReader}. Requests ({@link RequestListReader}), their
- * settings ({@link RequestOptionsReader}), checks ({@link ExpectReader}) and TLS/auth ({@link
- * TlsAuthReader}) have readers of their own, which share one {@link NodeReader} that places every
- * problem at its line and column.
+ * options ({@link RequestOptionsReader}), checks ({@link ExpectReader}) and TLS/auth ({@link
+ * TlsAuthReader}) have readers of their own, each owning its keys and defaults, which share one
+ * {@link NodeReader} that places every problem at its line and column.
  *
  * <p>Runs on: whichever thread calls it (it reads {@code urlsFrom} files: never the event loop).
  * Instances are immutable and thread-safe.
@@ -61,72 +60,6 @@ public final class JobFileParser {
 
   public static final Overlap DEFAULT_OVERLAP = Overlap.SKIP;
   public static final Misfire DEFAULT_MISFIRE = Misfire.FIRE_ONCE;
-
-  /** Total time allowed for one request, when neither the request nor the job says. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
-
-  public static final String DEFAULT_METHOD = "GET";
-
-  /** The HTTP methods a request may use. */
-  public static final Set<String> METHODS =
-      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
-
-  static final List<String> JOB_KEYS =
-      List.of(
-          "name",
-          "schedule",
-          "zone",
-          "enabled",
-          "concurrency",
-          "overlap",
-          "misfire",
-          "spread",
-          "jitter",
-          "retention",
-          "timeout",
-          "retries",
-          "headers",
-          "expect",
-          "requests",
-          "urlsFrom",
-          "method",
-          "body",
-          "query",
-          "auth",
-          "connectTimeout",
-          "followRedirects",
-          "maxRedirects",
-          "tls",
-          "maxBodySize",
-          "http");
-  static final List<String> REQUEST_KEYS =
-      List.of(
-          "url",
-          "method",
-          "headers",
-          "body",
-          "expect",
-          "timeout",
-          "query",
-          "auth",
-          "connectTimeout",
-          "followRedirects",
-          "maxRedirects",
-          "tls",
-          "maxBodySize",
-          "http");
-  static final List<String> EXPECT_KEYS =
-      List.of(
-          "status",
-          "maxLatency",
-          "bodyContains",
-          "bodyMatches",
-          "json",
-          "headers",
-          "certExpiresIn");
-  static final List<String> RETRIES_KEYS = List.of("max", "backoff", "on");
-  static final List<String> TLS_KEYS = List.of("insecure", "caFile");
-  static final List<String> AUTH_KEYS = List.of("user", "password", "bearer");
 
   private final Function<String, String> env;
 

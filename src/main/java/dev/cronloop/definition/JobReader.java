@@ -4,8 +4,6 @@ import static dev.cronloop.definition.JobFileParser.DEFAULT_CONCURRENCY;
 import static dev.cronloop.definition.JobFileParser.DEFAULT_MISFIRE;
 import static dev.cronloop.definition.JobFileParser.DEFAULT_OVERLAP;
 import static dev.cronloop.definition.JobFileParser.DEFAULT_ZONE;
-import static dev.cronloop.definition.JobFileParser.JOB_KEYS;
-import static dev.cronloop.definition.JobFileParser.RETRIES_KEYS;
 import static dev.cronloop.definition.JobFileParser.hash;
 
 import dev.cronloop.definition.JobFileParser.Located;
@@ -28,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +45,22 @@ final class JobReader {
   /** The longest job id: Quartz keys and {@code runs.job_id} (255) both hold it with room to spare. */
   static final int MAX_ID_CHARS = 128;
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0," + (MAX_ID_CHARS - 1) + "}");
+
+  /**
+   * The keys a job may hold, in the order messages list them: its own, then every request option
+   * (defaults for each of its requests) not named already.
+   */
+  static final List<String> JOB_KEYS =
+      Stream.concat(
+              Stream.of(
+                  "name", "schedule", "zone", "enabled", "concurrency", "overlap", "misfire",
+                  "spread", "jitter", "retention", "timeout", "retries", "headers", "expect",
+                  "requests", "urlsFrom"),
+              Option.keys(RequestOptionsReader.OPTIONS).stream())
+          .distinct()
+          .toList();
+
+  static final List<String> RETRIES_KEYS = List.of("max", "backoff", "on");
 
   private final Path file;
   private final List<Problem> problems;
@@ -108,7 +123,7 @@ final class JobReader {
     Duration jitter = nodes.readDuration(job.fields().get("jitter"), Duration.ZERO, false);
     Retries retries = readRetries(job.fields().get("retries"));
     Duration retention = nodes.readDuration(job.fields().get("retention"), null, true);
-    RequestParts defaults = options.readParts(job, where, "in expect of job \"" + id + "\"");
+    Written defaults = options.read(job, where);
     int before = problems.size();
     RequestListReader requestList = new RequestListReader(nodes, options, id);
     List<RequestSpec> requests = requestList.readRequests(job.fields().get("requests"), defaults);

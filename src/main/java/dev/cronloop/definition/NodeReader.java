@@ -136,13 +136,17 @@ final class NodeReader {
     return null;
   }
 
-  private String example(String key) {
+  /** A value of {@code key} to show in a message: the option table's example, or one of the job's. */
+  private static String example(String key) {
+    for (List<? extends Option<?, ?>> table : List.of(RequestOptionsReader.OPTIONS, ExpectReader.OPTIONS)) {
+      for (Option<?, ?> o : table) {
+        if (o.key().equals(key) && o.example() != null) {
+          return o.example();
+        }
+      }
+    }
     return switch (key) {
-      case "maxRedirects" -> "5";
-      case "maxBodySize" -> "1MiB";
-      case "connectTimeout" -> "2s";
-      case "certExpiresIn" -> "30d";
-      case "followRedirects", "insecure" -> "true";
+      case "insecure" -> "true";
       case "schedule" -> "\"0 */5 * * * ?\"";
       case "zone" -> "Europe/Berlin";
       case "enabled" -> "true";
@@ -150,11 +154,9 @@ final class NodeReader {
       case "overlap" -> "skip";
       case "misfire" -> "fire-once";
       case "max" -> "2";
-      case "method" -> "GET";
-      case "status" -> "\"200-299\"";
       case "url" -> "https://example.org/health";
       case "urlsFrom" -> "targets.txt";
-      case "timeout", "spread", "jitter", "backoff", "maxLatency" -> "5s";
+      case "spread", "jitter", "backoff" -> "5s";
       default -> "\"text\"";
     };
   }

@@ -1,12 +1,10 @@
 package dev.cronloop.definition;
 
-import static dev.cronloop.definition.JobFileParser.DEFAULT_METHOD;
-import static dev.cronloop.definition.JobFileParser.DEFAULT_TIMEOUT;
-import static dev.cronloop.definition.JobFileParser.REQUEST_KEYS;
 import static dev.cronloop.definition.JobFileParser.readUtf8;
+import static dev.cronloop.definition.RequestOptionsReader.REQUEST_KEYS;
+import static dev.cronloop.definition.RequestOptionsReader.spec;
 
 import dev.cronloop.definition.NodeReader.Value;
-import dev.cronloop.definition.RequestParts.QueryParam;
 import dev.cronloop.definition.SourceTree.Field;
 import dev.cronloop.definition.SourceTree.ListNode;
 import dev.cronloop.definition.SourceTree.MapNode;
@@ -16,22 +14,18 @@ import dev.cronloop.definition.SourceTree.Scalar;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Reads the requests of one job, from its {@code requests} list and its {@code urlsFrom} file, and
- * resolves each into a {@link RequestSpec}: the request's own settings over the job's, defaults for
- * the rest. Problems in a {@code urlsFrom} file point into that file.
+ * resolves each into a {@link RequestSpec}: the request's own options over the job's, defaults for
+ * the rest ({@link RequestOptionsReader}). Problems in a {@code urlsFrom} file point into that file.
  *
  * <p>Runs on: the thread that parses the file (it reads {@code urlsFrom} files: never the event
  * loop). Used for one document, then dropped.
@@ -61,7 +55,7 @@ final class RequestListReader {
     return reads;
   }
 
-  List<RequestSpec> readRequests(Field f, RequestParts defaults) {
+  List<RequestSpec> readRequests(Field f, Written defaults) {
     List<RequestSpec> out = new ArrayList<>();
     if (f == null) {
       return out;
@@ -86,13 +80,13 @@ final class RequestListReader {
     return out;
   }
 
-  private RequestSpec readRequest(Node item, int n, RequestParts defaults) {
+  private RequestSpec readRequest(Node item, int n, Written defaults) {
     String where = "in request " + n + " of job \"" + id + "\"";
     if (item instanceof Scalar s && s.text() != null && !s.alias()) {
       Value url = nodes.substitute(s);
       return url == null || !checkUrl(url.text(), s.text(), s.pos())
           ? null
-          : fitting(request(url.text(), url.source().text(), defaults), file, s.pos().line(), s.pos().column());
+          : fitting(spec(url.text(), url.source().text(), defaults), file, s.pos().line(), s.pos().column());
     }
     if (!(item instanceof MapNode m)) {
       nodes.problem(
@@ -118,54 +112,12 @@ final class RequestListReader {
         url = null;
       }
     }
-    RequestParts parts =
-        options.readParts(m, where, "in expect of request " + n + " of job \"" + id + "\"")
-            .over(defaults);
+    Written parts = options.read(m, where).over(defaults);
     if (url == null) {
       return null;
     }
     Pos at = url.source().pos();
-    return fitting(request(url.text(), url.source().text(), parts), file, at.line(), at.column());
-  }
-
-  /** The request for one URL with every setting resolved; defaults fill what is unwritten. */
-  private RequestSpec request(String url, String urlAsWritten, RequestParts p) {
-    Map<String, Secret> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    headers.putAll(p.headers());
-    if (p.body() != null && p.body().json() && !headers.containsKey("Content-Type")) {
-      headers.put("Content-Type", Secret.of("application/json"));
-    }
-    StringBuilder full = new StringBuilder(url);
-    StringBuilder shown = new StringBuilder(urlAsWritten);
-    char sep = url.indexOf('?') >= 0 ? '&' : '?';
-    for (QueryParam q : p.query()) {
-      full.append(sep).append(encode(q.name())).append('=').append(encode(q.value().reveal()));
-      shown.append(sep).append(q.name()).append('=').append(q.asWritten());
-      sep = '&';
-    }
-    Duration timeout = p.timeout() != null ? p.timeout() : DEFAULT_TIMEOUT;
-    int redirects =
-        Boolean.FALSE.equals(p.followRedirects())
-            ? 0
-            : p.maxRedirects() != null ? p.maxRedirects() : RequestSpec.DEFAULT_MAX_REDIRECTS;
-    return new RequestSpec(
-        p.method() != null ? p.method() : DEFAULT_METHOD,
-        full.toString(),
-        headers,
-        p.body() == null ? null : p.body().text(),
-        timeout,
-        p.expect().toExpect(),
-        shown.toString(),
-        p.connectTimeout(),
-        redirects,
-        p.auth(),
-        p.tls() != null ? p.tls() : Tls.DEFAULT,
-        p.maxBody() != null ? p.maxBody() : RequestSpec.DEFAULT_MAX_BODY_BYTES,
-        p.protocol() != null ? p.protocol() : Protocol.AUTO);
-  }
-
-  private static String encode(String s) {
-    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    return fitting(spec(url.text(), url.source().text(), parts), file, at.line(), at.column());
   }
 
   /** True when {@code url} is an absolute http(s) URL with a host; else a problem. */
@@ -190,7 +142,7 @@ final class RequestListReader {
     return false;
   }
 
-  UrlList readUrlsFrom(Field f, RequestParts defaults) {
+  UrlList readUrlsFrom(Field f, Written defaults) {
     List<RequestSpec> out = new ArrayList<>();
     if (f == null) {
       return new UrlList(out, "");
@@ -309,7 +261,7 @@ final class RequestListReader {
   }
 
   /** One line of a urlsFrom file; its problems point into that file. */
-  private RequestSpec urlLine(String raw, Path shown, int lineNo, int col, RequestParts defaults) {
+  private RequestSpec urlLine(String raw, Path shown, int lineNo, int col, Written defaults) {
     Substitution.Result r = nodes.substitution(raw);
     for (Substitution.Error e : r.errors()) {
       nodes.problem(new Problem(shown, lineNo, col + e.index(), e.message()));
@@ -332,7 +284,7 @@ final class RequestListReader {
                   + "; write one https://... URL per line, or # for a comment"));
       return null;
     }
-    return fitting(request(r.value(), raw, defaults), shown, lineNo, col);
+    return fitting(spec(r.value(), raw, defaults), shown, lineNo, col);
   }
 
   /** Why {@code url} is not an absolute http(s) URL with a host, or null when it is one. */

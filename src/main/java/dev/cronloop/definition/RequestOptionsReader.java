@@ -1,33 +1,83 @@
 package dev.cronloop.definition;
 
-import static dev.cronloop.definition.JobFileParser.DEFAULT_METHOD;
-import static dev.cronloop.definition.JobFileParser.METHODS;
-import static dev.cronloop.definition.NodeReader.JSON_LITERAL;
-import static dev.cronloop.definition.NodeReader.jsonEscape;
 
 import dev.cronloop.definition.NodeReader.Value;
-import dev.cronloop.definition.RequestParts.Body;
-import dev.cronloop.definition.RequestParts.QueryParam;
 import dev.cronloop.definition.SourceTree.Field;
 import dev.cronloop.definition.SourceTree.ListNode;
 import dev.cronloop.definition.SourceTree.MapNode;
-import dev.cronloop.definition.SourceTree.Node;
 import dev.cronloop.definition.SourceTree.Scalar;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * Reads the request settings written at one level, a job or one of its requests, into {@link
- * RequestParts}: method, headers, body, query, timeouts, redirects, size limit and HTTP version
- * here, with {@code auth}/{@code tls} and {@code expect} handed to their own readers.
+ * Reads the request options written at one level, a job or one of its requests, and makes the
+ * {@link RequestSpec} of a URL from them. {@link #OPTIONS} is the table of options: each one's key,
+ * default, how it is read and how a request's value meets the job's; {@code auth}/{@code tls} and
+ * {@code expect} are read by their own readers. Adding an option takes a row here, a line in {@link
+ * #spec}, a field of {@link RequestSpec} and a row in src/docs/requests.md.
  *
  * <p>Runs on: the thread that parses the file. Used for one document, then dropped.
  */
 final class RequestOptionsReader {
+  /** Total time allowed for one request, when neither the request nor the job says. */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  static final String DEFAULT_METHOD = "GET";
+
+  /** The HTTP methods a request may use. */
+  static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+  static final Option<RequestOptionsReader, String> METHOD =
+      Option.replaced("method", DEFAULT_METHOD, "GET", (r, f, where) -> r.readMethod(f));
+  static final Option<RequestOptionsReader, Map<String, Secret>> HEADERS =
+      Option.merged("headers", Map.of(), RequestOptionsReader::readHeaders, RequestOptionsReader::headersOver);
+  static final Option<RequestOptionsReader, Body> BODY =
+      Option.replaced("body", null, null, (r, f, where) -> r.readBody(f));
+  static final Option<RequestOptionsReader, Written> EXPECT =
+      Option.merged(
+          "expect", Written.NONE, (r, f, where) -> r.expect.read(f, "in expect of " + where.substring(3)),
+          Written::over);
+  static final Option<RequestOptionsReader, Duration> TIMEOUT =
+      Option.replaced("timeout", DEFAULT_TIMEOUT, "5s", (r, f, where) -> r.nodes.readDuration(f, null, true));
+  static final Option<RequestOptionsReader, List<QueryParam>> QUERY =
+      Option.merged("query", List.of(), RequestOptionsReader::readQuery, RequestOptionsReader::queryOver);
+  static final Option<RequestOptionsReader, Auth> AUTH =
+      Option.replaced("auth", null, null, (r, f, where) -> r.tlsAuth.readAuth(f, where));
+  /** Null by default: {@link RequestSpec} takes 5 s, or the timeout when that is shorter. */
+  static final Option<RequestOptionsReader, Duration> CONNECT_TIMEOUT =
+      Option.replaced("connectTimeout", null, "2s", (r, f, where) -> r.nodes.readDuration(f, null, true));
+  static final Option<RequestOptionsReader, Boolean> FOLLOW_REDIRECTS =
+      Option.replaced("followRedirects", true, "true", (r, f, where) -> r.nodes.readBoolean(f, true));
+  static final Option<RequestOptionsReader, Integer> MAX_REDIRECTS =
+      Option.replaced(
+          "maxRedirects", RequestSpec.DEFAULT_MAX_REDIRECTS, "5",
+          (r, f, where) -> r.nodes.readInt(f, RequestSpec.DEFAULT_MAX_REDIRECTS, 0));
+  static final Option<RequestOptionsReader, Tls> TLS =
+      Option.replaced("tls", Tls.DEFAULT, null, (r, f, where) -> r.tlsAuth.readTls(f, where));
+  static final Option<RequestOptionsReader, Long> MAX_BODY_SIZE =
+      Option.replaced("maxBodySize", RequestSpec.DEFAULT_MAX_BODY_BYTES, "1MiB", (r, f, where) -> r.readSize(f));
+  static final Option<RequestOptionsReader, Protocol> HTTP =
+      Option.replaced("http", Protocol.AUTO, null, (r, f, where) -> r.readProtocol(f));
+
+  /** Every request option, in the order messages list them. */
+  static final List<Option<RequestOptionsReader, ?>> OPTIONS =
+      List.of(
+          METHOD, HEADERS, BODY, EXPECT, TIMEOUT, QUERY, AUTH, CONNECT_TIMEOUT, FOLLOW_REDIRECTS,
+          MAX_REDIRECTS, TLS, MAX_BODY_SIZE, HTTP);
+
+  /** The keys a request mapping may hold: its url, then every option. */
+  static final List<String> REQUEST_KEYS =
+      Stream.concat(Stream.of("url"), Option.keys(OPTIONS).stream()).toList();
+
   private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(B|KB|KiB|MB|MiB|GB|GiB)?");
 
   private final NodeReader nodes;
@@ -40,27 +90,70 @@ final class RequestOptionsReader {
     this.tlsAuth = tlsAuth;
   }
 
-  /** Every request setting written in {@code m}, a job or one of its requests. */
-  RequestParts readParts(MapNode m, String where, String expectWhere) {
-    Map<String, Field> f = m.fields();
-    String method = f.get("method") == null ? null : readMethod(f.get("method"));
-    Field bodyField = f.get("body");
-    return new RequestParts(
-        method,
-        readHeaders(f.get("headers"), where),
-        bodyField == null ? null : readBody(bodyField),
-        readQuery(f.get("query"), where),
-        tlsAuth.readAuth(f.get("auth"), where),
-        nodes.readDuration(f.get("timeout"), null, true),
-        nodes.readDuration(f.get("connectTimeout"), null, true),
-        f.get("followRedirects") == null ? null : nodes.readBoolean(f.get("followRedirects"), true),
-        f.get("maxRedirects") == null
-            ? null
-            : nodes.readInt(f.get("maxRedirects"), RequestSpec.DEFAULT_MAX_REDIRECTS, 0),
-        tlsAuth.readTls(f.get("tls"), where),
-        readSize(f.get("maxBodySize")),
-        readProtocol(f.get("http")),
-        expect.readExpect(f.get("expect"), expectWhere));
+  /** A request body: text as written, or a mapping or list sent as JSON. */
+  record Body(Secret text, boolean json) {}
+
+  /** One query parameter: its value after substitution and as written. */
+  record QueryParam(String name, Secret value, String asWritten) {}
+
+  /** Every request option written in {@code m}, a job or one of its requests. */
+  Written read(MapNode m, String where) {
+    return Written.read(this, OPTIONS, m, where);
+  }
+
+  /** The request for one URL with every option resolved; defaults fill what is unwritten. */
+  static RequestSpec spec(String url, String urlAsWritten, Written p) {
+    Map<String, Secret> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    headers.putAll(p.get(HEADERS));
+    Body body = p.get(BODY);
+    if (body != null && body.json() && !headers.containsKey("Content-Type")) {
+      headers.put("Content-Type", Secret.of("application/json"));
+    }
+    StringBuilder full = new StringBuilder(url);
+    StringBuilder shown = new StringBuilder(urlAsWritten);
+    char sep = url.indexOf('?') >= 0 ? '&' : '?';
+    for (QueryParam q : p.get(QUERY)) {
+      full.append(sep).append(encode(q.name())).append('=').append(encode(q.value().reveal()));
+      shown.append(sep).append(q.name()).append('=').append(q.asWritten());
+      sep = '&';
+    }
+    return new RequestSpec(
+        p.get(METHOD),
+        full.toString(),
+        headers,
+        body == null ? null : body.text(),
+        p.get(TIMEOUT),
+        ExpectReader.expect(p.get(EXPECT)),
+        shown.toString(),
+        p.get(CONNECT_TIMEOUT),
+        p.get(FOLLOW_REDIRECTS) ? p.get(MAX_REDIRECTS) : 0,
+        p.get(AUTH),
+        p.get(TLS),
+        p.get(MAX_BODY_SIZE),
+        p.get(HTTP));
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** Headers merge by name, ignoring case; the request's value and spelling win. */
+  private static Map<String, Secret> headersOver(Map<String, Secret> mine, Map<String, Secret> job) {
+    Map<String, Secret> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    h.putAll(job);
+    for (Map.Entry<String, Secret> e : mine.entrySet()) {
+      h.remove(e.getKey()); // the request's spelling of the name wins too
+      h.put(e.getKey(), e.getValue());
+    }
+    return h;
+  }
+
+  /** Query parameters merge by name; the job's come first. */
+  private static List<QueryParam> queryOver(List<QueryParam> mine, List<QueryParam> job) {
+    Map<String, QueryParam> q = new LinkedHashMap<>();
+    job.forEach(p -> q.put(p.name(), p));
+    mine.forEach(p -> q.put(p.name(), p));
+    return List.copyOf(q.values());
   }
 
   private String readMethod(Field f) {
@@ -152,7 +245,7 @@ final class RequestOptionsReader {
     }
     if (f.value() instanceof MapNode || f.value() instanceof ListNode) {
       StringBuilder json = new StringBuilder();
-      return writeJson(f.value(), json) ? new Body(Secret.of(json.toString()), true) : null;
+      return JsonBody.write(nodes, f.value(), json) ? new Body(Secret.of(json.toString()), true) : null;
     }
     nodes.problem(
         f.value().pos(),
@@ -160,63 +253,6 @@ final class RequestOptionsReader {
             + f.value().kind()
             + "); write e.g. body: { x: 1 }");
     return null;
-  }
-
-  /**
-   * Writes a YAML or JSON node as JSON text, substituting {@code ${VAR}} in values. A value
-   * written unquoted that reads as a JSON number, true, false or null stays one; all else is a
-   * string.
-   */
-  private boolean writeJson(Node node, StringBuilder out) {
-    if (node instanceof MapNode m) {
-      out.append('{');
-      String sep = "";
-      for (Field f : m.fields().values()) {
-        out.append(sep).append('"').append(jsonEscape(f.key())).append("\":");
-        sep = ",";
-        if (!writeJson(f.value(), out)) {
-          return false;
-        }
-      }
-      for (Field f : m.duplicates()) {
-        nodes.problem(f.keyPos(), "key \"" + f.key() + "\" appears twice in body; remove one");
-      }
-      out.append('}');
-      return true;
-    }
-    if (node instanceof ListNode l) {
-      out.append('[');
-      String sep = "";
-      for (Node item : l.items()) {
-        out.append(sep);
-        sep = ",";
-        if (!writeJson(item, out)) {
-          return false;
-        }
-      }
-      out.append(']');
-      return true;
-    }
-    Scalar s = (Scalar) node;
-    if (s.text() == null) {
-      out.append("null");
-      return true;
-    }
-    if (s.alias()) {
-      nodes.problem(
-          s.pos(), "body uses a YAML alias (found \"" + s.text() + "\"); write the value out");
-      return false;
-    }
-    Value v = nodes.substitute(s);
-    if (v == null) {
-      return false;
-    }
-    if (!nodes.quotedInSource(s) && JSON_LITERAL.matcher(v.text()).matches()) {
-      out.append(v.text());
-    } else {
-      out.append('"').append(jsonEscape(v.text())).append('"');
-    }
-    return true;
   }
 
   private List<QueryParam> readQuery(Field f, String where) {

@@ -1,7 +1,5 @@
 package dev.cronloop.definition;
 
-import static dev.cronloop.definition.JobFileParser.AUTH_KEYS;
-import static dev.cronloop.definition.JobFileParser.TLS_KEYS;
 import static dev.cronloop.definition.JobFileParser.readUtf8;
 
 import dev.cronloop.definition.NodeReader.Value;
@@ -11,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Reads the {@code auth} and {@code tls} blocks of a job or one of its requests. It reads the CA
@@ -20,6 +19,9 @@ import java.nio.file.Path;
  * document, then dropped.
  */
 final class TlsAuthReader {
+  static final List<String> TLS_KEYS = List.of("insecure", "caFile");
+  static final List<String> AUTH_KEYS = List.of("user", "password", "bearer");
+
   private final NodeReader nodes;
   private final Path file;
   private final StringBuilder caContents = new StringBuilder();

@@ -237,7 +237,7 @@ class JobFileParserTest {
                 3,
                 1,
                 "unknown key \"colour\" in job \"x\"; remove it or use one of: "
-                    + String.join(", ", JobFileParser.JOB_KEYS)));
+                    + String.join(", ", JobReader.JOB_KEYS)));
   }
 
   @Test
