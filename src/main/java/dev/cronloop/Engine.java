@@ -1,7 +1,6 @@
 package dev.cronloop;
 
 import dev.cronloop.bridge.ClusterJobStore;
-import dev.cronloop.bridge.FireSink;
 import dev.cronloop.bridge.PooledConnections;
 import dev.cronloop.bridge.ShardLock;
 import dev.cronloop.bridge.TriggerLayer;
@@ -9,11 +8,8 @@ import dev.cronloop.definition.Catalog;
 import dev.cronloop.definition.JobCatalog;
 import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.Problem;
+import dev.cronloop.fetch.Dispatch;
 import dev.cronloop.fetch.HttpClients;
-import dev.cronloop.fetch.LeaseGuard;
-import dev.cronloop.fetch.RunLauncher;
-import dev.cronloop.fetch.StartGate;
-import dev.cronloop.model.Fire;
 import dev.cronloop.model.RunResult;
 import dev.cronloop.record.Database;
 import dev.cronloop.record.Fence;
@@ -88,12 +84,10 @@ public final class Engine {
   private volatile Recorder recorder;
   private Retention retention;
   private HttpClients clients;
-  private volatile RunLauncher launcher;
-  private StartGate gate;
+  private volatile Dispatch dispatch;
   /** Open while this node's lease holds: a standalone engine's, or a cluster node's check-in. */
   private final Fence fence = new Fence(System::nanoTime);
   private volatile NodeLease lease;
-  private LeaseGuard guard;
   private volatile Scheduler quartz;
   private volatile TriggerLayer triggers;
   private JobCatalog jobCatalog;
@@ -102,7 +96,6 @@ public final class Engine {
   private final ApiServer api;
   private volatile PausedJobs paused;
   private volatile RunQueries queries;
-  private long sampler = -1;
   private int httpPort = -1;
   private long repairTimer = -1;
   private long pauseTimer = -1;
@@ -225,21 +218,15 @@ public final class Engine {
    */
   public Future<Triggered> trigger(String jobId) {
     Catalog current = catalog;
-    if (current == null || launcher == null) {
+    if (current == null || dispatch == null) {
       return Future.failedFuture(new IllegalStateException("the engine is not started"));
     }
     Optional<JobDefinition> job = current.job(jobId);
     if (job.isEmpty()) {
       return Future.failedFuture(new NoSuchElementException("no job \"" + jobId + "\" in " + config.jobs()));
     }
-    Promise<Long> id = Promise.promise();
     Promise<RunResult> result = Promise.promise();
-    loop.runOnContext(v -> {
-      Fire fire = Fire.manual(job.get(), Instant.now());
-      metrics.fired(fire);
-      launcher.launch(fire, id).onComplete(result);
-    });
-    return id.future().map(runId -> new Triggered(runId, result.future()));
+    return dispatch.trigger(job.get(), result).map(runId -> new Triggered(runId, result.future()));
   }
 
   /**
@@ -323,7 +310,7 @@ public final class Engine {
     queries = null; // the API answers 503 from now on
     Promise<Void> done = Promise.promise(); // bound to no context: the engine's may be gone
     loop.executeBlocking(this::standbyScheduler, false)
-        .compose(v -> drainRuns())
+        .compose(v -> dispatch.drain(config.grace()))
         .compose(v -> Future.fromCompletionStage(recorder.stop(), loop))
         .compose(v -> api.close())
         .compose(v -> loop.executeBlocking(this::closeStores, false))
@@ -426,16 +413,11 @@ public final class Engine {
   private Future<Void> startLoopSide() {
     clients = new HttpClients(vertx, config.maxConnectionsPerHost());
     return loop.executeBlocking(() -> RunIds.open(vertx, db), false)
-        .map(
-            ids -> {
-              launcher =
-                  new RunLauncher(vertx, loop, clients, config.node(), ids, recorder, config.maxInFlight(),
-                      metrics.andThen(listener));
-              gate = new StartGate(vertx, this::launchScheduled);
-              guard = new LeaseGuard(fence, gate);
-              sampler = vertx.setPeriodic(1_000, t -> metrics.sample(launcher.inFlight(), launcher.active()));
-              return null;
-            });
+        .map(ids -> {
+          dispatch = new Dispatch(vertx, loop, clients, config.node(), ids, recorder, config.maxInFlight(), fence,
+              () -> paused, metrics, metrics.andThen(listener));
+          return null;
+        });
   }
 
   /** A cluster: Quartz's clustered JDBC store on the outcome database (DESIGN.md, "Cluster"). */
@@ -458,7 +440,7 @@ public final class Engine {
             ? new TriggerLayer(quartz, TriggerLayer.CLUSTER_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD,
                 ShardLock.postgres(db.dataSource()), true)
             : new TriggerLayer(quartz, TriggerLayer.DEFAULT_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD);
-    quartz.setJobFactory(triggers.jobFactory(FireSink.whileOpen(this::handOff, fence::valid)));
+    quartz.setJobFactory(triggers.jobFactory(loop, fence, dispatch::admit));
     // A standalone engine resumes each job from its last recorded fire, to apply its misfire
     // policy to what it missed; a cluster's stored triggers remember that themselves.
     triggers.sync(catalog.jobs(), InstantSource.system(), clustered() ? Map.of() : queries.lastScheduled());
@@ -580,35 +562,6 @@ public final class Engine {
     }
   }
 
-  /** Called on a Quartz worker: one thread-safe post onto the engine context, then return. */
-  private void handOff(List<Fire> fires) {
-    Fence.Term term = fence.term();
-    loop.runOnContext(v -> {
-      fires.forEach(metrics::handedOver);
-      guard.admit(term, fires);
-    });
-  }
-
-  /**
-   * On the engine context: launches the fires of one instant, in order (with each job's jitter);
-   * the fires of paused jobs are recorded SKIPPED with the pause as their reason, and none is
-   * launched when this node's lease no longer holds in the term they were handed over in ({@link
-   * LeaseGuard}).
-   */
-  private void launchScheduled(List<Fire> fires) {
-    List<Fire> due = new ArrayList<>(fires.size());
-    for (Fire fire : guard.launchable(fires)) {
-      Optional<PausedJobs.Pause> pause = paused.get(fire.job().id());
-      if (pause.isPresent()) {
-        due.add(fire.skipped(pause.get().reason()));
-        continue;
-      }
-      metrics.fired(fire);
-      due.add(fire);
-    }
-    launcher.launchAll(due);
-  }
-
   private boolean schedulerRunning() {
     Scheduler q = quartz;
     return q == null ? !config.schedule() || catalog != null : isStarted(q);
@@ -648,36 +601,6 @@ public final class Engine {
       quartz.standby();
     }
     return null;
-  }
-
-  private Future<Void> drainRuns() {
-    Promise<Void> drained = Promise.promise();
-    loop.runOnContext(
-        v -> {
-          vertx.cancelTimer(sampler);
-          int held = gate.close();
-          if (held > 0) {
-            log.info("{} fires handed over ahead of their instant not run: the engine is closing", held);
-          }
-          launcher.close();
-          int active = launcher.active();
-          if (active > 0) {
-            log.info("waiting up to {} s for {} runs in flight", config.grace().toSeconds(), active);
-          }
-          long timer =
-              vertx.setTimer(
-                  Math.max(1, config.grace().toMillis()),
-                  id -> {
-                    log.warn("grace period over: cancelling {} runs", launcher.active());
-                    launcher.cancelAll();
-                  });
-          launcher.idle().onComplete(done -> {
-            vertx.cancelTimer(timer);
-            metrics.counts(launcher.inFlight(), launcher.active());
-            drained.complete();
-          });
-        });
-    return drained.future();
   }
 
   private Void closeStores() throws SchedulerException {

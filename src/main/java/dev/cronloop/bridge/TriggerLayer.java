@@ -139,9 +139,13 @@ public final class TriggerLayer {
     }
   }
 
-  /** The Quartz job factory that builds {@link FireHandoff}s posting to {@code sink}. */
-  public org.quartz.spi.JobFactory jobFactory(FireSink sink) {
-    return (bundle, scheduler) -> new FireHandoff(this, sink);
+  /**
+   * The Quartz job factory that builds {@link FireHandoff}s posting to {@code sink} on {@code loop}
+   * while {@code fence} holds.
+   */
+  public org.quartz.spi.JobFactory jobFactory(io.vertx.core.Context loop, dev.cronloop.record.Fence fence,
+      FireSink sink) {
+    return (bundle, scheduler) -> new FireHandoff(this, loop, fence, sink);
   }
 
   /**
