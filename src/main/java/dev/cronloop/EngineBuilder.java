@@ -225,7 +225,7 @@ public final class EngineBuilder {
     }
     Metrics metrics = new Metrics();
     return new Engine(
-        ownsVertx ? Engine.ownVertx(metrics) : vertx,
+        ownsVertx ? EngineVertx.create(metrics) : vertx,
         ownsVertx,
         new EngineConfig(
             jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,

@@ -16,14 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.quartz.JobBuilder;
-import org.quartz.JobDetail;
-import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
-import org.quartz.TriggerBuilder;
-import org.quartz.TriggerKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +101,7 @@ public final class TriggerLayer {
    * its fire ends; by then another node may already have fired the re-armed one, which would
    * delete the shard's trigger for good. A repeating trigger is never COMPLETE.
    */
-  private static final SimpleScheduleBuilder NEVER_COMPLETE =
+  static final SimpleScheduleBuilder NEVER_COMPLETE =
       SimpleScheduleBuilder.simpleSchedule()
           .withIntervalInHours(24 * 365)
           .repeatForever()
@@ -139,9 +134,13 @@ public final class TriggerLayer {
     }
   }
 
-  /** The Quartz job factory that builds {@link FireHandoff}s posting to {@code sink}. */
-  public org.quartz.spi.JobFactory jobFactory(FireSink sink) {
-    return (bundle, scheduler) -> new FireHandoff(this, sink);
+  /**
+   * The Quartz job factory that builds {@link FireHandoff}s posting to {@code sink} on {@code loop}
+   * while {@code fence} holds.
+   */
+  public org.quartz.spi.JobFactory jobFactory(io.vertx.core.Context loop, dev.cronloop.record.Fence fence,
+      FireSink sink) {
+    return (bundle, scheduler) -> new FireHandoff(this, loop, fence, sink);
   }
 
   /**
@@ -199,7 +198,7 @@ public final class TriggerLayer {
       ShardLock.Held held = locks.hold(shard.index);
       try {
         Instant now = clock.instant();
-        Optional<org.quartz.Trigger> trigger = storedTrigger(shard);
+        Optional<org.quartz.Trigger> trigger = shard.stored(quartz);
         Optional<Instant> stored = trigger.map(TriggerLayer::instantOf);
         Instant basis = stored.map(at -> earlier(now.plus(CLOCK_MARGIN), at.minusNanos(1))).orElse(now);
         shard.rebuild(wanted, basis, lastFires);
@@ -214,7 +213,7 @@ public final class TriggerLayer {
           log.warn("shard {} fired for {} but was never re-armed (a hand-off failed); re-arming it",
               shard.index, stored.orElseThrow());
         }
-        write(shard, next);
+        shard.write(quartz, next);
         return true;
       } finally {
         held.close();
@@ -257,7 +256,7 @@ public final class TriggerLayer {
         int skipped = shard.timetable.skipBefore(pending.get());
         List<Fire> fires = due(shard, pending.get(), later(now, pending.get()), now);
         Optional<Instant> next = shard.timetable.nextInstant();
-        write(shard, next);
+        shard.write(quartz, next);
         log.debug("shard {} at {}: {} fires, {} handled elsewhere, re-armed for {}",
             index, pending.get(), fires.size(), skipped, next.orElse(null));
         return fires;
@@ -339,15 +338,7 @@ public final class TriggerLayer {
   }
 
   private Optional<Instant> storedInstant(Shard shard) {
-    return storedTrigger(shard).map(TriggerLayer::instantOf);
-  }
-
-  private Optional<org.quartz.Trigger> storedTrigger(Shard shard) {
-    try {
-      return Optional.ofNullable(quartz.getTrigger(shard.triggerKey));
-    } catch (SchedulerException e) {
-      throw new IllegalStateException("cannot read the trigger of shard " + shard.index, e);
-    }
+    return shard.stored(quartz).map(TriggerLayer::instantOf);
   }
 
   /**
@@ -375,82 +366,11 @@ public final class TriggerLayer {
     return (int) Long.remainderUnsigned(Spread.hash(jobId), shards.length);
   }
 
-  private void write(Shard shard, Optional<Instant> next) {
-    try {
-      if (next.isEmpty()) {
-        quartz.unscheduleJob(shard.triggerKey);
-        return;
-      }
-      org.quartz.Trigger trigger =
-          TriggerBuilder.newTrigger()
-              .withIdentity(shard.triggerKey)
-              .forJob(shard.jobKey)
-              .usingJobData(AT, next.get().toString())
-              .startAt(Date.from(next.get().minus(HANDOFF_LEAD)))
-              .withSchedule(NEVER_COMPLETE)
-              .build();
-      if (quartz.rescheduleJob(shard.triggerKey, trigger) == null) {
-        if (!quartz.checkExists(shard.jobKey)) {
-          quartz.addJob(shard.detail(), true);
-        }
-        quartz.scheduleJob(trigger);
-      }
-    } catch (SchedulerException e) {
-      throw new IllegalStateException("cannot arm the trigger of shard " + shard.index, e);
-    }
-  }
-
   private static Instant earlier(Instant a, Instant b) {
     return a.isBefore(b) ? a : b;
   }
 
   private static Instant later(Instant a, Instant b) {
     return a.isAfter(b) ? a : b;
-  }
-
-  /** The jobs of one shard and when each fires next. Guarded by its own monitor. */
-  private static final class Shard {
-    final int index;
-    final boolean recoverable;
-    final JobKey jobKey;
-    final TriggerKey triggerKey;
-    Timetable<String> timetable = new Timetable<>(Instant.EPOCH);
-    final Map<String, JobDefinition> jobs = new HashMap<>();
-
-    Shard(int index, boolean recoverable) {
-      this.index = index;
-      this.recoverable = recoverable;
-      this.jobKey = JobKey.jobKey("shard-" + index, GROUP);
-      this.triggerKey = TriggerKey.triggerKey("shard-" + index, GROUP);
-    }
-
-    JobDetail detail() {
-      return JobBuilder.newJob(FireHandoff.class)
-          .withIdentity(jobKey)
-          .usingJobData(FireHandoff.SHARD, Integer.toString(index))
-          .requestRecovery(recoverable)
-          .storeDurably()
-          .build();
-    }
-
-    /**
-     * Replaces the jobs and rebuilds the cache from {@code basis}: every fire at or before it has
-     * been handed off. Schedules are pure, so the same jobs and basis give the same timetable on
-     * every node.
-     */
-    void rebuild(Map<String, JobDefinition> wanted, Instant basis, Map<String, Instant> lastFires) {
-      jobs.clear();
-      jobs.putAll(wanted);
-      timetable = new Timetable<>(basis);
-      for (JobDefinition job : wanted.values()) {
-        Duration offset = Spread.offset(job.id(), job.spread());
-        Instant last = lastFires.get(job.id());
-        if (last != null && last.isBefore(basis)) {
-          timetable.putAfter(job.id(), job.schedule(), offset, last);
-        } else {
-          timetable.put(job.id(), job.schedule(), offset);
-        }
-      }
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.cronloop.server;
 
 import dev.cronloop.definition.Catalog;
+import dev.cronloop.fetch.Dispatch;
 import dev.cronloop.model.FetchRow;
 import dev.cronloop.model.Fire;
 import dev.cronloop.model.Outcome;
@@ -58,7 +59,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (the per-job meters and the runs awaiting their first request are confined to it); the batch
  * hook on the recorder thread; {@link #scrape()} on any thread. Micrometer meters are thread-safe.
  */
-public final class Metrics implements RunObserver, AutoCloseable {
+public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable {
   private static final Duration[] LATENCY_BUCKETS = {
     Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
     Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),

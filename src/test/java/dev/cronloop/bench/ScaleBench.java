@@ -78,7 +78,9 @@ public final class ScaleBench {
 
     Scheduler quartz = quartz();
     TriggerLayer triggers = new TriggerLayer(quartz, TriggerLayer.DEFAULT_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD);
-    quartz.setJobFactory(triggers.jobFactory(fires -> {}));
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(); // fires go to a context that drops them
+    quartz.setJobFactory(triggers.jobFactory(vertx.getOrCreateContext(), dev.cronloop.record.Fence.open(),
+        (term, fires) -> {}));
     quartz.start();
     t0 = System.nanoTime();
     triggers.sync(loaded.jobs(), Instant.now());
@@ -92,6 +94,7 @@ public final class ScaleBench {
     List<Long> reload = reloadLatencies(folder, catalog, triggers, changes);
     catalog.close();
     quartz.shutdown(false);
+    vertx.close();
     String line = String.format(
         "{\"workload\":\"scale\",\"files\":%d,\"jobs\":%d,\"validateMs\":%d,\"loadMs\":%d,\"scheduleMs\":%d,\"resyncMs\":%d,"
             + "\"nextFireNs\":%d,\"scheduleNextNs\":%d,\"engineStartMs\":%d,\"heapBaseMb\":%d,"

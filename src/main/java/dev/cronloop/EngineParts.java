@@ -1,0 +1,261 @@
+package dev.cronloop;
+
+import dev.cronloop.bridge.Scheduling;
+import dev.cronloop.definition.Catalog;
+import dev.cronloop.definition.JobCatalog;
+import dev.cronloop.definition.JobDefinition;
+import dev.cronloop.definition.Problem;
+import dev.cronloop.fetch.Dispatch;
+import dev.cronloop.fetch.HttpClients;
+import dev.cronloop.record.Database;
+import dev.cronloop.record.Fence;
+import dev.cronloop.record.PausedJobs;
+import dev.cronloop.record.RunQueries;
+import dev.cronloop.record.Stores;
+import dev.cronloop.server.ApiServer;
+import dev.cronloop.server.Metrics;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parts an {@link Engine} runs, started in order and closed in DESIGN.md's shutdown order:
+ * the stores ({@code record}), the dispatch ({@code fetch}), the scheduling ({@code bridge}), the
+ * jobs folder ({@code definition}) and the HTTP API ({@code server}). A part is null until it has
+ * started, and {@link #close()} closes only the parts that started, so that closing an engine
+ * whose start failed completes.
+ *
+ * <p>Runs on: its start and close steps run on the engine context and, when they block, on worker
+ * threads; the getters are thread-safe.
+ */
+final class EngineParts {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final EngineConfig config;
+  private final RunListener listener;
+  private final Metrics metrics;
+  private final ApiServer api;
+  /** Open while this node's lease holds: a standalone engine's, or a cluster node's check-in. */
+  private final Fence fence = new Fence(System::nanoTime);
+  private volatile Context loop;
+  private volatile Stores stores;
+  private volatile Dispatch dispatch;
+  private volatile Scheduling scheduling;
+  private volatile HttpClients clients;
+  private volatile JobCatalog jobCatalog;
+  private volatile Catalog catalog;
+  private volatile boolean closing;
+  private volatile int httpPort = -1;
+
+  EngineParts(Vertx vertx, boolean ownsVertx, EngineConfig config, RunListener listener, Metrics metrics,
+      ApiServer api) {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.config = config;
+    this.listener = listener;
+    this.metrics = metrics;
+    this.api = api;
+  }
+
+  Future<Void> start() {
+    long t0 = System.nanoTime();
+    loop = vertx.getOrCreateContext();
+    return loop.executeBlocking(this::openStores, false)
+        .map(v -> startDispatch())
+        .compose(v -> loop.executeBlocking(this::startScheduling, false))
+        .compose(v -> config.http() == null ? Future.succeededFuture(-1) : api.listen(config.http()))
+        .onSuccess(port -> logStarted(httpPort = port, t0))
+        .onFailure(e -> giveLeaseBack())
+        .mapEmpty();
+  }
+
+  /** After a failed start: gives the lease back (off the loop), so a retry need not wait. */
+  private void giveLeaseBack() {
+    Stores s = stores;
+    if (s != null) {
+      s.giveLeaseBack();
+    }
+  }
+
+  private Void openStores() throws Exception {
+    int pool = clustered() ? 8 + 2 * schedulingSettings().threads() : 4;
+    stores = Stores.open(
+        new Stores.Settings(config.jdbcUrl(), config.node(), config.schedule(), clustered(), pool, config.journal(),
+            config.recorderCapacity(), config.spillAfter(), config.retention(), config.leaseRenewal()),
+        fence, vertx,
+        task -> loop.runOnContext(v -> task.run()), // the recorder posts its acks back to the engine context
+        this::retentionPerJob);
+    metrics.watch(stores.recorder());
+    jobCatalog = new JobCatalog(config.jobs(), System::getenv);
+    catalog = jobCatalog.load();
+    metrics.watch(() -> catalog);
+    return null;
+  }
+
+  /** On the engine context. */
+  private Void startDispatch() {
+    clients = new HttpClients(vertx, config.maxConnectionsPerHost());
+    dispatch = new Dispatch(vertx, loop, clients, config.node(), stores.ids(), stores.recorder(),
+        config.maxInFlight(), fence, stores::paused, metrics, metrics.andThen(listener));
+    return null;
+  }
+
+  private Void startScheduling() throws Exception {
+    if (config.schedule()) {
+      scheduling = Scheduling.start(schedulingSettings(), vertx, loop, stores.db().dataSource(), fence, dispatch::admit,
+          () -> catalog.jobs(), stores.queries(), stores.paused());
+      jobCatalog.start(this::reloaded);
+    }
+    return null;
+  }
+
+  private Scheduling.Settings schedulingSettings() {
+    return new Scheduling.Settings(config.node(), clustered(), config.quartzThreads(), config.clusterCheckin());
+  }
+
+  /** On the catalog thread: a changed jobs folder. Unchanged jobs keep their next fire times. */
+  private void reloaded(Catalog next) {
+    catalog = next;
+    scheduling.sync(next.jobs());
+  }
+
+  /** A cluster: Quartz's clustered JDBC store on the outcome database (DESIGN.md, "Cluster"). */
+  private boolean clustered() {
+    return config.jdbcUrl().startsWith("jdbc:postgresql:");
+  }
+
+  /** The jobs of the current catalog with a retention of their own. */
+  private Map<String, Duration> retentionPerJob() {
+    Catalog current = catalog;
+    Map<String, Duration> own = new HashMap<>();
+    if (current != null) {
+      current.jobs().stream().filter(j -> j.retention() != null).forEach(j -> own.put(j.id(), j.retention()));
+    }
+    return own;
+  }
+
+  private void logStarted(int port, long t0) {
+    long enabled = catalog.jobs().stream().filter(JobDefinition::enabled).count();
+    log.info(
+        "cronloop started in {} ms: {} jobs ({} enabled, {} files with problems) from {}, database {}, node {}, {}, http {} (token {}), grace {}s",
+        (System.nanoTime() - t0) / 1_000_000,
+        catalog.jobs().size(),
+        enabled,
+        catalog.problems().stream().map(Problem::file).distinct().count(),
+        config.jobs(),
+        Database.redact(stores.db().url()),
+        config.node(),
+        clustered() ? "cluster (check-in " + config.clusterCheckin().toMillis() + " ms)" : "single node",
+        port < 0 ? "off" : config.http().getHostString() + ":" + port,
+        config.token() == null ? "none" : "set",
+        config.grace().toSeconds());
+  }
+
+  /**
+   * Shuts down as DESIGN.md, "Shutdown", fixes it: stop firing, let runs finish up to the grace
+   * period, cancel the rest, flush every outcome, then close Quartz, Vert.x (if ours) and the
+   * database. Each step skips a part that never started.
+   */
+  Future<Void> close() {
+    if (loop == null) {
+      return api.close().eventually(this::closeVertx);
+    }
+    closing = true; // the API answers 503 from now on
+    Promise<Void> done = Promise.promise(); // bound to no context: the engine's may be gone
+    loop.executeBlocking(this::standby, false)
+        .compose(v -> dispatch == null ? Future.succeededFuture() : dispatch.drain(config.grace()))
+        .compose(v -> stores == null ? Future.succeededFuture()
+            : Future.fromCompletionStage(stores.stopRecorder(), loop))
+        .compose(v -> api.close())
+        .compose(v -> loop.executeBlocking(this::closeStores, false))
+        .compose(v -> clients == null ? Future.<Void>succeededFuture() : clients.close())
+        .andThen(v -> metrics.close())
+        .onSuccess(v -> log.info("cronloop stopped: {} outcomes written in {} batches",
+            stores == null ? 0 : stores.recorder().written(), stores == null ? 0 : stores.recorder().batches()))
+        .onComplete(ar -> closeVertx().onComplete(v -> done.handle(ar)));
+    return done.future();
+  }
+
+  /** Stops firing: the jobs folder watch, then Quartz ({@link Scheduling#standby}). */
+  private Void standby() throws Exception {
+    if (jobCatalog != null) {
+      jobCatalog.close();
+    }
+    if (scheduling != null) {
+      scheduling.standby();
+    }
+    return null;
+  }
+
+  private Void closeStores() throws Exception {
+    if (scheduling != null) {
+      scheduling.shutdown();
+    }
+    if (stores != null) {
+      stores.close();
+    }
+    return null;
+  }
+
+  private Future<Void> closeVertx() {
+    return ownsVertx ? EngineVertx.close(vertx) : Future.succeededFuture();
+  }
+
+  /** Runs {@code action} on the pauses on a worker thread; fails when the engine is not started. */
+  Future<Boolean> withPauses(PauseAction action) {
+    Stores s = stores;
+    if (s == null) {
+      return Future.failedFuture(new IllegalStateException("the engine is not started"));
+    }
+    return loop.executeBlocking(() -> action.apply(s.paused()), false);
+  }
+
+  /** A read or write of the pauses. */
+  interface PauseAction {
+    boolean apply(PausedJobs p) throws Exception;
+  }
+
+  boolean paused(String jobId) {
+    Stores s = stores;
+    return s != null && s.paused().contains(jobId);
+  }
+
+  int httpPort() {
+    return httpPort;
+  }
+
+  Catalog catalog() {
+    return catalog;
+  }
+
+  Dispatch dispatch() {
+    return dispatch;
+  }
+
+  Scheduling scheduling() {
+    return scheduling;
+  }
+
+  Stores stores() {
+    return stores;
+  }
+
+  /** The run queries, or null before start and from the start of close (the API answers 503). */
+  RunQueries queries() {
+    Stores s = stores;
+    return closing || s == null ? null : s.queries();
+  }
+
+  boolean schedulerRunning() {
+    Scheduling s = scheduling;
+    return s == null ? !config.schedule() || catalog != null : s.running();
+  }
+}
