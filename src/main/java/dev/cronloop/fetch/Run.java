@@ -175,11 +175,9 @@ final class Run {
     finished = true;
     RunStatus status = cancelled ? RunStatus.CANCELLED : RunStatus.of(ok, failed);
     recorder.submit(
-        new Write.FinishRun(
-            id, startedAt, Instant.now(), status, requests.size(), ok, failed,
-            committed -> result.complete(
-                new RunResult(id, job().id(), status, requests.size(), ok, failed, startedAt,
-                    committed))));
+        new Write.FinishRun(id, startedAt, Instant.now(), status, requests.size(), ok, failed),
+        committed -> result.complete(
+            new RunResult(id, job().id(), status, requests.size(), ok, failed, startedAt, committed)));
     ended.complete();
   }
 

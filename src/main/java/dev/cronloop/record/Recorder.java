@@ -6,7 +6,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +85,9 @@ public final class Recorder implements AutoCloseable {
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
   private final Rejections rejections = new Rejections();
+  /** Who waits for which run end to commit; keyed by identity, as two ends may be equal values. */
+  private final Map<Write.FinishRun, Consumer<Instant>> commitWaiters =
+      Collections.synchronizedMap(new IdentityHashMap<>());
   private volatile Runnable roomWaiter;
   private volatile BatchListener batchListener = (writes, nanos) -> {};
 
@@ -159,6 +166,21 @@ public final class Recorder implements AutoCloseable {
   public void submit(Write write) {
     if (!queue.offer(write)) {
       throw new IllegalStateException("recorder queue full although room was reserved");
+    }
+  }
+
+  /**
+   * Queues the write that ends a run, for which room was reserved, and tells {@code onCommitted}
+   * the instant the transaction that holds it committed (or gave it up). The notice runs on the
+   * callback executor. Never blocks.
+   */
+  public void submit(Write.FinishRun finish, Consumer<Instant> onCommitted) {
+    commitWaiters.put(finish, onCommitted);
+    try {
+      submit(finish);
+    } catch (IllegalStateException e) {
+      commitWaiters.remove(finish);
+      throw e;
     }
   }
 
@@ -287,16 +309,19 @@ public final class Recorder implements AutoCloseable {
     Instant at = Instant.now();
     room.release(batch.size());
     for (Write w : batch) {
-      if (w instanceof Write.FinishRun f && f.onCommitted() != null) {
-        tell(f, at);
+      if (w instanceof Write.FinishRun f) {
+        Consumer<Instant> waiter = commitWaiters.remove(f);
+        if (waiter != null) {
+          tell(f, waiter, at);
+        }
       }
     }
     wakeWaiter();
   }
 
-  private void tell(Write.FinishRun f, Instant at) {
+  private void tell(Write.FinishRun f, Consumer<Instant> waiter, Instant at) {
     try {
-      callbacks.execute(() -> f.onCommitted().accept(at));
+      callbacks.execute(() -> waiter.accept(at));
     } catch (RuntimeException e) {
       survive(e, "telling run " + f.runId() + " it was recorded");
     }
