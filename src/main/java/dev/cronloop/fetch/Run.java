@@ -25,7 +25,7 @@ import java.util.Set;
  *
  * <p>Confined to the engine context.
  */
-final class Run {
+final class Run implements Limiter.Taker {
   private final long id;
   private final Fire fire;
   private final String node;
@@ -95,12 +95,14 @@ final class Run {
   }
 
   /** True while the run has requests to start and room under its own concurrency. */
-  boolean wantsMore() {
+  @Override
+  public boolean wantsMore() {
     return !cancelled && next < requests.size() && inFlight.size() < job().concurrency();
   }
 
   /** Starts the next request with a slot the limiter granted. */
-  void startOne() {
+  @Override
+  public void startOne() {
     int index = next++;
     inFlight.add(index);
     observer.fetchStarting(id, job().id(), requests.get(index).url());
