@@ -7,12 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -30,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * #whenRoom} once the writer has freed some: that is how a slow database slows runs down instead
  * of growing memory or dropping rows.
  *
- * <p>Batching: the writer takes what is queued, lingers up to {@link #LINGER} for more unless the
- * batch already ends a run, and writes at most {@link #MAX_BATCH} writes per transaction. A batch
+ * <p>Batching ({@link WriteQueue}): the writer takes what is queued, lingers up to {@link
+ * WriteQueue#LINGER} for more unless the batch already ends a run, and writes at most {@link
+ * WriteQueue#MAX_BATCH} writes per transaction. A batch
  * that fails because the database is away ({@link SqlFault#OUTAGE}) is retried with backoff, never
  * dropped. A batch the database refuses because of some rows' data is not an outage: the store
  * finds those rows, commits the others and records the refused ones as well as they can be ({@link
@@ -57,14 +54,11 @@ public final class Recorder implements AutoCloseable {
   /** Writes the queue holds, reserved or queued. */
   public static final int DEFAULT_CAPACITY = 50_000;
 
-  static final int MAX_BATCH = 2_000;
-  static final Duration LINGER = Duration.ofMillis(3);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   /** How long the database may fail before outcomes go to the journal. */
   public static final Duration DEFAULT_SPILL_AFTER = Outage.DEFAULT_SPILL_AFTER;
 
-  private final BlockingQueue<Write> queue;
-  private final Semaphore room;
+  private final WriteQueue queue;
   private final Notices notices;
   private final OutcomeStore store;
   private final Outage outage;
@@ -93,8 +87,7 @@ public final class Recorder implements AutoCloseable {
     if (capacity < 2) {
       throw new IllegalArgumentException("recorder capacity must be >= 2, got " + capacity);
     }
-    this.queue = new ArrayBlockingQueue<>(capacity);
-    this.room = new Semaphore(capacity);
+    this.queue = new WriteQueue(capacity);
     this.notices = new Notices(callbacks);
     this.store = new OutcomeStore(dataSource, rejections);
     this.outage = new Outage(dataSource, rejections, errors);
@@ -138,7 +131,7 @@ public final class Recorder implements AutoCloseable {
 
   /** Reserves room for {@code n} writes without waiting; false when there is not enough. */
   public boolean tryReserve(int n) {
-    return room.tryAcquire(n);
+    return queue.tryReserve(n);
   }
 
   /**
@@ -146,9 +139,7 @@ public final class Recorder implements AutoCloseable {
    * slot.
    */
   public void submit(Write write) {
-    if (!queue.offer(write)) {
-      throw new IllegalStateException("recorder queue full although room was reserved");
-    }
+    queue.offer(write);
   }
 
   /**
@@ -172,7 +163,7 @@ public final class Recorder implements AutoCloseable {
    */
   public void whenRoom(Runnable notice) {
     notices.awaitRoom(notice);
-    if (room.availablePermits() > 0) {
+    if (queue.hasRoom()) {
       notices.roomFreed();
     }
   }
@@ -185,7 +176,7 @@ public final class Recorder implements AutoCloseable {
 
   /** Writes queued and not yet committed. */
   public int depth() {
-    return queue.size();
+    return queue.depth();
   }
 
   /** Writes committed since start. */
@@ -225,12 +216,12 @@ public final class Recorder implements AutoCloseable {
   }
 
   private void drain() {
-    List<Write> batch = new ArrayList<>(MAX_BATCH);
+    List<Write> batch = new ArrayList<>(WriteQueue.MAX_BATCH);
     while (!(stopping.get() && queue.isEmpty())) {
       boolean taken = false;
       try {
         try {
-          collect(batch);
+          queue.collect(batch, stopping.get());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           stopping.set(true);
@@ -280,7 +271,7 @@ public final class Recorder implements AutoCloseable {
       survive(failure, batch.size() + " writes of " + jobsOf(batch) + " (given up)");
     }
     Instant at = Instant.now();
-    room.release(batch.size());
+    queue.free(batch.size());
     for (Write w : batch) {
       if (w instanceof Write.FinishRun f) {
         try {
@@ -314,37 +305,6 @@ public final class Recorder implements AutoCloseable {
       }
     }
     return jobs.isEmpty() ? "run ends" : "jobs " + String.join(", ", jobs);
-  }
-
-  private void collect(List<Write> batch) throws InterruptedException {
-    if (stopping.get()) {
-      queue.drainTo(batch, MAX_BATCH);
-      return;
-    }
-    Write first = queue.poll(100, TimeUnit.MILLISECONDS);
-    if (first == null) {
-      return;
-    }
-    batch.add(first);
-    long deadline = System.nanoTime() + LINGER.toNanos();
-    while (batch.size() < MAX_BATCH) {
-      if (queue.drainTo(batch, MAX_BATCH - batch.size()) > 0) {
-        continue;
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0 || endsRun(batch)) {
-        return;
-      }
-      Write next = queue.poll(left, TimeUnit.NANOSECONDS);
-      if (next == null) {
-        return;
-      }
-      batch.add(next);
-    }
-  }
-
-  private static boolean endsRun(List<Write> batch) {
-    return batch.get(batch.size() - 1) instanceof Write.FinishRun;
   }
 
   private void writeUntilDone(List<Write> batch) {
