@@ -92,22 +92,6 @@ final class RunCommand implements Callable<Integer> {
           + " (default: 30s).")
   String spillAfter;
 
-  private Duration spillAfter() {
-    try {
-      return DurationText.parse(spillAfter, spillAfter);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--spill-after " + e.getMessage());
-    }
-  }
-
-  private Duration retention() {
-    try {
-      return DurationText.parse(retention, retention);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--retention " + e.getMessage());
-    }
-  }
-
   @Option(
       names = "--checkin",
       paramLabel = "DURATION",
@@ -115,11 +99,15 @@ final class RunCommand implements Callable<Integer> {
       description = "Cluster check-in interval on PostgreSQL; a node silent this long (plus a grace) is taken over (default: ${DEFAULT-VALUE}).")
   String checkin;
 
-  private Duration checkin() {
+  /**
+   * Parses the value of the duration option {@code name}; a bad value is a usage error that
+   * names the option, as in "--grace must be a duration like 500ms, 5s, 1m30s or 2h".
+   */
+  private Duration duration(String name, String text) {
     try {
-      return DurationText.parse(checkin, checkin);
+      return DurationText.parse(text, text);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--checkin " + e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), name + " " + e.getMessage());
     }
   }
 
@@ -131,22 +119,6 @@ final class RunCommand implements Callable<Integer> {
           + " node per --node name in a cluster); a lease not renewed for 3 periods is taken over (default: ${DEFAULT-VALUE}).")
   String lease;
 
-  private Duration lease() {
-    try {
-      return DurationText.parse(lease, lease);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--lease " + e.getMessage());
-    }
-  }
-
-  private Duration grace() {
-    try {
-      return DurationText.parse(grace, grace);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--grace " + e.getMessage());
-    }
-  }
-
   @Override
   public Integer call() throws Exception {
     requireJobsFolder();
@@ -155,16 +127,16 @@ final class RunCommand implements Callable<Integer> {
             .jobs(jobs.dir)
             .database(db.url(spec))
             .http(HostPort.parse(http, spec.commandLine()))
-            .grace(grace())
-            .clusterCheckin(checkin());
+            .grace(duration("--grace", grace))
+            .clusterCheckin(duration("--checkin", checkin));
     if (node != null) {
       builder.node(node);
     }
     if (retention != null) {
-      builder.retention(retention());
+      builder.retention(duration("--retention", retention));
     }
     if (spillAfter != null) {
-      builder.spillAfter(spillAfter());
+      builder.spillAfter(duration("--spill-after", spillAfter));
     }
     String token = token(env.apply("CRONLOOP_TOKEN"));
     Engine engine;
@@ -178,7 +150,7 @@ final class RunCommand implements Callable<Integer> {
         }
         builder.recorderCapacity(buffer);
       }
-      engine = builder.leaseRenewal(lease()).build();
+      engine = builder.leaseRenewal(duration("--lease", lease)).build();
     } catch (IllegalStateException | IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

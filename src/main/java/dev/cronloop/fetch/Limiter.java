@@ -15,15 +15,28 @@ import java.util.List;
  * back if it wants more. A 100,000-URL job therefore gets one slot per turn, like every other job,
  * and a 1-URL job never waits behind more than one request of each other run.
  *
+ * <p>The limiter knows runs only as {@link Taker}s, so it depends on nothing in this package: a
+ * run asks for slots and the limiter starts a taker's next request when its turn comes.
+ *
  * <p>Confined to the engine context.
  */
 final class Limiter {
+
+  /** What waits in line for slots: one run. Called on the engine context. */
+  interface Taker {
+    /** True while it has requests to start and room under its own concurrency. */
+    boolean wantsMore();
+
+    /** Starts its next request with a slot the limiter granted. */
+    void startOne();
+  }
+
   /** Default number of requests in flight across all runs. */
   static final int DEFAULT_MAX_IN_FLIGHT = 1_000;
 
   private final int max;
   private final Recorder recorder;
-  private final ArrayDeque<Run> line = new ArrayDeque<>();
+  private final ArrayDeque<Taker> line = new ArrayDeque<>();
   private final List<Runnable> roomWaiters = new ArrayList<>();
   private boolean askedForRoom;
   private int inFlight;
@@ -37,7 +50,7 @@ final class Limiter {
   }
 
   /** Takes a slot for one request of {@code run}, or puts the run in line and returns false. */
-  boolean tryAcquire(Run run) {
+  boolean tryAcquire(Taker run) {
     if (line.isEmpty() && inFlight < max && recorder.tryReserve(1)) {
       inFlight++;
       return true;
@@ -54,7 +67,7 @@ final class Limiter {
   }
 
   /** Leaves the line, for a run that was cancelled. */
-  void leave(Run run) {
+  void leave(Taker run) {
     line.remove(run);
   }
 
@@ -76,7 +89,7 @@ final class Limiter {
     return line.size();
   }
 
-  private void join(Run run) {
+  private void join(Taker run) {
     if (!line.contains(run)) {
       line.add(run);
     }
@@ -88,7 +101,7 @@ final class Limiter {
         askRecorder();
         return;
       }
-      Run run = line.poll();
+      Taker run = line.poll();
       inFlight++;
       run.startOne();
       if (run.wantsMore()) {

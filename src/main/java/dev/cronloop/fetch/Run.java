@@ -25,7 +25,7 @@ import java.util.Set;
  *
  * <p>Confined to the engine context.
  */
-final class Run {
+final class Run implements Limiter.Taker {
   private final long id;
   private final Fire fire;
   private final String node;
@@ -95,12 +95,14 @@ final class Run {
   }
 
   /** True while the run has requests to start and room under its own concurrency. */
-  boolean wantsMore() {
+  @Override
+  public boolean wantsMore() {
     return !cancelled && next < requests.size() && inFlight.size() < job().concurrency();
   }
 
   /** Starts the next request with a slot the limiter granted. */
-  void startOne() {
+  @Override
+  public void startOne() {
     int index = next++;
     inFlight.add(index);
     observer.fetchStarting(id, job().id(), requests.get(index).url());
@@ -175,11 +177,9 @@ final class Run {
     finished = true;
     RunStatus status = cancelled ? RunStatus.CANCELLED : RunStatus.of(ok, failed);
     recorder.submit(
-        new Write.FinishRun(
-            id, startedAt, Instant.now(), status, requests.size(), ok, failed,
-            committed -> result.complete(
-                new RunResult(id, job().id(), status, requests.size(), ok, failed, startedAt,
-                    committed))));
+        new Write.FinishRun(id, startedAt, Instant.now(), status, requests.size(), ok, failed),
+        committed -> result.complete(
+            new RunResult(id, job().id(), status, requests.size(), ok, failed, startedAt, committed)));
     ended.complete();
   }
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.cronloop.model.FetchRow;
-import dev.cronloop.model.RunStatus;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -48,11 +46,7 @@ final class Journal implements AutoCloseable {
           .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
   /** One line of the journal: exactly one of its fields is set. */
-  record Entry(String journal, RunRow run, FetchRow fetch, Finish finish) {}
-
-  /** A {@link Write.FinishRun} without its callback. */
-  record Finish(
-      long runId, Instant startedAt, Instant finishedAt, RunStatus status, int total, int ok, int failed) {}
+  record Entry(String journal, RunRow run, FetchRow fetch, Write.FinishRun finish) {}
 
   private final Path file;
   private FileChannel channel;
@@ -156,9 +150,7 @@ final class Journal implements AutoCloseable {
     if (w instanceof Write.InsertFetch f) {
       return new Entry(null, null, f.fetch(), null);
     }
-    Write.FinishRun f = (Write.FinishRun) w;
-    return new Entry(null, null, null,
-        new Finish(f.runId(), f.startedAt(), f.finishedAt(), f.status(), f.total(), f.ok(), f.failed()));
+    return new Entry(null, null, null, (Write.FinishRun) w);
   }
 
   private static Write write(Entry e) {
@@ -168,8 +160,7 @@ final class Journal implements AutoCloseable {
     if (e.fetch() != null) {
       return new Write.InsertFetch(e.fetch());
     }
-    Finish f = e.finish();
-    return new Write.FinishRun(f.runId(), f.startedAt(), f.finishedAt(), f.status(), f.total(), f.ok(), f.failed(), null);
+    return e.finish();
   }
 
   @Override

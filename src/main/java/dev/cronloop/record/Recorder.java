@@ -7,14 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * #whenRoom} once the writer has freed some: that is how a slow database slows runs down instead
  * of growing memory or dropping rows.
  *
- * <p>Batching: the writer takes what is queued, lingers up to {@link #LINGER} for more unless the
- * batch already ends a run, and writes at most {@link #MAX_BATCH} writes per transaction. A batch
+ * <p>Batching ({@link WriteQueue}): the writer takes what is queued, lingers up to {@link
+ * WriteQueue#LINGER} for more unless the batch already ends a run, and writes at most {@link
+ * WriteQueue#MAX_BATCH} writes per transaction. A batch
  * that fails because the database is away ({@link SqlFault#OUTAGE}) is retried with backoff, never
  * dropped. A batch the database refuses because of some rows' data is not an outage: the store
  * finds those rows, commits the others and records the refused ones as well as they can be ({@link
@@ -41,11 +39,11 @@ import org.slf4j.LoggerFactory;
  * its runs are still told they ended) and the writer goes on with the next one. Only {@link #stop}
  * ends it.
  *
- * <p>Degraded mode: with a {@link #spillTo journal}, a database that stays away longer than the
- * spill delay no longer holds the queue. Batches are appended to the journal (forced to disk)
- * instead, room is freed, and once a second the writer tries to replay the journal; when that
- * commits, the recorder writes to the database again. Entering and leaving degraded mode each log
- * one WARN; {@link #degraded()} feeds {@code /ready} and a gauge.
+ * <p>Degraded mode ({@link Outage}): with a {@link #spillTo journal}, a database that stays away
+ * longer than the spill delay no longer holds the queue. Batches are appended to the journal
+ * (forced to disk) instead, room is freed, and the journal is replayed once the database is back.
+ * {@link #degraded()} feeds {@code /ready} and a gauge. What the recorder tells its producers
+ * (a run's end committed, room freed) goes through {@link Notices}.
  *
  * <p>Runs on: the {@code cronloop-recorder} thread; {@code tryReserve}, {@code submit} and {@code
  * whenRoom} are safe from any thread. Callbacks run on the executor given at construction.
@@ -56,24 +54,14 @@ public final class Recorder implements AutoCloseable {
   /** Writes the queue holds, reserved or queued. */
   public static final int DEFAULT_CAPACITY = 50_000;
 
-  static final int MAX_BATCH = 2_000;
-  static final Duration LINGER = Duration.ofMillis(3);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   /** How long the database may fail before outcomes go to the journal. */
-  public static final Duration DEFAULT_SPILL_AFTER = Duration.ofSeconds(30);
-  private static final Duration PROBE_EVERY = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_SPILL_AFTER = Outage.DEFAULT_SPILL_AFTER;
 
-  private final BlockingQueue<Write> queue;
-  private final Semaphore room;
-  private final Executor callbacks;
+  private final WriteQueue queue;
+  private final Notices notices;
   private final OutcomeStore store;
-  private final DataSource dataSource;
-  private Journal journal;
-  private Duration spillAfter = DEFAULT_SPILL_AFTER;
-  private long failingSince = -1;
-  private long nextProbe;
-  private volatile boolean degraded;
-  private final AtomicLong spilled = new AtomicLong();
+  private final Outage outage;
   private final Thread writer;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -81,7 +69,6 @@ public final class Recorder implements AutoCloseable {
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
   private final Rejections rejections = new Rejections();
-  private volatile Runnable roomWaiter;
   private volatile BatchListener batchListener = (writes, nanos) -> {};
 
   /** Hears every committed batch, on the writer thread; it must be quick and thread-safe. */
@@ -100,11 +87,10 @@ public final class Recorder implements AutoCloseable {
     if (capacity < 2) {
       throw new IllegalArgumentException("recorder capacity must be >= 2, got " + capacity);
     }
-    this.queue = new ArrayBlockingQueue<>(capacity);
-    this.room = new Semaphore(capacity);
-    this.callbacks = callbacks;
+    this.queue = new WriteQueue(capacity);
+    this.notices = new Notices(callbacks);
     this.store = new OutcomeStore(dataSource, rejections);
-    this.dataSource = dataSource;
+    this.outage = new Outage(dataSource, rejections, errors);
     this.writer = new Thread(this::drain, "cronloop-recorder");
     this.writer.setDaemon(false);
   }
@@ -114,11 +100,7 @@ public final class Recorder implements AutoCloseable {
    * Call before {@link #start()}.
    */
   public Recorder spillTo(Path file, Duration after) {
-    if (after.isNegative()) {
-      throw new IllegalArgumentException("spill delay must be >= 0, got " + after);
-    }
-    this.journal = new Journal(file);
-    this.spillAfter = after;
+    outage.spillTo(file, after);
     return this;
   }
 
@@ -134,12 +116,12 @@ public final class Recorder implements AutoCloseable {
 
   /** True while outcomes go to the journal because the database is away. */
   public boolean degraded() {
-    return degraded;
+    return outage.degraded();
   }
 
   /** Writes appended to the journal since start. */
   public long spilled() {
-    return spilled.get();
+    return outage.spilled();
   }
 
   public Recorder start() {
@@ -149,7 +131,7 @@ public final class Recorder implements AutoCloseable {
 
   /** Reserves room for {@code n} writes without waiting; false when there is not enough. */
   public boolean tryReserve(int n) {
-    return room.tryAcquire(n);
+    return queue.tryReserve(n);
   }
 
   /**
@@ -157,8 +139,21 @@ public final class Recorder implements AutoCloseable {
    * slot.
    */
   public void submit(Write write) {
-    if (!queue.offer(write)) {
-      throw new IllegalStateException("recorder queue full although room was reserved");
+    queue.offer(write);
+  }
+
+  /**
+   * Queues the write that ends a run, for which room was reserved, and tells {@code onCommitted}
+   * the instant the transaction that holds it committed (or gave it up). The notice runs on the
+   * callback executor. Never blocks.
+   */
+  public void submit(Write.FinishRun finish, Consumer<Instant> onCommitted) {
+    notices.awaitCommit(finish, onCommitted);
+    try {
+      submit(finish);
+    } catch (IllegalStateException e) {
+      notices.forget(finish);
+      throw e;
     }
   }
 
@@ -167,9 +162,9 @@ public final class Recorder implements AutoCloseable {
    * executor. One waiter at a time: the engine has one launcher.
    */
   public void whenRoom(Runnable notice) {
-    roomWaiter = notice;
-    if (room.availablePermits() > 0) {
-      wakeWaiter();
+    notices.awaitRoom(notice);
+    if (queue.hasRoom()) {
+      notices.roomFreed();
     }
   }
 
@@ -181,7 +176,7 @@ public final class Recorder implements AutoCloseable {
 
   /** Writes queued and not yet committed. */
   public int depth() {
-    return queue.size();
+    return queue.depth();
   }
 
   /** Writes committed since start. */
@@ -221,12 +216,12 @@ public final class Recorder implements AutoCloseable {
   }
 
   private void drain() {
-    List<Write> batch = new ArrayList<>(MAX_BATCH);
+    List<Write> batch = new ArrayList<>(WriteQueue.MAX_BATCH);
     while (!(stopping.get() && queue.isEmpty())) {
       boolean taken = false;
       try {
         try {
-          collect(batch);
+          queue.collect(batch, stopping.get());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           stopping.set(true);
@@ -234,8 +229,8 @@ public final class Recorder implements AutoCloseable {
         if (!batch.isEmpty()) {
           taken = true;
           record(batch);
-        } else if (degraded) {
-          tryRecover();
+        } else if (outage.degraded()) {
+          outage.tryRecover();
         }
       } catch (Throwable e) { // NOPMD: the writer must outlive any error; see the class comment
         if (!taken && !batch.isEmpty()) {
@@ -248,21 +243,12 @@ public final class Recorder implements AutoCloseable {
       }
     }
     try {
-      if (degraded) {
-        nextProbe = 0;
-        tryRecover();
-      }
-      if (degraded) {
-        log.warn("stopping with the database away: {} outcomes wait in {}; the next start replays them",
-            journal.entries(), journal.file());
-      }
+      outage.lastReplay();
     } catch (Throwable e) { // NOPMD
       survive(e, "the last replay of the journal");
     } finally {
       store.close();
-      if (journal != null) {
-        journal.close();
-      }
+      outage.close();
     }
     stopped.complete(null);
   }
@@ -285,21 +271,17 @@ public final class Recorder implements AutoCloseable {
       survive(failure, batch.size() + " writes of " + jobsOf(batch) + " (given up)");
     }
     Instant at = Instant.now();
-    room.release(batch.size());
+    queue.free(batch.size());
     for (Write w : batch) {
-      if (w instanceof Write.FinishRun f && f.onCommitted() != null) {
-        tell(f, at);
+      if (w instanceof Write.FinishRun f) {
+        try {
+          notices.committed(f, at);
+        } catch (RuntimeException e) {
+          survive(e, "telling run " + f.runId() + " it was recorded");
+        }
       }
     }
-    wakeWaiter();
-  }
-
-  private void tell(Write.FinishRun f, Instant at) {
-    try {
-      callbacks.execute(() -> f.onCommitted().accept(at));
-    } catch (RuntimeException e) {
-      survive(e, "telling run " + f.runId() + " it was recorded");
-    }
+    notices.roomFreed();
   }
 
   /** Logs and counts an unexpected error, then lets the writer go on after a short pause. */
@@ -325,56 +307,23 @@ public final class Recorder implements AutoCloseable {
     return jobs.isEmpty() ? "run ends" : "jobs " + String.join(", ", jobs);
   }
 
-  private void collect(List<Write> batch) throws InterruptedException {
-    if (stopping.get()) {
-      queue.drainTo(batch, MAX_BATCH);
-      return;
-    }
-    Write first = queue.poll(100, TimeUnit.MILLISECONDS);
-    if (first == null) {
-      return;
-    }
-    batch.add(first);
-    long deadline = System.nanoTime() + LINGER.toNanos();
-    while (batch.size() < MAX_BATCH) {
-      if (queue.drainTo(batch, MAX_BATCH - batch.size()) > 0) {
-        continue;
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0 || endsRun(batch)) {
-        return;
-      }
-      Write next = queue.poll(left, TimeUnit.NANOSECONDS);
-      if (next == null) {
-        return;
-      }
-      batch.add(next);
-    }
-  }
-
-  private static boolean endsRun(List<Write> batch) {
-    return batch.get(batch.size() - 1) instanceof Write.FinishRun;
-  }
-
   private void writeUntilDone(List<Write> batch) {
     Duration backoff = Duration.ofMillis(50);
     long t0 = System.nanoTime();
     boolean toJournal = false;
     int refused = 0;
     while (true) {
-      if (!degraded && (refused = tryWrite(batch)) >= 0) {
+      if (!outage.degraded() && (refused = tryWrite(batch)) >= 0) {
         break;
       }
-      if (degraded && trySpill(batch)) {
+      if (outage.degraded() && outage.trySpill(batch)) {
         toJournal = true;
         break;
       }
       sleepQuietly(backoff);
       backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
     }
-    if (toJournal) {
-      spilled.addAndGet(batch.size());
-    } else {
+    if (!toJournal) {
       written.addAndGet(batch.size() - refused);
       batches.incrementAndGet();
       try {
@@ -392,66 +341,11 @@ public final class Recorder implements AutoCloseable {
   private int tryWrite(List<Write> batch) {
     try {
       int refused = store.write(batch);
-      failingSince = -1;
+      outage.over();
       return refused;
     } catch (Exception e) { // data faults were settled by the store: what is left is an outage
-      long now = System.nanoTime();
-      if (failingSince < 0) {
-        failingSince = now;
-        log.warn("database write of {} outcomes failed ({}); retrying with backoff{}", batch.size(), e.toString(),
-            journal == null ? "" : ", spilling to " + journal.file() + " after " + spillAfter.toSeconds() + " s");
-      } else {
-        log.debug("database write of {} outcomes failed again ({})", batch.size(), e.toString());
-      }
-      if (journal != null && now - failingSince >= spillAfter.toNanos()) {
-        degraded = true;
-        nextProbe = now + PROBE_EVERY.toNanos();
-        log.warn("DEGRADED: the database has been away for {} s; outcomes now go to {} and are replayed"
-            + " when it is back; /ready answers 503 meanwhile", (now - failingSince) / 1_000_000_000, journal.file());
-      }
+      outage.failed(batch.size(), e);
       return -1;
-    }
-  }
-
-  /** Appends to the journal, then tries to replay it when a probe is due. */
-  private boolean trySpill(List<Write> batch) {
-    try {
-      journal.append(batch);
-    } catch (IOException e) {
-      log.error("cannot append {} outcomes to {} ({}); retrying", batch.size(), journal.file(), e.toString());
-      return false;
-    }
-    tryRecover();
-    return true;
-  }
-
-  /** When a probe is due, replays the journal; success ends degraded mode. */
-  private void tryRecover() {
-    long now = System.nanoTime();
-    if (now < nextProbe) {
-      return;
-    }
-    nextProbe = now + PROBE_EVERY.toNanos();
-    try {
-      int replayed = journal.replay(dataSource, rejections);
-      degraded = false;
-      log.warn("database back after {} s: {} outcomes replayed from {}; writing to the database again",
-          (now - failingSince) / 1_000_000_000, replayed, journal.file());
-      failingSince = -1;
-    } catch (SQLException | IOException e) {
-      log.debug("journal replay failed ({}); the database is still away", e.toString());
-    } catch (RuntimeException e) { // the journal keeps its writes; the next probe tries again
-      errors.incrementAndGet();
-      log.error("journal replay of {} failed on an unexpected error; still degraded, trying again in {} s",
-          journal.file(), PROBE_EVERY.toSeconds(), e);
-    }
-  }
-
-  private void wakeWaiter() {
-    Runnable waiter = roomWaiter;
-    if (waiter != null) {
-      roomWaiter = null;
-      callbacks.execute(waiter);
     }
   }
 

@@ -3,7 +3,6 @@ package dev.cronloop.record;
 import dev.cronloop.model.FetchRow;
 import dev.cronloop.model.RunStatus;
 import java.time.Instant;
-import java.util.function.Consumer;
 
 /** One change the recorder applies to the outcome tables. Immutable; crosses threads. */
 public sealed interface Write {
@@ -15,17 +14,10 @@ public sealed interface Write {
   record InsertFetch(FetchRow fetch) implements Write {}
 
   /**
-   * Completes a run. {@code onCommitted} is told the instant the transaction that holds this write
-   * committed; it runs on the recorder's callback executor (the engine context), or is null.
+   * Completes a run. Who waits for it to be committed says so to {@link
+   * Recorder#submit(FinishRun, java.util.function.Consumer)}; the write itself is data only.
    */
   record FinishRun(
-      long runId,
-      Instant startedAt,
-      Instant finishedAt,
-      RunStatus status,
-      int total,
-      int ok,
-      int failed,
-      Consumer<Instant> onCommitted)
+      long runId, Instant startedAt, Instant finishedAt, RunStatus status, int total, int ok, int failed)
       implements Write {}
 }

@@ -24,15 +24,19 @@ class RunCommandTokenTest {
   }
 
   @Test
-  void bad_retention_buffer_and_spill_delay_exit_2_naming_the_flag() {
+  void bad_durations_and_buffer_exit_2_naming_the_flag() {
     assertThat(run(Map.of(), "--jobs", dir.toString(), "--retention", "30")).isEqualTo(2);
+    assertThat(run(Map.of(), "--jobs", dir.toString(), "--grace", "-1s")).isEqualTo(2);
+    assertThat(run(Map.of(), "--jobs", dir.toString(), "--checkin", "5x")).isEqualTo(2);
     assertThat(run(Map.of(), "--jobs", dir.toString(), "--buffer", "3")).isEqualTo(2);
     assertThat(run(Map.of(), "--jobs", dir.toString(), "--spill-after", "soon")).isEqualTo(2);
 
     assertThat(err.toString())
         .contains("--retention needs a unit (found \"30\")")
         .contains("--buffer must be at least 16 outcomes (found 3)")
-        .contains("--spill-after must be a duration");
+        .contains("--spill-after must be a duration")
+        .contains("--grace must not be negative (found \"-1s\")")
+        .contains("--checkin must be a duration like 500ms, 5s, 1m30s or 2h (found \"5x\")");
   }
 
   @Test

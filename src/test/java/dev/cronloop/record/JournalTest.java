@@ -145,7 +145,7 @@ class JournalTest {
       recorder.submit(new Write.InsertFetch(new FetchRow(id, "job", "http://x/" + i, "GET", 1, 200,
           Outcome.OK, null, 5, 2, T, T)));
     }
-    recorder.submit(new Write.FinishRun(id, T, T.plusSeconds(1), RunStatus.OK, fetches, fetches, 0, done::complete));
+    recorder.submit(new Write.FinishRun(id, T, T.plusSeconds(1), RunStatus.OK, fetches, fetches, 0), done::complete);
     return done;
   }
 

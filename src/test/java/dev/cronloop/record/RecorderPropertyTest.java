@@ -64,8 +64,9 @@ class RecorderPropertyTest {
           storedFetches += k == Kind.FORBIDDEN_METHOD ? 0 : 1;
         }
         CompletableFuture<Instant> end = new CompletableFuture<>();
-        submit(recorder, new Write.FinishRun(id, T, T.plusSeconds(1), RunStatus.OK, p.fetches().size(), 0, 0,
-            end::complete));
+        reserve(recorder);
+        recorder.submit(new Write.FinishRun(id, T, T.plusSeconds(1), RunStatus.OK, p.fetches().size(), 0, 0),
+            end::complete);
         ended.add(end);
         submitted += 2 + p.fetches().size();
       }
@@ -96,12 +97,16 @@ class RecorderPropertyTest {
 
   /** Waits for room like the engine does (told by the recorder, never by polling). */
   private static void submit(Recorder recorder, Write w) throws InterruptedException {
+    reserve(recorder);
+    recorder.submit(w);
+  }
+
+  private static void reserve(Recorder recorder) throws InterruptedException {
     while (!recorder.tryReserve(1)) {
       CountDownLatch room = new CountDownLatch(1);
       recorder.whenRoom(room::countDown);
       assertThat(room.await(10, TimeUnit.SECONDS)).as("the recorder frees room (queue not stalled)").isTrue();
     }
-    recorder.submit(w);
   }
 
   private static FetchRow fetch(long run, String job, Kind k) {

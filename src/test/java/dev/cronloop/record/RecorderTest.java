@@ -38,8 +38,8 @@ class RecorderTest {
         recorder.submit(new Write.InsertFetch(new FetchRow(7, "job", "http://x/" + i, "GET", 1,
             200, Outcome.OK, null, 5, 2, t, t)));
       }
-      recorder.submit(new Write.FinishRun(7, t, t.plusSeconds(1), RunStatus.OK, 3, 3, 0,
-          committed::complete));
+      recorder.submit(new Write.FinishRun(7, t, t.plusSeconds(1), RunStatus.OK, 3, 3, 0),
+          committed::complete);
 
       assertThat(committed.get(10, TimeUnit.SECONDS)).isAfter(t);
       recorder.stop().get(10, TimeUnit.SECONDS);

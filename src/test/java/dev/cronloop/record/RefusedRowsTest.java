@@ -49,9 +49,9 @@ class RefusedRowsTest {
         writes.add(new Write.InsertFetch(fetch(1, "job", i == 1_234 ? longUrl : "http://127.0.0.1/" + i)));
       }
       CompletableFuture<Instant> ended = new CompletableFuture<>();
-      writes.add(new Write.FinishRun(1, T, T.plusSeconds(1), RunStatus.OK, 1_998, 1_998, 0, ended::complete));
-      assertThat(recorder.tryReserve(writes.size())).isTrue();
+      assertThat(recorder.tryReserve(writes.size() + 1)).isTrue();
       writes.forEach(recorder::submit); // one batch: queued before the writer starts
+      recorder.submit(new Write.FinishRun(1, T, T.plusSeconds(1), RunStatus.OK, 1_998, 1_998, 0), ended::complete);
 
       recorder.start();
       ended.get(10, TimeUnit.SECONDS);
@@ -202,8 +202,8 @@ class RefusedRowsTest {
     assertThat(recorder.tryReserve(2 + fetches.size())).isTrue();
     recorder.submit(new Write.InsertRun(run(id, job)));
     fetches.forEach(f -> recorder.submit(new Write.InsertFetch(f)));
-    recorder.submit(new Write.FinishRun(id, T, T.plusSeconds(1), RunStatus.OK, fetches.size(), fetches.size(), 0,
-        done::complete));
+    recorder.submit(new Write.FinishRun(id, T, T.plusSeconds(1), RunStatus.OK, fetches.size(), fetches.size(), 0),
+        done::complete);
     return done;
   }
 

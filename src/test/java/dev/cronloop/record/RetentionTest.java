@@ -144,7 +144,7 @@ class RetentionTest {
           1, 2, fired, fired)));
     }
     if (status != RunStatus.RUNNING) {
-      w.add(new Write.FinishRun(id, fired, fired.plusSeconds(1), status, fetches, fetches, 0, null));
+      w.add(new Write.FinishRun(id, fired, fired.plusSeconds(1), status, fetches, fetches, 0));
     }
     return w;
   }
@@ -154,7 +154,7 @@ class RetentionTest {
     CompletableFuture<Instant> done = new CompletableFuture<>();
     assertThat(recorder.tryReserve(writes.size() + 1)).isTrue();
     writes.forEach(recorder::submit);
-    recorder.submit(new Write.FinishRun(-1, NOW, NOW, RunStatus.OK, 0, 0, 0, done::complete));
+    recorder.submit(new Write.FinishRun(-1, NOW, NOW, RunStatus.OK, 0, 0, 0), done::complete);
     done.get(60, TimeUnit.SECONDS);
   }
 
