@@ -88,7 +88,7 @@ final class Run implements Limiter.Taker {
   void start() {
     startedAt = Instant.now();
     recorder.submit(new Write.InsertRun(row(RunStatus.RUNNING)));
-    loop.runOnContext(v -> {
+    loop.runOnContext(v -> { // loop-internal: defer the requests behind the other runs' starts
       pump();
       finishIfDone();
     });
