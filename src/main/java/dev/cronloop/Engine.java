@@ -20,6 +20,7 @@ import dev.cronloop.record.Recorder;
 import dev.cronloop.record.Retention;
 import dev.cronloop.record.RunIds;
 import dev.cronloop.record.RunQueries;
+import dev.cronloop.schedule.FireTimes;
 import dev.cronloop.schedule.Spread;
 import dev.cronloop.server.ApiServer;
 import dev.cronloop.server.EngineView;
@@ -286,14 +287,7 @@ public final class Engine {
     }
     Duration offset = Spread.offset(job.id(), job.spread());
     List<Instant> fires = new ArrayList<>(List.of(first.get()));
-    while (fires.size() < n) {
-      Optional<Instant> next =
-          job.schedule().next(fires.get(fires.size() - 1).minus(offset)).map(t -> t.plus(offset));
-      if (next.isEmpty()) {
-        break;
-      }
-      fires.add(next.get());
-    }
+    fires.addAll(FireTimes.next(job.schedule(), offset, first.get(), n - 1));
     return fires;
   }
 
