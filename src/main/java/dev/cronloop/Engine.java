@@ -9,6 +9,7 @@ import dev.cronloop.definition.JobCatalog;
 import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.Problem;
 import dev.cronloop.fetch.HttpClients;
+import dev.cronloop.fetch.LoopTimer;
 import dev.cronloop.fetch.RunLauncher;
 import dev.cronloop.fetch.StartGate;
 import dev.cronloop.model.Fire;
@@ -37,7 +38,6 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -222,7 +222,7 @@ public final class Engine {
     Promise<Long> id = Promise.promise();
     Promise<RunResult> result = Promise.promise();
     loop.runOnContext(v -> {
-      Fire fire = Fire.manual(job.get(), Instant.now());
+      Fire fire = Fire.manual(job.get(), config.clock().instant());
       metrics.fired(fire);
       launcher.launch(fire, id).onComplete(result);
     });
@@ -267,7 +267,7 @@ public final class Engine {
     if (p == null) {
       return Future.failedFuture(new IllegalStateException("the engine is not started"));
     }
-    return loop.executeBlocking(() -> p.pause(jobId, by, config.node(), Instant.now()), false);
+    return loop.executeBlocking(() -> p.pause(jobId, by, config.node(), config.clock().instant()), false);
   }
 
   /**
@@ -343,7 +343,7 @@ public final class Engine {
           interrupted, config.node());
     }
     Executor onLoop = task -> loop.runOnContext(v -> task.run());
-    recorder = new Recorder(db.dataSource(), config.recorderCapacity(), onLoop);
+    recorder = new Recorder(db.dataSource(), config.recorderCapacity(), onLoop).clock(config.clock());
     if (config.schedule()) {
       recorder.spillTo(config.journal(), config.spillAfter());
     }
@@ -380,8 +380,8 @@ public final class Engine {
             ids -> {
               launcher =
                   new RunLauncher(vertx, loop, clients, config.node(), ids, recorder, config.maxInFlight(),
-                      metrics.andThen(listener));
-              gate = new StartGate(vertx, this::launchScheduled);
+                      metrics.andThen(listener), config.clock());
+              gate = new StartGate(LoopTimer.of(vertx), config.clock(), this::launchScheduled);
               sampler = vertx.setPeriodic(1_000, t -> metrics.sample(launcher.inFlight(), launcher.active()));
               return null;
             });
@@ -405,12 +405,13 @@ public final class Engine {
     triggers =
         clustered()
             ? new TriggerLayer(quartz, TriggerLayer.CLUSTER_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD,
-                ShardLock.postgres(db.dataSource()), true)
-            : new TriggerLayer(quartz, TriggerLayer.DEFAULT_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD);
+                ShardLock.postgres(db.dataSource()), true, config.clock())
+            : new TriggerLayer(quartz, TriggerLayer.DEFAULT_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD,
+                ShardLock.LOCAL, false, config.clock());
     quartz.setJobFactory(triggers.jobFactory(this::handOff));
     // A standalone engine resumes each job from its last recorded fire, to apply its misfire
     // policy to what it missed; a cluster's stored triggers remember that themselves.
-    triggers.sync(catalog.jobs(), InstantSource.system(), clustered() ? Map.of() : queries.lastScheduled());
+    triggers.sync(catalog.jobs(), config.clock(), clustered() ? Map.of() : queries.lastScheduled());
     if (clustered()) {
       reportOtherVersions();
       repairTimer = vertx.setPeriodic(TriggerLayer.REPAIR_INTERVAL.toMillis(), id -> repairTriggers());
@@ -430,7 +431,7 @@ public final class Engine {
    */
   private void repairTriggers() {
     loop.executeBlocking(() -> {
-          triggers.sync(catalog.jobs(), InstantSource.system());
+          triggers.sync(catalog.jobs(), config.clock());
           return null;
         }, false)
         .onFailure(e -> log.warn("cannot check the shard triggers; retrying in {} s: {}",
@@ -451,7 +452,7 @@ public final class Engine {
     Map<String, String> hashes = new TreeMap<>();
     catalog.jobs().forEach(job -> hashes.put(job.id(), job.contentHash()));
     try {
-      for (JobVersions.Conflict c : new JobVersions(db.dataSource()).record(config.node(), hashes, Instant.now())) {
+      for (JobVersions.Conflict c : new JobVersions(db.dataSource()).record(config.node(), hashes, config.clock().instant())) {
         log.warn("job {} differs between nodes: node {} synced content {} at {}, this node has {};"
                 + " the nodes run their own content; deploy the same jobs folder to every node",
             c.jobId(), c.otherNode(), shortHash(c.otherHash()), c.otherSyncedAt(), shortHash(c.hash()));
@@ -510,7 +511,7 @@ public final class Engine {
   /** On the catalog thread: a changed jobs folder. Unchanged jobs keep their next fire times. */
   private void reloaded(Catalog next) {
     catalog = next;
-    triggers.sync(next.jobs(), InstantSource.system());
+    triggers.sync(next.jobs(), config.clock());
   }
 
   private Future<Void> startHttp() {

@@ -4,6 +4,7 @@ import dev.cronloop.definition.Secret;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 
 /**
  * The effective configuration of an {@link Engine}, as built by {@link EngineBuilder}. Immutable.
@@ -24,6 +25,7 @@ import java.time.Duration;
  * @param retention how long runs and their fetches are kept, or null to keep them forever
  * @param clusterCheckin how often a cluster node checks in; a node silent for longer (plus a grace)
  *     is taken over by the others
+ * @param clock where the engine reads the time: fire, start and end instants, lateness
  */
 public record EngineConfig(
     Path jobs,
@@ -40,4 +42,5 @@ public record EngineConfig(
     Path journal,
     Duration spillAfter,
     Duration retention,
-    Duration clusterCheckin) {}
+    Duration clusterCheckin,
+    InstantSource clock) {}
