@@ -71,7 +71,7 @@ public final class RunLauncher {
     this.ids = ids;
     this.recorder = recorder;
     this.limiter = new Limiter(maxInFlight, recorder);
-    this.fetcher = new Fetcher(vertx, clients);
+    this.fetcher = new Fetcher(vertx, clients, clock);
     this.observer = observer;
   }
 
