@@ -5,6 +5,7 @@ import dev.cronloop.definition.Catalog;
 import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.fetch.Dispatch;
 import dev.cronloop.model.RunResult;
+import dev.cronloop.schedule.FireTimes;
 import dev.cronloop.schedule.Spread;
 import dev.cronloop.server.ApiServer;
 import dev.cronloop.server.Metrics;
@@ -145,7 +146,7 @@ public final class Engine {
 
   /** Pauses a job on behalf of {@code by}, which the skipped runs' reason names. */
   Future<Boolean> pause(String jobId, String by) {
-    return parts.withPauses(p -> p.pause(jobId, by, config.node(), Instant.now()));
+    return parts.withPauses(p -> p.pause(jobId, by, config.node(), config.clock().instant()));
   }
 
   /** Lets scheduled fires of a paused job run again, on every node; false when it was not paused. */
@@ -175,14 +176,7 @@ public final class Engine {
     }
     Duration offset = Spread.offset(job.id(), job.spread());
     List<Instant> fires = new ArrayList<>(List.of(first.get()));
-    while (fires.size() < n) {
-      Optional<Instant> next =
-          job.schedule().next(fires.get(fires.size() - 1).minus(offset)).map(t -> t.plus(offset));
-      if (next.isEmpty()) {
-        break;
-      }
-      fires.add(next.get());
-    }
+    fires.addAll(FireTimes.next(job.schedule(), offset, first.get(), n - 1));
     return fires;
   }
 

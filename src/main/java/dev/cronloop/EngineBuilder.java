@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Objects;
 
 /**
@@ -39,6 +40,7 @@ public final class EngineBuilder {
   private Duration grace = DEFAULT_GRACE;
   private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
   private int recorderCapacity = Recorder.DEFAULT_CAPACITY;
+  private InstantSource clock = InstantSource.system();
   private int quartzThreads = DEFAULT_QUARTZ_THREADS;
   private InetSocketAddress http;
   private int maxConnectionsPerHost = DEFAULT_MAX_CONNECTIONS_PER_HOST;
@@ -206,6 +208,17 @@ public final class EngineBuilder {
     return this;
   }
 
+  /**
+   * Where the engine reads the time: the instants fires are due, start and end, and their
+   * lateness. Default {@link InstantSource#system()}; tests set a clock of their own. Quartz
+   * still wakes on the system clock, so a clock that differs moves what the engine sees, not when
+   * Quartz calls it.
+   */
+  public EngineBuilder clock(InstantSource clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
   /** Hears every fetch and run outcome, on the engine context. */
   public EngineBuilder listener(RunListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -223,7 +236,7 @@ public final class EngineBuilder {
               + " who can reach it could trigger and pause jobs; pass --token-file FILE or set"
               + " CRONLOOP_TOKEN (EngineBuilder.token when embedding), or listen on 127.0.0.1");
     }
-    Metrics metrics = new Metrics();
+    Metrics metrics = new Metrics(clock);
     return new Engine(
         ownsVertx ? EngineVertx.create(metrics) : vertx,
         ownsVertx,
@@ -231,7 +244,7 @@ public final class EngineBuilder {
             jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
             http, token, maxConnectionsPerHost,
             journal != null ? journal : Database.journalFor(jdbcUrl, node), spillAfter, retention, clusterCheckin,
-            leaseRenewal),
+            leaseRenewal, clock),
         listener,
         metrics);
   }

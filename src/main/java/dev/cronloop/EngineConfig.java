@@ -4,6 +4,7 @@ import dev.cronloop.definition.Secret;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 
 /**
  * The effective configuration of an {@link Engine}, as built by {@link EngineBuilder}. Immutable.
@@ -27,6 +28,7 @@ import java.time.Duration;
  * @param leaseRenewal how often the engine renews its lease on the database (one engine per
  *     database, or one live node per name in a cluster); a lease not renewed for three periods is
  *     taken over
+ * @param clock where the engine reads the time: fire, start and end instants, lateness
  */
 public record EngineConfig(
     Path jobs,
@@ -44,4 +46,5 @@ public record EngineConfig(
     Duration spillAfter,
     Duration retention,
     Duration clusterCheckin,
-    Duration leaseRenewal) {}
+    Duration leaseRenewal,
+    InstantSource clock) {}

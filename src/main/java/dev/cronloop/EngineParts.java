@@ -89,7 +89,8 @@ final class EngineParts {
     int pool = clustered() ? 8 + 2 * schedulingSettings().threads() : 4;
     stores = Stores.open(
         new Stores.Settings(config.jdbcUrl(), config.node(), config.schedule(), clustered(), pool, config.journal(),
-            config.recorderCapacity(), config.spillAfter(), config.retention(), config.leaseRenewal()),
+            config.recorderCapacity(), config.spillAfter(), config.retention(), config.leaseRenewal(),
+            config.clock()),
         fence, vertx,
         task -> loop.runOnContext(v -> task.run()), // the recorder posts its acks back to the engine context
         this::retentionPerJob);
@@ -104,7 +105,8 @@ final class EngineParts {
   private Void startDispatch() {
     clients = new HttpClients(vertx, config.maxConnectionsPerHost());
     dispatch = new Dispatch(vertx, loop, clients, config.node(), stores.ids(), stores.recorder(),
-        config.maxInFlight(), fence, stores::paused, metrics, metrics.andThen(listener));
+        config.maxInFlight(), fence, stores::paused, metrics, metrics.andThen(listener),
+        config.clock());
     return null;
   }
 
@@ -118,7 +120,8 @@ final class EngineParts {
   }
 
   private Scheduling.Settings schedulingSettings() {
-    return new Scheduling.Settings(config.node(), clustered(), config.quartzThreads(), config.clusterCheckin());
+    return new Scheduling.Settings(config.node(), clustered(), config.quartzThreads(), config.clusterCheckin(),
+        config.clock());
   }
 
   /** On the catalog thread: a changed jobs folder. Unchanged jobs keep their next fire times. */

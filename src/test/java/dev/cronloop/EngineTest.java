@@ -165,11 +165,11 @@ class EngineTest {
           .filter(a -> a.epochMillis() >= fire[0] && a.epochMillis() < fire[0] + 1000)
           .findFirst()
           .orElseThrow(() -> new AssertionError("no request for the fire at " + fire[0]));
-      long executeMs = TimeUnit.NANOSECONDS.toMillis(fire[2] - fire[1]);
       // The target answers 700 ms after the request arrives: a thread that waited for the run
-      // could not be back before then.
-      assertThat(fire[2]).isLessThan(first.nanoTime() + TimeUnit.MILLISECONDS.toNanos(700));
-      assertThat(executeMs).as("Quartz execute() took").isLessThan(200);
+      // could not be back before then. (How long execute() takes is a figure for a benchmark, not
+      // a bound to assert on a shared machine.)
+      assertThat(fire[2]).as("Quartz execute() returned before the target answered")
+          .isLessThan(first.nanoTime() + TimeUnit.MILLISECONDS.toNanos(700));
     }
     assertThat(fetchThreads).hasSize(1).allMatch(t -> t.startsWith("vert.x-eventloop-thread-"));
   }

@@ -55,7 +55,7 @@ final class FireHandoff implements Job {
     // The instant the trigger stands for; a misfired trigger's scheduled fire time is "now".
     Object at = data.get(TriggerLayer.AT);
     Instant scheduled = at == null ? q.getScheduledFireTime().toInstant() : Instant.parse(at.toString());
-    List<Fire> fires = layer.takeDue(shard, scheduled, Instant.now(), q.isRecovering());
+    List<Fire> fires = layer.takeDue(shard, scheduled, layer.clock().instant(), q.isRecovering());
     if (!fires.isEmpty()) {
       Fence.Term term = fence.term();
       loop.runOnContext(v -> sink.admit(term, fires)); // the crossing: Quartz worker → engine context

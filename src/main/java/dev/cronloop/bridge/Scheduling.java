@@ -35,7 +35,8 @@ public final class Scheduling {
   private static final Logger log = LoggerFactory.getLogger(Scheduling.class);
 
   /** What the scheduling needs of the engine's configuration. */
-  public record Settings(String node, boolean clustered, int quartzThreads, Duration clusterCheckin) {
+  public record Settings(String node, boolean clustered, int quartzThreads, Duration clusterCheckin,
+      InstantSource clock) {
     /** Quartz workers: a cluster's hand-offs read and write the shard trigger, so it gets more. */
     public int threads() {
       return clustered ? Math.max(8, quartzThreads) : quartzThreads;
@@ -90,10 +91,11 @@ public final class Scheduling {
     TriggerLayer triggers =
         s.clustered()
             ? new TriggerLayer(quartz, TriggerLayer.CLUSTER_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD,
-                ShardLock.postgres(db), true)
-            : new TriggerLayer(quartz, TriggerLayer.DEFAULT_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD);
+                ShardLock.postgres(db), true, s.clock())
+            : new TriggerLayer(quartz, TriggerLayer.DEFAULT_SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD,
+                ShardLock.LOCAL, false, s.clock());
     quartz.setJobFactory(triggers.jobFactory(loop, fence, sink));
-    triggers.sync(jobs.get(), InstantSource.system(), s.clustered() ? Map.of() : runs.lastScheduled());
+    triggers.sync(jobs.get(), s.clock(), s.clustered() ? Map.of() : runs.lastScheduled());
     Scheduling scheduling = new Scheduling(s, vertx, loop, quartz, triggers, jobs);
     if (s.clustered()) {
       scheduling.reportOtherVersions(db);
@@ -120,7 +122,7 @@ public final class Scheduling {
 
   /** On the catalog thread: a changed jobs folder. Unchanged jobs keep their next fire times. */
   public void sync(List<JobDefinition> next) {
-    triggers.sync(next, InstantSource.system());
+    triggers.sync(next, settings.clock());
   }
 
   /** True while Quartz is started and not in standby. */
@@ -163,7 +165,7 @@ public final class Scheduling {
    */
   private void repairTriggers() {
     loop.executeBlocking(() -> {
-          triggers.sync(jobs.get(), InstantSource.system());
+          triggers.sync(jobs.get(), settings.clock());
           return null;
         }, false)
         .onFailure(e -> log.warn("cannot check the shard triggers; retrying in {} s: {}",
@@ -179,7 +181,7 @@ public final class Scheduling {
     Map<String, String> hashes = new TreeMap<>();
     jobs.get().forEach(job -> hashes.put(job.id(), job.contentHash()));
     try {
-      for (JobVersions.Conflict c : new JobVersions(db).record(settings.node(), hashes, Instant.now())) {
+      for (JobVersions.Conflict c : new JobVersions(db).record(settings.node(), hashes, settings.clock().instant())) {
         log.warn("job {} differs between nodes: node {} synced content {} at {}, this node has {};"
                 + " the nodes run their own content; deploy the same jobs folder to every node",
             c.jobId(), c.otherNode(), shortHash(c.otherHash()), c.otherSyncedAt(), shortHash(c.hash()));

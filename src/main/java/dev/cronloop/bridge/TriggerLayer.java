@@ -4,6 +4,7 @@ import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.Misfire;
 import dev.cronloop.model.Fire;
 import dev.cronloop.model.Trigger;
+import dev.cronloop.schedule.FireTimes;
 import dev.cronloop.schedule.Spread;
 import dev.cronloop.schedule.Timetable;
 import java.time.Duration;
@@ -113,6 +114,7 @@ public final class TriggerLayer {
   /** Fires due before this instant fell while the engine was down: they count as missed. */
   private volatile Instant resumedAt = Instant.MIN;
   private final ShardLock locks;
+  private final InstantSource clock;
 
   /** A trigger layer for one node on Quartz's RAM store. */
   public TriggerLayer(Scheduler quartz, int shardCount, Duration misfireThreshold) {
@@ -125,6 +127,13 @@ public final class TriggerLayer {
    */
   public TriggerLayer(
       Scheduler quartz, int shardCount, Duration misfireThreshold, ShardLock locks, boolean clustered) {
+    this(quartz, shardCount, misfireThreshold, locks, clustered, InstantSource.system());
+  }
+
+  /** A trigger layer reading the time from {@code clock} (the engine's clock). */
+  public TriggerLayer(Scheduler quartz, int shardCount, Duration misfireThreshold, ShardLock locks,
+      boolean clustered, InstantSource clock) {
+    this.clock = clock;
     this.quartz = quartz;
     this.misfireThreshold = misfireThreshold;
     this.locks = locks;
@@ -132,6 +141,11 @@ public final class TriggerLayer {
     for (int i = 0; i < shardCount; i++) {
       shards[i] = new Shard(i, clustered);
     }
+  }
+
+  /** The clock this layer reads: what {@link FireHandoff} stamps a hand-off with. */
+  public InstantSource clock() {
+    return clock;
   }
 
   /**
@@ -226,14 +240,14 @@ public final class TriggerLayer {
     Shard shard = shards[shardOf(jobId)];
     synchronized (shard) {
       Optional<Instant> cached = shard.timetable.next(jobId);
-      Instant now = Instant.now();
+      Instant now = clock.instant();
       JobDefinition job = shard.jobs.get(jobId);
       if (cached.isEmpty() || !cached.get().isBefore(now) || job == null) {
         return cached;
       }
       // Another node fired this shard since: the cache is behind, the schedule is not.
       Duration offset = Spread.offset(job.id(), job.spread());
-      return job.schedule().next(now.minus(offset)).map(t -> t.plus(offset));
+      return FireTimes.next(job.schedule(), offset, now);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.cronloop.cli;
 
+import dev.cronloop.schedule.FireTimes;
 import dev.cronloop.schedule.Schedule;
 import dev.cronloop.schedule.ScheduleException;
 import dev.cronloop.schedule.Schedules;
@@ -11,7 +12,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,13 +72,8 @@ public final class NextCommand implements Callable<Integer> {
         throw new UsageException("--count must be 1 or more, got " + count);
       }
       Schedule schedule = Schedules.parse(expression, zoneId);
-      for (int i = 0; i < count; i++) {
-        Optional<Instant> next = schedule.next(after.minus(offset));
-        if (next.isEmpty()) {
-          break;
-        }
-        after = next.get().plus(offset);
-        out.println(after.atZone(zoneId).toOffsetDateTime());
+      for (Instant fire : FireTimes.next(schedule, offset, after, count)) {
+        out.println(fire.atZone(zoneId).toOffsetDateTime());
       }
       out.flush();
       return 0;

@@ -14,6 +14,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -51,19 +52,22 @@ public final class Dispatch {
   private final StartGate gate;
   private final LeaseGuard guard;
   private final long sampler;
+  private final InstantSource clock;
 
   /**
    * The dispatch of an engine on {@code loop}: it launches runs with ids from {@code ids}, records
    * them with {@code recorder}, and leaves out the fires of jobs {@code paused} names.
    */
   public Dispatch(Vertx vertx, Context loop, HttpClients clients, String node, RunIds ids, Recorder recorder,
-      int maxInFlight, Fence fence, Supplier<PausedJobs> paused, Meter meter, RunObserver observer) {
+      int maxInFlight, Fence fence, Supplier<PausedJobs> paused, Meter meter, RunObserver observer,
+      InstantSource clock) {
+    this.clock = clock;
     this.vertx = vertx;
     this.loop = loop;
     this.meter = meter;
     this.paused = paused;
-    this.launcher = new RunLauncher(vertx, loop, clients, node, ids, recorder, maxInFlight, observer);
-    this.gate = new StartGate(vertx, this::launchScheduled);
+    this.launcher = new RunLauncher(vertx, loop, clients, node, ids, recorder, maxInFlight, observer, clock);
+    this.gate = new StartGate(LoopTimer.of(vertx), clock, this::launchScheduled);
     this.guard = new LeaseGuard(fence, gate);
     this.sampler = vertx.setPeriodic(1_000, t -> meter.sample(launcher.inFlight(), launcher.active()));
   }
@@ -82,7 +86,7 @@ public final class Dispatch {
   public Future<Long> trigger(JobDefinition job, Promise<RunResult> result) {
     Promise<Long> id = Promise.promise();
     loop.runOnContext(v -> { // caller thread → engine context (manual trigger, not Quartz)
-      Fire fire = Fire.manual(job, Instant.now());
+      Fire fire = Fire.manual(job, clock.instant());
       meter.fired(fire);
       launcher.launch(fire, id).onComplete(result);
     });

@@ -19,6 +19,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,15 +42,22 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Fetcher {
   private final Vertx vertx;
   private final HttpClients clients;
+  private final InstantSource clock;
 
   Fetcher(Vertx vertx, HttpClients clients) {
+    this(vertx, clients, InstantSource.system());
+  }
+
+  /** A fetcher that stamps fetches and judges certificate expiry by {@code clock}. */
+  Fetcher(Vertx vertx, HttpClients clients, InstantSource clock) {
     this.vertx = vertx;
     this.clients = clients;
+    this.clock = clock;
   }
 
   /** Fetches {@code r} for run {@code runId}, retrying as {@code retries} allows. */
   Future<FetchRow> fetch(long runId, String jobId, RequestSpec r, Retries retries) {
-    Instant started = Instant.now();
+    Instant started = clock.instant();
     return attempt(r, retries, 1).map(a -> row(runId, jobId, r, started, a));
   }
 
@@ -93,7 +101,7 @@ final class Fetcher {
     return p.future();
   }
 
-  private static FetchRow row(long runId, String jobId, RequestSpec r, Instant started, Attempt a) {
+  private FetchRow row(long runId, String jobId, RequestSpec r, Instant started, Attempt a) {
     return new FetchRow(
         runId,
         jobId,
@@ -106,7 +114,7 @@ final class Fetcher {
         a.nanos() / 1_000_000,
         a.bytes(),
         started,
-        Instant.now());
+        clock.instant());
   }
 
   record Attempt(Verdict verdict, int status, long bytes, long nanos, int number) {
@@ -257,7 +265,7 @@ final class Fetcher {
               () -> kept == null ? "" : kept.toString(),
               Duration.ofNanos(nanos),
               r.expect().certExpiresIn() == null ? null : notAfter(response.request()));
-      Verdict v = Checks.judge(r.expect(), seen, Instant.now());
+      Verdict v = Checks.judge(r.expect(), seen, clock.instant());
       if (redirectLimitHit && v.outcome() != Outcome.OK) {
         // a redirect loop, or a chain longer than allowed: say so rather than only "status 302"
         v = new Verdict(v.outcome(), "stopped after " + r.maxRedirects() + " redirects (maxRedirects); " + v.error());

@@ -15,6 +15,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -38,6 +39,7 @@ final class Run implements Limiter.Taker {
   private final Promise<Void> ended = Promise.promise();
   private final Set<Integer> inFlight = new HashSet<>();
   private final Context loop;
+  private final InstantSource clock;
   private Instant startedAt;
   private int next;
   private int ok;
@@ -46,7 +48,8 @@ final class Run implements Limiter.Taker {
   private boolean finished;
 
   Run(long id, Fire fire, String node, Context loop, Fetcher fetcher, Limiter limiter, Recorder recorder,
-      RunObserver observer) {
+      RunObserver observer, InstantSource clock) {
+    this.clock = clock;
     this.id = id;
     this.loop = loop;
     this.fire = fire;
@@ -86,7 +89,7 @@ final class Run implements Limiter.Taker {
    * others. Room for the run's two own writes (start and finish) must have been reserved.
    */
   void start() {
-    startedAt = Instant.now();
+    startedAt = clock.instant();
     recorder.submit(new Write.InsertRun(row(RunStatus.RUNNING)));
     loop.runOnContext(v -> { // loop-internal: defer the requests behind the other runs' starts
       pump();
@@ -121,7 +124,7 @@ final class Run implements Limiter.Taker {
     }
     cancelled = true;
     limiter.leave(this);
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     for (int index : inFlight) {
       RequestSpec r = requests.get(index);
       recorder.submit(
@@ -150,7 +153,7 @@ final class Run implements Limiter.Taker {
     }
     if (row == null) {
       row = new FetchRow(id, job().id(), requests.get(index).urlAsWritten(), requests.get(index).method(),
-          1, 0, Outcome.HTTP_ERROR, "internal error", 0, 0, Instant.now(), Instant.now());
+          1, 0, Outcome.HTTP_ERROR, "internal error", 0, 0, clock.instant(), clock.instant());
     }
     recorder.submit(new Write.InsertFetch(row));
     observer.fetchEnded(row);
@@ -177,7 +180,7 @@ final class Run implements Limiter.Taker {
     finished = true;
     RunStatus status = cancelled ? RunStatus.CANCELLED : RunStatus.of(ok, failed);
     recorder.submit(
-        new Write.FinishRun(id, startedAt, Instant.now(), status, requests.size(), ok, failed),
+        new Write.FinishRun(id, startedAt, clock.instant(), status, requests.size(), ok, failed),
         committed -> result.complete(
             new RunResult(id, job().id(), status, requests.size(), ok, failed, startedAt, committed)));
     ended.complete();

@@ -15,6 +15,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -46,6 +47,7 @@ public final class RunLauncher {
   private final Limiter limiter;
   private final Fetcher fetcher;
   private final RunObserver observer;
+  private final InstantSource clock;
   private final Map<String, Set<Run>> running = new HashMap<>();
   private final Map<String, Waiting> queued = new HashMap<>();
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
@@ -55,13 +57,21 @@ public final class RunLauncher {
   public RunLauncher(
       Vertx vertx, Context loop, HttpClients clients, String node, RunIds ids, Recorder recorder,
       int maxInFlight, RunObserver observer) {
+    this(vertx, loop, clients, node, ids, recorder, maxInFlight, observer, InstantSource.system());
+  }
+
+  /** A launcher whose runs read the time from {@code clock} (the engine's clock). */
+  public RunLauncher(
+      Vertx vertx, Context loop, HttpClients clients, String node, RunIds ids, Recorder recorder,
+      int maxInFlight, RunObserver observer, InstantSource clock) {
+    this.clock = clock;
     this.vertx = vertx;
     this.loop = loop;
     this.node = node;
     this.ids = ids;
     this.recorder = recorder;
     this.limiter = new Limiter(maxInFlight, recorder);
-    this.fetcher = new Fetcher(vertx, clients);
+    this.fetcher = new Fetcher(vertx, clients, clock);
     this.observer = observer;
   }
 
@@ -179,7 +189,7 @@ public final class RunLauncher {
   }
 
   private void begin(long id, Fire fire, Promise<RunResult> result) {
-    Run run = new Run(id, fire, node, loop, fetcher, limiter, recorder, observer);
+    Run run = new Run(id, fire, node, loop, fetcher, limiter, recorder, observer, clock);
     running.computeIfAbsent(fire.job().id(), k -> new LinkedHashSet<>()).add(run);
     active++;
     observer.runStarting(id, fire.job().id(), fire.trigger(), fire.scheduledAt());
@@ -225,7 +235,7 @@ public final class RunLauncher {
   }
 
   private void recordSkip(long id, Fire fire, Promise<RunResult> result) {
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     int total = fire.job().requests().size();
     recorder.submit(
         new Write.InsertRun(

@@ -4,6 +4,7 @@ import dev.cronloop.model.Fire;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,19 +21,26 @@ import java.util.function.Consumer;
  * <p>Confined to the engine context.
  */
 public final class StartGate {
-  private final Vertx vertx;
+  private final LoopTimer timer;
+  private final InstantSource clock;
   private final Consumer<List<Fire>> launch;
   private final Map<Instant, Waiting> waiting = new HashMap<>();
 
   /** A gate passing the fires of each instant to {@code launch}, in the order they came. */
   public StartGate(Vertx vertx, Consumer<List<Fire>> launch) {
-    this.vertx = vertx;
+    this(LoopTimer.of(vertx), InstantSource.system(), launch);
+  }
+
+  /** A gate that reads the time from {@code clock} and waits for an instant on {@code timer}. */
+  public StartGate(LoopTimer timer, InstantSource clock, Consumer<List<Fire>> launch) {
+    this.timer = timer;
+    this.clock = clock;
     this.launch = launch;
   }
 
   /** Lets the fires that are due through now, and holds the others until their instant. */
   public void admit(List<Fire> fires) {
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     List<Fire> due = new ArrayList<>();
     for (Fire f : fires) {
       if (f.scheduledAt() == null || !f.scheduledAt().isAfter(now)) {
@@ -58,15 +66,15 @@ public final class StartGate {
   /** Drops the fires still waiting, for an engine that is closing; returns how many. */
   public int close() {
     int dropped = held();
-    waiting.values().forEach(w -> vertx.cancelTimer(w.timer));
+    waiting.values().forEach(w -> timer.cancel(w.timer));
     waiting.clear();
     return dropped;
   }
 
   private Waiting arm(Instant at) {
     // Rounded up: a timer never fires before its delay, so the fires never start before their instant.
-    long delayMs = Math.max(1, (Duration.between(Instant.now(), at).toNanos() + 999_999) / 1_000_000);
-    return new Waiting(vertx.setTimer(delayMs, id -> release(at)));
+    long delayMs = Math.max(1, (Duration.between(clock.instant(), at).toNanos() + 999_999) / 1_000_000);
+    return new Waiting(timer.set(delayMs, () -> release(at)));
   }
 
   private void release(Instant at) {
@@ -74,7 +82,7 @@ public final class StartGate {
     if (w == null) {
       return;
     }
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     List<Fire> fires = new ArrayList<>(w.fires.size());
     w.fires.forEach(f -> fires.add(f.firedAt(now)));
     launch.accept(fires);

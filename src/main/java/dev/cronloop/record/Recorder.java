@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -69,6 +70,7 @@ public final class Recorder implements AutoCloseable {
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
   private final Rejections rejections = new Rejections();
+  private volatile InstantSource clock = InstantSource.system();
   private volatile BatchListener batchListener = (writes, nanos) -> {};
 
   /** Hears every committed batch, on the writer thread; it must be quick and thread-safe. */
@@ -93,6 +95,12 @@ public final class Recorder implements AutoCloseable {
     this.outage = new Outage(dataSource, rejections, errors);
     this.writer = new Thread(this::drain, "cronloop-recorder");
     this.writer.setDaemon(false);
+  }
+
+  /** Reads the commit time stamps it reports from {@code clock}. Call before {@link #start()}. */
+  public Recorder clock(InstantSource clock) {
+    this.clock = java.util.Objects.requireNonNull(clock, "clock");
+    return this;
   }
 
   /**
@@ -270,7 +278,7 @@ public final class Recorder implements AutoCloseable {
       rejections.lost(batch.size());
       survive(failure, batch.size() + " writes of " + jobsOf(batch) + " (given up)");
     }
-    Instant at = Instant.now();
+    Instant at = clock.instant();
     queue.free(batch.size());
     for (Write w : batch) {
       if (w instanceof Write.FinishRun f) {

@@ -22,7 +22,8 @@ public final class Stores implements AutoCloseable {
 
   /** What {@link #open} needs; {@code schedule} is false for a one-off {@code fire}. */
   public record Settings(String jdbcUrl, String node, boolean schedule, boolean clustered, int poolSize,
-      Path journal, int recorderCapacity, Duration spillAfter, Duration retention, Duration leaseRenewal) {}
+      Path journal, int recorderCapacity, Duration spillAfter, Duration retention, Duration leaseRenewal,
+      java.time.InstantSource clock) {}
 
   private final Database db;
   private volatile NodeLease lease;
@@ -72,7 +73,7 @@ public final class Stores implements AutoCloseable {
       log.warn("{} runs of node {} were left RUNNING by a previous process; marked INTERRUPTED",
           interrupted, s.node());
     }
-    recorder = new Recorder(db.dataSource(), s.recorderCapacity(), callbacks);
+    recorder = new Recorder(db.dataSource(), s.recorderCapacity(), callbacks).clock(s.clock());
     if (s.schedule()) {
       recorder.spillTo(s.journal(), s.spillAfter());
     }

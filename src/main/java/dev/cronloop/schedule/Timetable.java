@@ -14,7 +14,7 @@ import java.util.TreeMap;
 
 /**
  * The next fire time of many keys, earliest first. A key fires at its schedule's time plus its
- * offset (see {@link Spread}). Pure: time is given to it, never read from a clock.
+ * offset (see {@link Spread}), as {@link FireTimes} computes it. Pure: time is given to it, never read from a clock.
  *
  * <p>Not thread-safe: one owner calls it (the trigger layer confines it to one thread).
  *
@@ -145,7 +145,7 @@ public final class Timetable<K> {
   }
 
   private void arm(K key, Schedule schedule, Duration offset, Instant after) {
-    Optional<Instant> next = schedule.next(after.minus(offset)).map(t -> t.plus(offset));
+    Optional<Instant> next = FireTimes.next(schedule, offset, after);
     if (next.isPresent()) {
       entries.put(key, new Entry(schedule, offset, next.get()));
       byFire.computeIfAbsent(next.get(), t -> new LinkedHashSet<>()).add(key);

@@ -25,6 +25,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -79,8 +80,15 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
   private final AtomicLong loopLagMs = new AtomicLong();
   private Timer loopLag;
   private long lastSample;
+  private final InstantSource clock;
 
   public Metrics() {
+    this(InstantSource.system());
+  }
+
+  /** Metrics that read the time from {@code clock} (the engine's clock) for lateness. */
+  public Metrics(InstantSource clock) {
+    this.clock = clock;
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -169,10 +177,15 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
 
   /** Samples the loop-confined counts. Call on the engine context. */
   public void sample(int requestsInFlight, int runsActive) {
+    sample(requestsInFlight, runsActive, System.nanoTime());
+  }
+
+  /** {@link #sample(int, int)} at {@code now}, a {@link System#nanoTime()} reading. */
+  void sample(int requestsInFlight, int runsActive, long now) {
     counts(requestsInFlight, runsActive);
     // Called by a once-a-second periodic timer: what the interval exceeds a second by is the time
-    // the event loop was too busy (or blocked) to run it.
-    long now = System.nanoTime();
+    // the event loop was too busy (or blocked) to run it. Monotonic time, not the engine's clock:
+    // a lag is an interval, and a wall clock that steps would fake one.
     if (lastSample != 0) {
       long lateMs = Math.max(0, (now - lastSample) / 1_000_000 - 1_000);
       loopLagMs.set(lateMs);
@@ -201,7 +214,7 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
   public void fetchStarting(long runId, String jobId, String url) {
     Instant scheduled = awaitingFirstRequest.remove(runId);
     if (scheduled != null) {
-      record(firstRequestLateness, Duration.between(scheduled, Instant.now()));
+      record(firstRequestLateness, Duration.between(scheduled, clock.instant()));
     }
   }
 

@@ -296,18 +296,15 @@ class ApiTest {
 
     assertThat(http.post("/api/jobs/ticker/pause", TOKEN).status()).isEqualTo(200);
     java.time.Instant settled = java.time.Instant.now().plusSeconds(1); // a run going at the pause ends
-    await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> true);
-    int whilePaused = runsOf("ticker", "OK");
-    await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> runsOf("ticker", "OK") == whilePaused);
-    JsonArray skipped = http.get("/api/runs?job=ticker&status=SKIPPED").json().getJsonArray("runs");
+    // Events, not a fixed wait: every fire after the pause is recorded SKIPPED; wait for two.
+    await().atMost(Duration.ofSeconds(10)).until(() -> runsAfter("SKIPPED", settled).size() >= 2);
+    List<JsonObject> whilePausedSkips = runsAfter("SKIPPED", settled);
+    java.time.Instant lastSkip = whilePausedSkips.stream()
+        .map(r -> java.time.Instant.parse(r.getString("scheduledAt"))).max(java.util.Comparator.naturalOrder()).orElseThrow();
+    assertThat(runsAfter("OK", settled)).as("no fire ran while paused")
+        .noneMatch(r -> !java.time.Instant.parse(r.getString("scheduledAt")).isAfter(lastSkip));
     assertThat(http.post("/api/jobs/ticker/resume", TOKEN).status()).isEqualTo(200);
 
-    List<JsonObject> whilePausedSkips = new ArrayList<>();
-    skipped.forEach(o -> {
-      if (java.time.Instant.parse(((JsonObject) o).getString("scheduledAt")).isAfter(settled)) {
-        whilePausedSkips.add((JsonObject) o);
-      }
-    });
     assertThat(whilePausedSkips).hasSizeGreaterThanOrEqualTo(2);
     List<String> instants = new ArrayList<>();
     for (JsonObject r : whilePausedSkips) {
@@ -316,7 +313,7 @@ class ApiTest {
       instants.add(r.getString("scheduledAt"));
     }
     assertThat(instants).as("one SKIPPED run per fire").doesNotHaveDuplicates();
-    await().atMost(Duration.ofSeconds(5)).until(() -> runsOf("ticker", "OK") > whilePaused);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !runsAfter("OK", lastSkip).isEmpty());
   }
 
   @Test
@@ -441,6 +438,18 @@ class ApiTest {
     withToken.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     onLoopback.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** The runs of the ticker job with {@code status} scheduled after {@code after}. */
+  private List<JsonObject> runsAfter(String status, java.time.Instant after) throws Exception {
+    List<JsonObject> runs = new ArrayList<>();
+    http.get("/api/runs?limit=1000&job=ticker&status=" + status).json().getJsonArray("runs").forEach(o -> {
+      JsonObject r = (JsonObject) o;
+      if (r.getString("scheduledAt") != null && java.time.Instant.parse(r.getString("scheduledAt")).isAfter(after)) {
+        runs.add(r);
+      }
+    });
+    return runs;
   }
 
   private int runsOf(String job, String status) throws Exception {
