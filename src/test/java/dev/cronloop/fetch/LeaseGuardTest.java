@@ -73,9 +73,14 @@ class LeaseGuardTest {
     handOver(fence.term(), at);
 
     nanos.addAndGet(VALID_FOR.toNanos()); // a pause: the check-in is overdue
+    fence.renewed(nanos.get(), VALID_FOR); // back later, in a new term
+    Instant marker = at.plusMillis(100);
+    handOver(fence.term(), marker);
 
-    Thread.sleep(400); // past the instant: the gate released the fire, and the guard refused it
-    assertThat(launched).isEmpty();
+    // The gate releases fires in instant order: once the later marker launched, the first fire
+    // was released before it and refused by the guard.
+    await().atMost(Duration.ofSeconds(5)).until(() -> !launched.isEmpty());
+    assertThat(launched).extracting(Fire::scheduledAt).containsExactly(marker);
   }
 
   @Test
@@ -85,11 +90,11 @@ class LeaseGuardTest {
     nanos.addAndGet(VALID_FOR.toNanos() * 4); // frozen for 12 s
     fence.renewed(nanos.get(), VALID_FOR); // and checked in again, in a new term
 
-    Instant fresh = Instant.now().plusMillis(300);
+    Instant fresh = held.plusMillis(100);
     handOver(fence.term(), fresh);
 
+    // released in instant order: the held fire came to the guard before the fresh one launched
     await().atMost(Duration.ofSeconds(5)).until(() -> !launched.isEmpty());
-    Thread.sleep(200);
     assertThat(launched).extracting(Fire::scheduledAt).containsExactly(fresh);
   }
 
