@@ -154,6 +154,11 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalStateException | IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    // Trapped before the start: a stop signal that comes while the engine starts (or right after
+    // its start line) waits for the start and then shuts down gracefully, instead of ending the
+    // JVM under a half-registered shutdown.
+    CountDownLatch stopAsked = new CountDownLatch(1);
+    trapStopSignals(stopAsked::countDown);
     try {
       engine.start().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
     } catch (ExecutionException e) {
@@ -164,8 +169,6 @@ final class RunCommand implements Callable<Integer> {
       throw e;
     }
     Shutdown shutdown = new Shutdown(engine);
-    CountDownLatch stopAsked = new CountDownLatch(1);
-    trapStopSignals(stopAsked::countDown);
     // For a JVM that ends any other way (SIGHUP, System.exit elsewhere). H2's own hook then runs
     // beside this one and may close the file under the last writes: only the trapped signals and
     // a normal return avoid that.
