@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 @SuppressWarnings("unchecked")
 public class ClusterJobStore extends JobStoreTX {
   /**
-   * Our own messages. Quartz logs through a logger named after this class, which logback.xml keeps
+   * Our own messages. Quartz logs through a logger named after this class, which cli.ConsoleLog keeps
    * at WARN: its INFO lines (each misfire scan, each recovery step) are noise in a busy cluster.
    */
   private static final Logger log = LoggerFactory.getLogger("dev.cronloop.bridge.Cluster");

@@ -45,25 +45,35 @@ public final class Database implements AutoCloseable {
     config.setConnectionTimeout(10_000);
     HikariDataSource pool = new HikariDataSource(config);
     try {
-      Flyway.configure().dataSource(pool).loggers("slf4j").load().migrate();
-      if (url.startsWith("jdbc:postgresql:")) {
-        // Quartz's tables keep their own history table, so their versions never interleave with
-        // the outcome tables' versions that other branches add to db/migration.
-        Flyway.configure()
-            .dataSource(pool)
-            .locations("classpath:db/migration-postgresql")
-            .table("flyway_quartz_history")
-            .baselineOnMigrate(true)
-            .baselineVersion("0")
-            .loggers("slf4j")
-            .load()
-            .migrate();
-      }
+      migrate(pool, url.startsWith("jdbc:postgresql:"));
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
     return new Database(url, pool);
+  }
+
+  /**
+   * Applies the pending migrations, without starting Flyway when the database already has every
+   * one this build ships (see {@link AppliedMigrations}).
+   */
+  private static void migrate(DataSource pool, boolean postgres) {
+    if (!AppliedMigrations.current(pool, "db/migration", "flyway_schema_history")) {
+      Flyway.configure().dataSource(pool).loggers("slf4j").load().migrate();
+    }
+    if (postgres && !AppliedMigrations.current(pool, "db/migration-postgresql", "flyway_quartz_history")) {
+      // Quartz's tables keep their own history table, so their versions never interleave with
+      // the outcome tables' versions that other branches add to db/migration.
+      Flyway.configure()
+          .dataSource(pool)
+          .locations("classpath:db/migration-postgresql")
+          .table("flyway_quartz_history")
+          .baselineOnMigrate(true)
+          .baselineVersion("0")
+          .loggers("slf4j")
+          .load()
+          .migrate();
+    }
   }
 
   /**
