@@ -68,7 +68,13 @@ final class EngineParts {
   Future<Void> start() {
     long t0 = System.nanoTime();
     loop = vertx.getOrCreateContext();
+    // The jobs folder is read while the database opens (and migrates): neither needs the other,
+    // and on a one-off fire both are a good part of the start.
+    jobCatalog = new JobCatalog(config.jobs(), System::getenv);
+    Future<Catalog> read = loop.executeBlocking(jobCatalog::load, false);
     return loop.executeBlocking(this::openStores, false)
+        .compose(v -> read)
+        .map(this::loaded)
         .map(v -> startDispatch())
         .compose(v -> loop.executeBlocking(this::startScheduling, false))
         .compose(v -> config.http() == null ? Future.succeededFuture(-1) : api.listen(config.http()))
@@ -95,8 +101,12 @@ final class EngineParts {
         task -> loop.runOnContext(v -> task.run()), // the recorder posts its acks back to the engine context
         this::retentionPerJob);
     metrics.watch(stores.recorder());
-    jobCatalog = new JobCatalog(config.jobs(), System::getenv);
-    catalog = jobCatalog.load();
+    return null;
+  }
+
+  /** On the engine context: the catalog read at start. */
+  private Void loaded(Catalog first) {
+    catalog = first;
     metrics.watch(() -> catalog);
     return null;
   }
