@@ -99,7 +99,7 @@ public final class Stores implements AutoCloseable {
     String fix = s.clustered() ? "give this node another --node name, or stop that process first"
         : "stop that process first, or run several nodes as a cluster on PostgreSQL (src/docs/cluster.md)";
     return NodeLease.take(db.dataSource(), s.clustered() ? NodeLease.nodeKey(s.node()) : NodeLease.SINGLE,
-        NodeLease.Holder.current(s.node()), s.leaseRenewal(), fence, !s.clustered(), what, fix);
+        LeaseHolder.current(s.node()), s.leaseRenewal(), fence, !s.clustered(), what, fix);
   }
 
   public Database db() {
