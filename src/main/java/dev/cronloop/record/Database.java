@@ -108,11 +108,12 @@ public final class Database implements AutoCloseable {
    * Marks the runs this node left RUNNING (it was killed) as INTERRUPTED, keeping the fetches
    * they recorded. Call once at start, before any run of this node begins. Blocking.
    *
+   * @param at their end, on the engine's clock
    * @return how many runs were marked
    */
-  public int interruptRunsOf(String node) throws SQLException {
+  public int interruptRunsOf(String node, java.time.Instant at) throws SQLException {
     try (Connection c = pool.getConnection()) {
-      return interruptRunsOf(c, node);
+      return interruptRunsOf(c, node, at);
     }
   }
 
@@ -120,16 +121,17 @@ public final class Database implements AutoCloseable {
    * Marks the RUNNING runs of {@code node} INTERRUPTED on {@code c}, in the caller's transaction:
    * used by a cluster node that recovers a dead node (see {@code bridge.ClusterJobStore}).
    *
+   * @param at their end, on the recovering engine's clock
    * @return how many runs were marked
    */
-  public static int interruptRunsOf(Connection c, String node) throws SQLException {
+  public static int interruptRunsOf(Connection c, String node, java.time.Instant at) throws SQLException {
     try (java.sql.PreparedStatement s =
             c.prepareStatement(
                 "UPDATE runs SET status = 'INTERRUPTED', finished_at = ?,"
                     + " requests_ok = (SELECT COUNT(*) FROM fetches f WHERE f.run_id = runs.id AND f.outcome = 'OK'),"
                     + " requests_failed = (SELECT COUNT(*) FROM fetches f WHERE f.run_id = runs.id AND f.outcome <> 'OK')"
                     + " WHERE status = 'RUNNING' AND node = ?")) {
-      OutcomeStore.setInstant(s, 1, java.time.Instant.now());
+      OutcomeStore.setInstant(s, 1, at);
       s.setString(2, node);
       return s.executeUpdate();
     }

@@ -120,7 +120,7 @@ final class Outage {
     }
     nextProbe = now.plus(PROBE_EVERY);
     try {
-      int replayed = journal.replay(dataSource, rejections);
+      int replayed = journal.replay(dataSource, rejections, clock);
       degraded = false;
       log.warn("database back after {} s: {} outcomes replayed from {}; writing to the database again",
           awaySeconds(now), replayed, journal.file());

@@ -105,6 +105,7 @@ public final class Recorder implements AutoCloseable {
   public Recorder clock(InstantSource clock) {
     this.clock = java.util.Objects.requireNonNull(clock, "clock");
     outage.clock(clock);
+    store.clock(clock);
     return this;
   }
 
@@ -130,7 +131,12 @@ public final class Recorder implements AutoCloseable {
    * @return how many writes were replayed
    */
   public static int replayJournal(DataSource dataSource, Path file) throws SQLException, IOException {
-    return new Journal(file).replay(dataSource, new Rejections());
+    return replayJournal(dataSource, file, InstantSource.system());
+  }
+
+  /** {@link #replayJournal(DataSource, Path)}, stamping the replay from {@code clock}. */
+  public static int replayJournal(DataSource dataSource, Path file, InstantSource clock) throws SQLException, IOException {
+    return new Journal(file).replay(dataSource, new Rejections(), clock);
   }
 
   /** True while outcomes go to the journal because the database is away. */

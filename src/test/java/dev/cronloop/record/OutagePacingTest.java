@@ -97,6 +97,8 @@ class OutagePacingTest {
       assertThat(logs.at(Level.WARN)).filteredOn(m -> m.startsWith("database back"))
           .singleElement().asString().startsWith("database back after 1 s: 6 outcomes replayed from ");
       assertThat(dir.resolve("db/cronloop.journal")).doesNotExist();
+      assertThat(count(db, "journal_replays WHERE replayed_at = TIMESTAMP WITH TIME ZONE '2026-03-01 12:00:01Z'"))
+          .as("the replay is stamped from the recorder's clock").isEqualTo(1);
     }
   }
 
