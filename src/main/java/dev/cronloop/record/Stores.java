@@ -47,7 +47,7 @@ public final class Stores implements AutoCloseable {
    */
   public static Stores open(Settings s, Fence fence, Vertx vertx, Executor callbacks,
       Supplier<Map<String, Duration>> perJob) throws Exception {
-    Stores stores = new Stores(Database.open(s.jdbcUrl(), s.poolSize()));
+    Stores stores = new Stores(Database.open(s.jdbcUrl(), s.poolSize(), Database.connectionWaitFor(s.spillAfter())));
     try {
       stores.start(s, fence, vertx, callbacks, perJob);
       return stores;

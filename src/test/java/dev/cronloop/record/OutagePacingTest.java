@@ -102,6 +102,13 @@ class OutagePacingTest {
     }
   }
 
+  @Test
+  void a_call_waits_for_a_connection_no_longer_than_the_spill_delay() {
+    assertThat(Database.connectionWaitFor(Recorder.DEFAULT_SPILL_AFTER)).isEqualTo(Database.DEFAULT_CONNECTION_WAIT);
+    assertThat(Database.connectionWaitFor(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
+    assertThat(Database.connectionWaitFor(Duration.ZERO)).as("Hikari's floor").isEqualTo(Duration.ofMillis(250));
+  }
+
   private Recorder recorder(FaultyDataSource db, Duration spillAfter) {
     return recorder(db, spillAfter, Integer.MAX_VALUE);
   }
