@@ -7,6 +7,7 @@ import dev.cronloop.record.Stores;
 import dev.cronloop.server.EngineView;
 import io.vertx.core.Future;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 
 /** The engine as the HTTP API sees it: thread-safe reads and the few actions it may take. */
@@ -55,6 +56,11 @@ final class ApiView implements EngineView {
   @Override
   public RunQueries queries() {
     return engine.parts.queries();
+  }
+
+  @Override
+  public InstantSource clock() {
+    return engine.config().clock();
   }
 
   @Override

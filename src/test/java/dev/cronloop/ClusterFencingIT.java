@@ -1,22 +1,21 @@
 package dev.cronloop;
 
+import static dev.cronloop.testkit.ClusterNodes.CHECKIN;
+import static dev.cronloop.testkit.ClusterNodes.JOBS;
+import static dev.cronloop.testkit.ClusterNodes.awaitStarted;
+import static dev.cronloop.testkit.ClusterNodes.nextWholeSecond;
+import static dev.cronloop.testkit.ClusterNodes.signal;
+import static dev.cronloop.testkit.ClusterNodes.sleepUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cronloop.testkit.ChildProcess;
-import dev.cronloop.testkit.JobFiles;
-import dev.cronloop.testkit.LoopbackServer;
-import dev.cronloop.testkit.Postgres;
+import dev.cronloop.testkit.ClusterNodes;
+import dev.cronloop.testkit.ClusterNodes.Run;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,41 +38,20 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("cluster")
 @Timeout(240)
 class ClusterFencingIT {
-  private static final int JOBS = 12;
-  private static final Duration CHECKIN = Duration.ofSeconds(2);
-  private static final List<String> LIGHT_JVM =
-      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-XX:CICompilerCount=1");
+  @TempDir Path dir;
+  private ClusterNodes cluster;
 
   @RegisterExtension
-  final TestWatcher printNodesOnFailure = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      for (ChildProcess node : nodes) {
-        System.out.println("---- node pid " + node.pid() + " ----");
-        node.output().lines().filter(l -> !l.contains(" DEBUG ")).forEach(System.out::println);
-      }
-    }
-  };
-
-  @TempDir Path dir;
-  private LoopbackServer server;
-  private Postgres pg;
-  private final List<ChildProcess> nodes = new ArrayList<>();
+  final TestWatcher printNodesOnFailure = ClusterNodes.printNodesOnFailure(() -> cluster);
 
   @BeforeEach
   void setUp() throws Exception {
-    pg = Postgres.freshDatabase();
-    server = LoopbackServer.start();
+    cluster = ClusterNodes.open(dir);
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    for (ChildProcess node : nodes) {
-      signal("CONT", node);
-      node.close();
-    }
-    server.close();
-    pg.close();
+    cluster.close();
   }
 
   @Test
@@ -116,14 +93,14 @@ class ClusterFencingIT {
     Instant resumedAt = Instant.now();
     sleepUntil(resumedAt.plusSeconds(30)); // the repair re-arms what node-2 left untaken, 10 to 25 s on
     Instant to = nextWholeSecond(Instant.now()).minusSeconds(2);
-    for (ChildProcess node : nodes) {
+    for (ChildProcess node : cluster.nodes()) {
       node.signalTerm();
       assertThat(node.waitFor(Duration.ofSeconds(60))).as(node.output()).isZero();
     }
 
-    List<Row> rows = rows(from, to);
+    List<Run> rows = rows(from, to);
     Map<String, Long> perInstant = rows.stream()
-        .collect(Collectors.groupingBy(r -> r.job + "@" + r.scheduledAt, TreeMap::new, Collectors.counting()));
+        .collect(Collectors.groupingBy(r -> r.job() + "@" + r.scheduledAt(), TreeMap::new, Collectors.counting()));
     List<String> twice = perInstant.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
     long missing = (long) JOBS * Duration.between(from, to).toSeconds() - perInstant.size();
     System.out.printf("cluster fencing: node-2 stopped with SIGSTOP %s..%s (%d ms); %d fires over %d s,"
@@ -148,7 +125,7 @@ class ClusterFencingIT {
 
     Instant lockedAt;
     Instant unlockedAt;
-    try (Connection c = pg.connect()) {
+    try (Connection c = cluster.pg().connect()) {
       // Every check-in writes this table: with it locked, no node can check in (a partition from
       // the database as far as the check-in goes), while everything else goes on.
       c.setAutoCommit(false);
@@ -161,21 +138,21 @@ class ClusterFencingIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> count("fired_at > '" + unlockedAt.plusSeconds(1) + "'") > 0);
     sleepUntil(Instant.now().plusSeconds(3));
     Instant to = nextWholeSecond(Instant.now()).minusSeconds(2);
-    for (ChildProcess node : nodes) {
+    for (ChildProcess node : cluster.nodes()) {
       node.signalTerm();
       assertThat(node.waitFor(Duration.ofSeconds(60))).as(node.output()).isZero();
     }
 
     // The last check-in that succeeded started before the lock; the fence closed by then + fence.
     Instant closed = lockedAt.plus(fence).plusMillis(100);
-    List<Row> rows = rows(from, to);
-    List<Row> launchedWhileFenced = rows.stream()
-        .filter(r -> !r.status.equals("SKIPPED") && r.firedAt.isAfter(closed) && r.firedAt.isBefore(unlockedAt))
+    List<Run> rows = rows(from, to);
+    List<Run> launchedWhileFenced = rows.stream()
+        .filter(r -> !r.status().equals("SKIPPED") && r.firedAt().isAfter(closed) && r.firedAt().isBefore(unlockedAt))
         .toList();
     Map<String, Long> perInstant = rows.stream()
-        .collect(Collectors.groupingBy(r -> r.job + "@" + r.scheduledAt, TreeMap::new, Collectors.counting()));
+        .collect(Collectors.groupingBy(r -> r.job() + "@" + r.scheduledAt(), TreeMap::new, Collectors.counting()));
     List<String> twice = perInstant.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
-    Instant firstAfter = rows.stream().map(Row::firedAt).filter(t -> t.isAfter(closed)).min(Instant::compareTo).orElseThrow();
+    Instant firstAfter = rows.stream().map(Run::firedAt).filter(t -> t.isAfter(closed)).min(Instant::compareTo).orElseThrow();
     System.out.printf("cluster fencing: check-ins blocked %s..%s; fence closed by %s (check-in %d ms + grace - margin"
             + " = %d ms); %d runs launched while fenced; %d of %d fires over %d s run (late ones re-armed by the"
             + " repair), %d run twice; first launch after: %s%n",
@@ -188,69 +165,14 @@ class ClusterFencingIT {
   }
 
   private ChildProcess node(String name) throws Exception {
-    Path jobs = dir.resolve("jobs-" + name + "-" + nodes.size());
-    for (int j = 1; j <= JOBS; j++) {
-      JobFiles.write(jobs, "tick-" + j + ".yaml", """
-          schedule: "* * * * * ?"
-          requests:
-            - %s
-          """.formatted(server.url("/tick/" + j)));
-    }
-    ChildProcess node = ChildProcess.cronloop(LIGHT_JVM, "run", "--jobs", jobs.toString(), "--db", pg.url(),
-        "--http", "127.0.0.1:0", "--node", name, "--checkin", CHECKIN.toSeconds() + "s", "--grace", "1s",
-        "--lease", "1s");
-    nodes.add(node);
-    return node;
+    return cluster.start(name, null, "--lease", "1s");
   }
 
-  private static void awaitStarted(ChildProcess node) {
-    await().atMost(Duration.ofSeconds(90)).until(() -> node.output().contains("cronloop started")
-        || node.output().contains("Exception in"));
-    assertThat(node.output()).contains("cronloop started");
-  }
-
-  private static void signal(String signal, ChildProcess node) throws Exception {
-    new ProcessBuilder("kill", "-" + signal, Long.toString(node.pid()))
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-  }
-
-  private record Row(String job, Instant scheduledAt, Instant firedAt, String node, String status) {}
-
-  private List<Row> rows(Instant from, Instant to) throws Exception {
-    try (Connection c = pg.connect();
-        PreparedStatement s = c.prepareStatement(
-            "SELECT job_id, scheduled_at, fired_at, node, status FROM runs"
-                + " WHERE job_id LIKE 'tick-%' AND scheduled_at >= ? AND scheduled_at < ?")) {
-      s.setObject(1, from.atOffset(ZoneOffset.UTC));
-      s.setObject(2, to.atOffset(ZoneOffset.UTC));
-      List<Row> rows = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          rows.add(new Row(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant(),
-              rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getString(4), rs.getString(5)));
-        }
-      }
-      return rows;
-    }
+  private List<Run> rows(Instant from, Instant to) throws Exception {
+    return cluster.tickRuns(from, to);
   }
 
   private long count(String where) throws Exception {
-    try (Connection c = pg.connect();
-        ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM runs WHERE " + where)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private static Instant nextWholeSecond(Instant t) {
-    return t.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-  }
-
-  /** The test runs a schedule for a fixed span of wall time; this waits out that span. */
-  private static void sleepUntil(Instant t) throws InterruptedException {
-    long ms = Duration.between(Instant.now(), t).toMillis();
-    if (ms > 0) {
-      Thread.sleep(ms);
-    }
+    return cluster.countRuns(where);
   }
 }

@@ -1,20 +1,19 @@
 package dev.cronloop;
 
+import static dev.cronloop.testkit.ClusterNodes.CHECKIN;
+import static dev.cronloop.testkit.ClusterNodes.JOBS;
+import static dev.cronloop.testkit.ClusterNodes.nextWholeSecond;
+import static dev.cronloop.testkit.ClusterNodes.sleepUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cronloop.testkit.ChildProcess;
-import dev.cronloop.testkit.JobFiles;
+import dev.cronloop.testkit.ClusterNodes;
+import dev.cronloop.testkit.ClusterNodes.Run;
 import dev.cronloop.testkit.LoopbackServer;
-import dev.cronloop.testkit.Postgres;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,42 +36,24 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("cluster")
 @Timeout(240)
 class ClusterIT {
-  private static final int JOBS = 12;
-  private static final Duration CHECKIN = Duration.ofSeconds(2);
-  /** Three nodes, PostgreSQL and the build share two cores: spare JIT and GC threads. */
-  private static final List<String> LIGHT_JVM =
-      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-XX:CICompilerCount=1");
-
-  /** Prints what the nodes logged, other than DEBUG, when a test fails. */
-  @RegisterExtension
-  final TestWatcher printNodesOnFailure = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      for (int i = 0; i < nodes.size(); i++) {
-        System.out.println("---- node-" + (i + 1) + " ----");
-        nodes.get(i).output().lines().filter(l -> !l.contains(" DEBUG ")).forEach(System.out::println);
-      }
-    }
-  };
-
   @TempDir Path dir;
+  private ClusterNodes cluster;
+  private List<ChildProcess> nodes;
   private LoopbackServer server;
-  private Postgres pg;
-  private final List<ChildProcess> nodes = new ArrayList<>();
+
+  @RegisterExtension
+  final TestWatcher printNodesOnFailure = ClusterNodes.printNodesOnFailure(() -> cluster);
 
   @BeforeEach
   void setUp() throws Exception {
-    pg = Postgres.freshDatabase();
-    server = LoopbackServer.start();
+    cluster = ClusterNodes.open(dir);
+    nodes = cluster.nodes();
+    server = cluster.server();
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    for (ChildProcess node : nodes) {
-      node.close();
-    }
-    server.close();
-    pg.close();
+    cluster.close();
   }
 
   @Test
@@ -90,10 +70,10 @@ class ClusterIT {
     assertThat(stopped.waitFor(Duration.ofSeconds(30))).as(stopped.output()).isZero();
     sleepUntil(to.plusSeconds(3));
 
-    List<Row> rows = scheduledRuns(from, to);
+    List<Run> rows = scheduledRuns(from, to);
     report("3 nodes, node-3 stopped at +40s", rows, from, to);
     assertExactlyOnce(rows, from, to);
-    assertThat(rows).extracting(Row::node).contains("node-1", "node-2", "node-3");
+    assertThat(rows).extracting(Run::node).contains("node-1", "node-2", "node-3");
     assertThat(lateness(rows.stream().filter(r -> r.scheduledAt().isAfter(stop)).toList()).max)
         .as("lateness after the graceful stop (ms): no failover wait").isLessThan(1_000);
   }
@@ -106,7 +86,7 @@ class ClusterIT {
 
     sleepUntil(to.plusSeconds(2));
 
-    List<Row> rows = scheduledRuns(from, to);
+    List<Run> rows = scheduledRuns(from, to);
     report("1 node baseline", rows, from, to);
     assertExactlyOnce(rows, from, to);
   }
@@ -133,8 +113,8 @@ class ClusterIT {
     long interruptedAfterMs = Duration.between(kill, Instant.now()).toMillis();
     sleepUntil(to.plusSeconds(2));
 
-    List<Row> rows = scheduledRuns(from, to);
-    List<Row> afterKill = rows.stream().filter(r -> r.scheduledAt().isAfter(kill)).toList();
+    List<Run> rows = scheduledRuns(from, to);
+    List<Run> afterKill = rows.stream().filter(r -> r.scheduledAt().isAfter(kill)).toList();
     Lateness late = lateness(afterKill);
     report("3 nodes, node-2 killed at " + kill, rows, from, to);
     System.out.printf("cluster takeover: node-2 killed with SIGKILL (check-in %d ms); its triggers freed and"
@@ -142,7 +122,7 @@ class ClusterIT {
         CHECKIN.toMillis(), interruptedAfterMs, late.max);
     assertExactlyOnce(rows, from, to);
     assertThat(countRuns("node = 'node-2' AND status = 'INTERRUPTED'")).isPositive();
-    assertThat(afterKill).extracting(Row::node).doesNotContain("node-2");
+    assertThat(afterKill).extracting(Run::node).doesNotContain("node-2");
     // Interval + grace (2 s + 2 s) after the last check-in, plus up to one survivor check-in.
     assertThat(late.max).as("takeover (ms)").isLessThan(CHECKIN.toMillis() * 5);
   }
@@ -173,9 +153,9 @@ class ClusterIT {
         + " after %d ms (check-in %d ms)%n", seenMs, resumeSeenMs, CHECKIN.toMillis());
     assertThat(paused).isEqualTo(200);
     assertThat(resumed).isEqualTo(200);
-    List<Row> rows = scheduledRuns(from, to);
+    List<Run> rows = scheduledRuns(from, to);
     assertExactlyOnce(rows, from, to);
-    List<Row> tick1 = rows.stream().filter(r -> r.job().equals("tick-1")).toList();
+    List<Run> tick1 = rows.stream().filter(r -> r.job().equals("tick-1")).toList();
     assertThat(tick1).hasSize(10);
     assertThat(countRuns("job_id = 'tick-1' AND status = 'SKIPPED' AND reason LIKE 'paused by API at %'"
         + " AND scheduled_at >= '" + from + "' AND scheduled_at < '" + to + "'")).isEqualTo(10);
@@ -210,49 +190,16 @@ class ClusterIT {
     startNodes(n, null);
   }
 
-  /** Starts {@code n} nodes, each with its own copy of the jobs folder, and waits until all fire. */
+  /** Starts {@code n} nodes, each with its own copy of the jobs folder, and waits until all have started. */
   private void startNodes(int n, String extraJob) throws Exception {
     for (int i = 1; i <= n; i++) {
-      Path jobs = dir.resolve("jobs-" + i);
-      for (int j = 1; j <= JOBS; j++) {
-        JobFiles.write(jobs, "tick-" + j + ".yaml", """
-            schedule: "* * * * * ?"
-            requests:
-              - %s
-            """.formatted(server.url("/tick/" + j)));
-      }
-      if (extraJob != null) {
-        JobFiles.write(jobs, "slow.yaml", extraJob);
-      }
-      nodes.add(ChildProcess.cronloop(LIGHT_JVM, "run", "--jobs", jobs.toString(), "--db", pg.url(),
-          "--http", "127.0.0.1:0", "--node", "node-" + i, "--checkin", CHECKIN.toSeconds() + "s",
-          "--grace", "1s"));
+      cluster.start("node-" + i, extraJob);
     }
-    for (ChildProcess node : nodes) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> node.output().contains("cronloop started")
-          || !node.output().isEmpty() && node.output().contains("Exception in"));
-      assertThat(node.output()).contains("cronloop started");
-    }
+    nodes.forEach(ClusterNodes::awaitStarted);
   }
 
-  private record Row(String job, Instant scheduledAt, Instant firedAt, String node) {}
-
-  private List<Row> scheduledRuns(Instant from, Instant to) throws Exception {
-    try (Connection c = pg.connect();
-        PreparedStatement s = c.prepareStatement(
-            "SELECT job_id, scheduled_at, fired_at, node FROM runs"
-                + " WHERE job_id LIKE 'tick-%' AND scheduled_at >= ? AND scheduled_at < ?")) {
-      s.setObject(1, from.atOffset(java.time.ZoneOffset.UTC));
-      s.setObject(2, to.atOffset(java.time.ZoneOffset.UTC));
-      List<Row> rows = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          rows.add(new Row(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant(),
-              rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getString(4)));
-        }
-      }
-      return rows;
-    }
+  private List<Run> scheduledRuns(Instant from, Instant to) throws Exception {
+    return cluster.tickRuns(from, to);
   }
 
   private long runningOn(String node) throws Exception {
@@ -260,15 +207,11 @@ class ClusterIT {
   }
 
   private long countRuns(String where) throws Exception {
-    try (Connection c = pg.connect();
-        ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM runs WHERE " + where)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return cluster.countRuns(where);
   }
 
   /** Every job has exactly one run per second of [from, to): none twice, none missing. */
-  private static void assertExactlyOnce(List<Row> rows, Instant from, Instant to) {
+  private static void assertExactlyOnce(List<Run> rows, Instant from, Instant to) {
     Map<String, Long> counts = rows.stream()
         .collect(Collectors.groupingBy(r -> r.job() + "@" + r.scheduledAt(), TreeMap::new, Collectors.counting()));
     List<String> duplicates = counts.entrySet().stream()
@@ -288,7 +231,7 @@ class ClusterIT {
 
   private record Lateness(long p50, long p99, long max) {}
 
-  private static Lateness lateness(List<Row> rows) {
+  private static Lateness lateness(List<Run> rows) {
     long[] ms = rows.stream()
         .mapToLong(r -> Duration.between(r.scheduledAt(), r.firedAt()).toMillis()).sorted().toArray();
     if (ms.length == 0) {
@@ -297,30 +240,18 @@ class ClusterIT {
     return new Lateness(ms[ms.length / 2], ms[(int) (ms.length * 0.99)], ms[ms.length - 1]);
   }
 
-  private static void report(String what, List<Row> rows, Instant from, Instant to) {
+  private static void report(String what, List<Run> rows, Instant from, Instant to) {
     Map<String, Long> perNode = rows.stream()
-        .collect(Collectors.groupingBy(Row::node, TreeMap::new, Collectors.counting()));
+        .collect(Collectors.groupingBy(Run::node, TreeMap::new, Collectors.counting()));
     Lateness l = lateness(rows);
     System.out.printf("cluster %s: %d fires over %d s of %d every-second jobs; per node %s;"
         + " lateness p50=%dms p99=%dms max=%dms%n",
         what, rows.size(), Duration.between(from, to).toSeconds(), JOBS, perNode, l.p50, l.p99, l.max);
     Map<Instant, Long> lateSeconds = rows.stream()
         .filter(r -> Duration.between(r.scheduledAt(), r.firedAt()).toMillis() > 500)
-        .collect(Collectors.groupingBy(Row::scheduledAt, TreeMap::new, Collectors.counting()));
+        .collect(Collectors.groupingBy(Run::scheduledAt, TreeMap::new, Collectors.counting()));
     if (!lateSeconds.isEmpty()) {
       System.out.printf("cluster %s: fires over 500 ms late, by second: %s%n", what, lateSeconds);
-    }
-  }
-
-  private static Instant nextWholeSecond(Instant t) {
-    return t.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-  }
-
-  /** The tests run a schedule for a fixed span of wall time; this waits out that span. */
-  private static void sleepUntil(Instant t) throws InterruptedException {
-    long ms = Duration.between(Instant.now(), t).toMillis();
-    if (ms > 0) {
-      Thread.sleep(ms);
     }
   }
 }

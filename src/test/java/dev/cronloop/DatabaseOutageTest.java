@@ -117,7 +117,8 @@ class DatabaseOutageTest {
   void fires_wait_for_run_ids_through_an_outage_longer_than_one_block_of_ids() throws Exception {
     // the outage this test causes, as the recorder and the run-id blocks report it
     invariants.expectWarn("database write of").expectWarn("DEGRADED: the database has been away")
-        .expectWarn("database back after").expectWarn("cannot take run ids from the database");
+        .expectWarn("database back after").expectWarn("cannot take run ids from the database")
+        .expectWarn("cannot renew the lease");
     int port = freePort();
     Server h2 = tcp(port);
     String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/./ids";

@@ -1,6 +1,7 @@
 package dev.cronloop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cronloop.model.FetchRow;
 import dev.cronloop.model.Outcome;
@@ -14,6 +15,7 @@ import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;
 import io.vertx.core.Future;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -97,12 +99,17 @@ class OverlapTest {
     return fire(2);
   }
 
-  /** Fires the job n times at once, on the engine context, and waits for every result. */
+  /**
+   * Fires the job once and, as soon as both of its requests are at the server, n - 1 times more;
+   * then waits for every result. The later fires reach the engine context in the order they are
+   * made, so each meets the first run in flight.
+   */
   private List<RunResult> fire(int n) throws Exception {
     List<Future<RunResult>> fires = new java.util.ArrayList<>();
-    for (int i = 0; i < n; i++) {
+    fires.add(engine.fire("slow"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.inFlight() == 2);
+    for (int i = 1; i < n; i++) {
       fires.add(engine.fire("slow"));
-      Thread.sleep(100);
     }
     Future.join(fires).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return fires.stream().map(Future::result).toList();

@@ -54,7 +54,9 @@ class SleepBudgetTest {
       Map.entry("testkit/EngineInvariants.java: Thread.sleep(50); // threads end asynchronously; there is no event to wait for",
           "a poll interval of a loop that ends when the threads have ended"),
       Map.entry("testkit/PostgresServer.java: Thread.sleep(100);", "a poll interval of a loop that ends when the server answers"),
-      Map.entry("testkit/Nginx.java: Thread.sleep(50);", "a poll interval of a loop that ends when nginx answers"));
+      Map.entry("testkit/Nginx.java: Thread.sleep(50);", "a poll interval of a loop that ends when nginx answers"),
+      Map.entry("testkit/ClusterNodes.java: Thread.sleep(ms);",
+          "the body of sleepUntil, which only the cluster process tests (*IT) call to run a schedule for a span of wall time"));
 
   @Test
   void no_test_class_waits_more_than_200_ms_of_fixed_time() throws IOException {

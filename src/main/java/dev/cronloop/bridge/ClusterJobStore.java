@@ -5,6 +5,7 @@ import dev.cronloop.record.Fence;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,6 +47,8 @@ public class ClusterJobStore extends JobStoreTX {
 
   /** Fences by data source name: Quartz builds the store by class name, the engine registers first. */
   private static final Map<String, Fence> FENCES = new ConcurrentHashMap<>();
+  /** The engine's clock by data source name, for the end of the runs a recovery interrupts. */
+  private static final Map<String, InstantSource> CLOCKS = new ConcurrentHashMap<>();
   /** How far node clocks may disagree before the fence stops being a safe bound (cluster.md, "Clocks"). */
   static final Duration FENCE_MARGIN = Duration.ofMillis(500);
 
@@ -59,10 +62,12 @@ public class ClusterJobStore extends JobStoreTX {
 
   /**
    * Registers the fence that the store of data source {@code dataSource} keeps open while its
-   * check-ins succeed; call before the scheduler is built.
+   * check-ins succeed, and the engine's clock it stamps interrupted runs with; call before the
+   * scheduler is built.
    */
-  public static void fence(String dataSource, Fence fence) {
+  public static void register(String dataSource, Fence fence, InstantSource clock) {
     FENCES.put(dataSource, fence);
+    CLOCKS.put(dataSource, clock);
   }
 
   /**
@@ -113,6 +118,8 @@ public class ClusterJobStore extends JobStoreTX {
 
   @Override
   protected long calcFailedIfAfter(SchedulerStateRecord rec) {
+    // Wall clock, not the engine's: Quartz stamps check-ins (and lastCheckin) with
+    // System.currentTimeMillis, and these instants are compared with those stamps.
     long sinceOwnCheckin = System.currentTimeMillis() - lastCheckin;
     return rec.getCheckinTimestamp() + Math.max(rec.getCheckinInterval(), sinceOwnCheckin) + failoverGraceMs;
   }
@@ -124,10 +131,12 @@ public class ClusterJobStore extends JobStoreTX {
     for (SchedulerStateRecord rec : failedInstances) {
       String node = rec.getSchedulerInstanceId();
       try {
-        int interrupted = Database.interruptRunsOf(conn, node);
+        int interrupted = Database.interruptRunsOf(conn, node,
+            CLOCKS.getOrDefault(getDataSource(), InstantSource.system()).instant());
         if (node.equals(getInstanceId())) {
           log.info("node {} restarted: recovered the triggers of its previous process", node);
         } else {
+          // Quartz's check-in stamp is wall-clock millis: measured on the same clock.
           long silentMs = rec.getCheckinTimestamp() == 0 ? -1 : System.currentTimeMillis() - rec.getCheckinTimestamp();
           log.warn("node {} stopped checking in {} ms ago; took over its triggers and marked {} of its runs INTERRUPTED",
               node, silentMs, interrupted);
@@ -154,6 +163,7 @@ public class ClusterJobStore extends JobStoreTX {
     }
     super.shutdown();
     FENCES.remove(getDataSource());
+    CLOCKS.remove(getDataSource());
   }
 
   private Void handOver(Connection conn) throws JobPersistenceException {

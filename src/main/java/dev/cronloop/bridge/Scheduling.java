@@ -74,7 +74,7 @@ public final class Scheduling {
     String dataSource = "cronloop-" + s.node() + "-" + System.identityHashCode(sink);
     if (s.clustered()) { // before the store is made, which looks both up
       PooledConnections.register(dataSource, db);
-      ClusterJobStore.fence(dataSource, fence); // its check-ins keep the fence open
+      ClusterJobStore.register(dataSource, fence, s.clock()); // its check-ins keep the fence open
     }
     Scheduler quartz = new StdSchedulerFactory(quartzProperties(s, dataSource)).getScheduler();
     try {

@@ -26,11 +26,14 @@ final class ColumnFit {
 
   private ColumnFit() {}
 
-  /** The write with every value made to fit, or null when nothing had to change. */
-  static Write fit(Write w) {
+  /**
+   * The write with every value made to fit, or null when nothing had to change; {@code now} stands
+   * in for a run's missing fire instant.
+   */
+  static Write fit(Write w, Instant now) {
     Write fitted = w;
     if (w instanceof Write.InsertRun r) {
-      fitted = new Write.InsertRun(fit(r.run()));
+      fitted = new Write.InsertRun(fit(r.run(), now));
     } else if (w instanceof Write.InsertFetch f) {
       fitted = new Write.InsertFetch(fit(f.fetch()));
     }
@@ -41,8 +44,7 @@ final class ColumnFit {
    * The row that stands for a fetch the database refused: what could be kept, outcome {@link
    * Outcome#RECORD_ERROR} and the database's message.
    */
-  static Write.InsertFetch recordError(FetchRow f, String message) {
-    Instant now = Instant.now();
+  static Write.InsertFetch recordError(FetchRow f, String message, Instant now) {
     Instant finished = sane(f.finishedAt()) ? f.finishedAt() : now;
     Instant started = sane(f.startedAt()) ? f.startedAt() : finished;
     int status = f.statusCode() >= 100 && f.statusCode() <= 999 ? f.statusCode() : 0;
@@ -57,8 +59,8 @@ final class ColumnFit {
     return t != null && t.isAfter(Instant.parse("0001-01-02T00:00:00Z")) && t.isBefore(Instant.parse("9999-12-30T00:00:00Z"));
   }
 
-  private static RunRow fit(RunRow r) {
-    Instant fired = r.firedAt() != null ? r.firedAt() : r.startedAt() != null ? r.startedAt() : Instant.now();
+  private static RunRow fit(RunRow r, Instant now) {
+    Instant fired = r.firedAt() != null ? r.firedAt() : r.startedAt() != null ? r.startedAt() : now;
     return new RunRow(r.id(), text(r.jobId(), JOB_ID, "?"), text(r.node(), NODE, "?"),
         r.trigger() != null ? r.trigger() : Trigger.MANUAL, r.scheduledAt(), fired, r.startedAt(),
         r.finishedAt(), r.status() != null ? r.status() : RunStatus.INTERRUPTED, r.requestsTotal(),

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -31,8 +32,32 @@ public final class Database implements AutoCloseable {
     this.pool = pool;
   }
 
+  /** How long a call waits for a connection by default. */
+  public static final Duration DEFAULT_CONNECTION_WAIT = Duration.ofSeconds(10);
+  /** Hikari's floor for the connection wait. */
+  private static final Duration MIN_CONNECTION_WAIT = Duration.ofMillis(250);
+
   /** Opens the database at {@code jdbcUrl} and applies every pending migration. */
   public static Database open(String jdbcUrl, int poolSize) {
+    return open(jdbcUrl, poolSize, DEFAULT_CONNECTION_WAIT);
+  }
+
+  /**
+   * The connection wait of an engine whose outcomes spill to the journal after {@code spillAfter}:
+   * no longer than the spill delay, so that one write attempt waiting on a database that is away
+   * does not hold the switch to the journal back past it (with the default 30 s spill delay, the
+   * default 10 s wait).
+   */
+  public static Duration connectionWaitFor(Duration spillAfter) {
+    Duration wait = spillAfter.compareTo(DEFAULT_CONNECTION_WAIT) < 0 ? spillAfter : DEFAULT_CONNECTION_WAIT;
+    return wait.compareTo(MIN_CONNECTION_WAIT) < 0 ? MIN_CONNECTION_WAIT : wait;
+  }
+
+  /**
+   * Opens the database at {@code jdbcUrl} and applies every pending migration; a call waits up to
+   * {@code connectionWait} for a connection before it fails.
+   */
+  public static Database open(String jdbcUrl, int poolSize, Duration connectionWait) {
     String url = normalize(jdbcUrl);
     if (!url.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS=TRUE")) {
       createH2Folder(url);
@@ -42,7 +67,9 @@ public final class Database implements AutoCloseable {
     config.setMaximumPoolSize(Math.max(2, poolSize)); // Flyway holds two while migrating
     config.setMinimumIdle(1);
     config.setPoolName("cronloop-db");
-    config.setConnectionTimeout(10_000);
+    config.setConnectionTimeout(connectionWait.toMillis());
+    // Hikari's default of 5 s must not exceed the wait; a shorter wait validates faster too.
+    config.setValidationTimeout(Math.min(5_000, connectionWait.toMillis()));
     HikariDataSource pool = new HikariDataSource(config);
     try {
       migrate(pool, url.startsWith("jdbc:postgresql:"));
@@ -118,11 +145,12 @@ public final class Database implements AutoCloseable {
    * Marks the runs this node left RUNNING (it was killed) as INTERRUPTED, keeping the fetches
    * they recorded. Call once at start, before any run of this node begins. Blocking.
    *
+   * @param at their end, on the engine's clock
    * @return how many runs were marked
    */
-  public int interruptRunsOf(String node) throws SQLException {
+  public int interruptRunsOf(String node, java.time.Instant at) throws SQLException {
     try (Connection c = pool.getConnection()) {
-      return interruptRunsOf(c, node);
+      return interruptRunsOf(c, node, at);
     }
   }
 
@@ -130,16 +158,17 @@ public final class Database implements AutoCloseable {
    * Marks the RUNNING runs of {@code node} INTERRUPTED on {@code c}, in the caller's transaction:
    * used by a cluster node that recovers a dead node (see {@code bridge.ClusterJobStore}).
    *
+   * @param at their end, on the recovering engine's clock
    * @return how many runs were marked
    */
-  public static int interruptRunsOf(Connection c, String node) throws SQLException {
+  public static int interruptRunsOf(Connection c, String node, java.time.Instant at) throws SQLException {
     try (java.sql.PreparedStatement s =
             c.prepareStatement(
                 "UPDATE runs SET status = 'INTERRUPTED', finished_at = ?,"
                     + " requests_ok = (SELECT COUNT(*) FROM fetches f WHERE f.run_id = runs.id AND f.outcome = 'OK'),"
                     + " requests_failed = (SELECT COUNT(*) FROM fetches f WHERE f.run_id = runs.id AND f.outcome <> 'OK')"
                     + " WHERE status = 'RUNNING' AND node = ?")) {
-      OutcomeStore.setInstant(s, 1, java.time.Instant.now());
+      OutcomeStore.setInstant(s, 1, at);
       s.setString(2, node);
       return s.executeUpdate();
     }

@@ -93,7 +93,7 @@ final class Journal implements AutoCloseable {
    * @return how many writes were replayed (0 when the file was absent or already replayed)
    * @throws SQLException when the database is still away; the journal is left as it is
    */
-  int replay(DataSource dataSource, Rejections rejections) throws SQLException, IOException {
+  int replay(DataSource dataSource, Rejections rejections, java.time.InstantSource clock) throws SQLException, IOException {
     close();
     if (!Files.exists(file)) {
       entries = 0;
@@ -124,7 +124,7 @@ final class Journal implements AutoCloseable {
     }
     int replayed = 0;
     if (id != null && !writes.isEmpty()) {
-      try (OutcomeStore store = new OutcomeStore(dataSource, rejections)) {
+      try (OutcomeStore store = new OutcomeStore(dataSource, rejections).clock(clock)) {
         replayed = store.replay(writes, id) ? writes.size() : 0;
       }
     }

@@ -1,7 +1,6 @@
 package dev.cronloop.record;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.cronloop.record.LeaseClaim.Row;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * watched: when its holder renews it, the holder is alive and {@link #take} fails with {@link
  * Held}; when it is not renewed, it expires {@code 3 × renewEvery} after the last renewal and is
  * taken over then (logged). A live process on this host that stopped renewing (hung, stopped with
- * SIGSTOP) is never taken over: the fix is to stop it.
+ * SIGSTOP) is never taken over: the fix is to stop it. {@link LeaseClaim} makes that decision on
+ * the row read; this class does the reading and writing.
  *
  * <p><b>Clocks.</b> {@code renewed_at} and {@code expires_at} are the database's clock ({@code
  * CURRENT_TIMESTAMP}, read in the same transaction), so the nodes' clocks never meet in this
@@ -57,7 +57,7 @@ public final class NodeLease implements AutoCloseable {
 
   private final DataSource db;
   private final String key;
-  private final Holder me;
+  private final LeaseHolder me;
   private final String token;
   private final Duration renewEvery;
   private final Fence fence;
@@ -66,62 +66,23 @@ public final class NodeLease implements AutoCloseable {
   private volatile long epoch;
   private volatile boolean failing;
 
-  /**
-   * The process that holds a lease.
-   *
-   * @param node its node name
-   * @param pid its process id
-   * @param host its host name
-   * @param pidNamespace its Linux pid namespace ({@code pid:[4026531836]}), or null when unknown:
-   *     pids are compared only between processes of one host and one namespace
-   * @param startedAt when its process started, on its host's clock
-   */
-  public record Holder(String node, long pid, String host, String pidNamespace, Instant startedAt) {
-    /** This process, under node name {@code node}. */
-    public static Holder current(String node) {
-      ProcessHandle self = ProcessHandle.current();
-      return new Holder(node, self.pid(), ownHostName(), ownPidNamespace(),
-          self.info().startInstant().orElse(Instant.now()));
-    }
-
-    /** True when {@code other} is a process of this host, in this pid namespace. */
-    boolean sameHost(Holder other) {
-      return host.equals(other.host) && pidNamespace != null && pidNamespace.equals(other.pidNamespace);
-    }
-
-    /** For a process of this host: whether it still runs (the same process, not a reused pid). */
-    boolean running() {
-      Optional<ProcessHandle> p = ProcessHandle.of(pid);
-      if (p.isEmpty() || !p.get().isAlive()) {
-        return false;
-      }
-      Optional<Instant> start = p.get().info().startInstant();
-      return start.isEmpty() || Duration.between(start.get(), startedAt).abs().compareTo(Duration.ofSeconds(2)) < 0;
-    }
-
-    /** {@code node a (pid 4242 on host h, started 2026-01-05T10:00:00Z)}. */
-    public String describe() {
-      return "node " + node + " (pid " + pid + " on host " + host + ", running since " + startedAt + ")";
-    }
-  }
-
   /** The lease is held by a live process; the message names it and the fix. */
   public static final class Held extends IllegalStateException {
     private static final long serialVersionUID = 1L;
-    private final transient Holder holder;
+    private final transient LeaseHolder holder;
 
-    Held(String message, Holder holder) {
+    Held(String message, LeaseHolder holder) {
       super(message);
       this.holder = holder;
     }
 
     /** The process holding the lease. */
-    public Holder holder() {
+    public LeaseHolder holder() {
       return holder;
     }
   }
 
-  private NodeLease(DataSource db, String key, Holder me, Duration renewEvery, Fence fence, boolean opensFence) {
+  private NodeLease(DataSource db, String key, LeaseHolder me, Duration renewEvery, Fence fence, boolean opensFence) {
     this.db = db;
     this.key = key;
     this.me = me;
@@ -141,16 +102,6 @@ public final class NodeLease implements AutoCloseable {
     return "node:" + node;
   }
 
-  /** When a lease renewed at {@code renewedAt} (database clock) expires. */
-  static Instant expiry(Instant renewedAt, Duration renewEvery) {
-    return renewedAt.plus(renewEvery.multipliedBy(EXPIRES_AFTER_PERIODS));
-  }
-
-  /** True when a lease that expires at {@code expiresAt} may be taken over at {@code now}. */
-  static boolean expired(Instant expiresAt, Instant now) {
-    return !now.isBefore(expiresAt);
-  }
-
   /**
    * How long taking the lease opens the fence when {@code opensFence}: until the lease is lost. A
    * standalone engine goes on firing while its database is away (outcomes wait in the journal),
@@ -160,11 +111,7 @@ public final class NodeLease implements AutoCloseable {
 
   /** The longest a {@link #take} waits for a lease that nobody renews: until it expires, plus a poll. */
   public static Duration takeoverBound(Duration renewEvery) {
-    return renewEvery.multipliedBy(EXPIRES_AFTER_PERIODS).plus(poll(renewEvery));
-  }
-
-  private static Duration poll(Duration renewEvery) {
-    return renewEvery.dividedBy(4).compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : renewEvery.dividedBy(4);
+    return LeaseClaim.takeoverBound(renewEvery);
   }
 
   /**
@@ -178,7 +125,7 @@ public final class NodeLease implements AutoCloseable {
    * @param fix what to do when a live process holds it, for the message of {@link Held}
    * @throws Held when a live process holds it
    */
-  public static NodeLease take(DataSource db, String key, Holder me, Duration renewEvery, Fence fence,
+  public static NodeLease take(DataSource db, String key, LeaseHolder me, Duration renewEvery, Fence fence,
       boolean opensFence, String what, String fix) throws SQLException, InterruptedException {
     NodeLease lease = new NodeLease(db, key, me, renewEvery, fence, opensFence);
     lease.acquire(what, fix);
@@ -198,7 +145,7 @@ public final class NodeLease implements AutoCloseable {
           fence.renewed(started, UNTIL_LOST);
         }
         if (a.previous != null) {
-          log.warn("took over the lease on {} from {}: {}", what, a.previous.holder.describe(), a.why);
+          log.warn("took over the lease on {} from {}: {}", what, a.previous.holder().describe(), a.why);
         }
         return;
       }
@@ -206,23 +153,20 @@ public final class NodeLease implements AutoCloseable {
       if (held == null) {
         continue; // another process inserted the row at the same moment: look again
       }
-      if (a.why != null) {
-        throw new Held(heldMessage(held, what, a.why, fix), held.holder);
+      String evidence = a.why != null ? a.why
+          : first == null ? null
+          : LeaseClaim.renewedSince(first, held);
+      if (evidence == null && System.nanoTime() - deadline > 0) {
+        evidence = LeaseClaim.DID_NOT_EXPIRE;
+      }
+      if (evidence != null) {
+        throw new Held(LeaseClaim.heldMessage(held, what, evidence, fix), held.holder());
       }
       if (first == null) {
         first = held;
-      } else if (!first.token.equals(held.token) || !first.renewedAt.equals(held.renewedAt)) {
-        throw new Held(heldMessage(held, what, "it renewed its lease " + held.renewedAt, fix), held.holder);
       }
-      if (System.nanoTime() - deadline > 0) {
-        throw new Held(heldMessage(held, what, "its lease did not expire", fix), held.holder);
-      }
-      Thread.sleep(poll(renewEvery).toMillis());
+      Thread.sleep(LeaseClaim.poll(renewEvery).toMillis());
     }
-  }
-
-  private static String heldMessage(Row held, String what, String evidence, String fix) {
-    return what + " is in use by " + held.holder.describe() + ", " + evidence + "; " + fix;
   }
 
   /** One attempt, in one transaction with the row locked. */
@@ -231,40 +175,22 @@ public final class NodeLease implements AutoCloseable {
       c.setAutoCommit(false);
       try {
         Instant now = dbNow(c);
-        Optional<Row> row = read(c, key, true);
-        if (row.isEmpty()) {
-          if (!insert(c, now)) {
-            c.rollback();
-            return new Attempt(false, null, null);
-          }
-          c.commit();
-          flushToDisk(c);
-          return new Attempt(true, null, null);
+        Row r = read(c, key, true).orElse(null);
+        LeaseClaim.Verdict v = LeaseClaim.decide(r, token, me, now, LeaseHolder::running);
+        if (v.kind() == LeaseClaim.Kind.INSERT && !insert(c, now)) {
+          c.rollback();
+          return new Attempt(false, null, null);
         }
-        Row r = row.get();
-        String why = null;
-        if (r.token.equals(token)) {
-          why = "this process";
-        } else if (expired(r.expiresAt, now)) {
-          why = "its lease expired at " + r.expiresAt + ", not renewed since " + r.renewedAt;
-        } else if (me.sameHost(r.holder) && !r.holder.running()) {
-          why = "that process no longer runs";
-        } else if (me.sameHost(r.holder)) {
+        if (v.kind() == LeaseClaim.Kind.TAKE_OVER && !update(c, now, r.epoch())) {
           c.commit();
-          // Alive on this host: no use waiting, whether it renews or hangs.
-          Duration silent = Duration.between(r.renewedAt, now);
-          return new Attempt(false, r, "lease renewed " + Math.max(0, silent.toMillis()) + " ms ago");
+          return new Attempt(false, null, null); // taken over by another process first: look again
         }
-        if (why == null) {
-          c.commit();
-          return new Attempt(false, r, null);
-        }
-        boolean swapped = update(c, now, r.epoch);
         c.commit();
-        if (swapped) {
-          flushToDisk(c);
+        if (!v.kind().takes()) {
+          return new Attempt(false, r, v.why());
         }
-        return swapped ? new Attempt(true, r.token.equals(token) ? null : r, why) : new Attempt(false, null, null);
+        flushToDisk(c);
+        return new Attempt(true, r == null || r.token().equals(token) ? null : r, v.why());
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
@@ -292,7 +218,6 @@ public final class NodeLease implements AutoCloseable {
   /** The outcome of one attempt: taken (over {@code previous}), or held by {@code previous}. */
   private record Attempt(boolean taken, Row previous, String why) {}
 
-  private record Row(Holder holder, String token, long epoch, Instant renewedAt, Instant expiresAt) {}
 
   private boolean insert(Connection c, Instant now) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(
@@ -334,7 +259,7 @@ public final class NodeLease implements AutoCloseable {
     s.setString(5, token);
     OutcomeStore.setInstant(s, 6, me.startedAt());
     OutcomeStore.setInstant(s, 7, now);
-    OutcomeStore.setInstant(s, 8, expiry(now, renewEvery));
+    OutcomeStore.setInstant(s, 8, LeaseClaim.expiry(now, renewEvery));
   }
 
   /** The row of {@code key}, if any; {@code lock} takes its row lock for the transaction. */
@@ -347,7 +272,7 @@ public final class NodeLease implements AutoCloseable {
         if (!rs.next()) {
           return Optional.empty();
         }
-        Holder h = new Holder(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), instant(rs, 5));
+        LeaseHolder h = new LeaseHolder(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), instant(rs, 5));
         return Optional.of(new Row(h, rs.getString(6), rs.getLong(7), instant(rs, 8), instant(rs, 9)));
       }
     }
@@ -390,7 +315,7 @@ public final class NodeLease implements AutoCloseable {
       try (PreparedStatement s = c.prepareStatement(
           "UPDATE node_leases SET renewed_at = ?, expires_at = ? WHERE lease_key = ? AND token = ? AND epoch = ?")) {
         OutcomeStore.setInstant(s, 1, now);
-        OutcomeStore.setInstant(s, 2, expiry(now, renewEvery));
+        OutcomeStore.setInstant(s, 2, LeaseClaim.expiry(now, renewEvery));
         s.setString(3, key);
         s.setString(4, token);
         s.setLong(5, epoch);
@@ -403,7 +328,7 @@ public final class NodeLease implements AutoCloseable {
         }
         return;
       }
-      String by = read(c, key, false).map(r -> r.holder.describe()).orElse("nobody (the row is gone)");
+      String by = read(c, key, false).map(r -> r.holder().describe()).orElse("nobody (the row is gone)");
       String why = "the lease " + key + " is now held by " + by;
       fence.lose(why);
       log.error("{}: this process took too long to renew it and launches no scheduled fire from now on;"
@@ -433,22 +358,6 @@ public final class NodeLease implements AutoCloseable {
       s.executeUpdate();
     } catch (SQLException e) {
       log.warn("cannot give back the lease {} ({}); the next start takes it over once it expires", key, e.getMessage());
-    }
-  }
-
-  private static String ownHostName() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
-      return "unknown";
-    }
-  }
-
-  private static String ownPidNamespace() {
-    try {
-      return Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
-    } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
-      return null;
     }
   }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -15,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * journal, an outage that lasts longer than the spill delay switches to degraded mode: batches are
  * appended to the journal instead, and once a second a probe tries to replay it; when that
  * commits, degraded mode ends. Entering and leaving it each log one WARN.
+ *
+ * <p>Its time is the recorder's clock (the engine's {@link InstantSource}), so a test that moves
+ * that clock decides when the spill delay has passed and when the next probe is due.
  *
  * <p>Runs on: the {@code cronloop-recorder} thread; {@link #degraded()} and {@link #spilled()} are
  * safe from any thread.
@@ -32,8 +37,9 @@ final class Outage {
   private final AtomicLong errors;
   private Journal journal;
   private Duration spillAfter = DEFAULT_SPILL_AFTER;
-  private long failingSince = -1;
-  private long nextProbe;
+  private InstantSource clock = InstantSource.system();
+  private Instant failingSince; // null: no outage
+  private Instant nextProbe = Instant.MIN;
   private volatile boolean degraded;
   private final AtomicLong spilled = new AtomicLong();
 
@@ -44,6 +50,11 @@ final class Outage {
     this.dataSource = dataSource;
     this.rejections = rejections;
     this.errors = errors;
+  }
+
+  /** Reads the time from {@code clock}; call before the recorder starts. */
+  void clock(InstantSource clock) {
+    this.clock = clock;
   }
 
   /** Spills to {@code file} once the database has failed for longer than {@code after}. */
@@ -67,24 +78,24 @@ final class Outage {
 
   /** A write to the database committed: no outage (or it is over). */
   void over() {
-    failingSince = -1;
+    failingSince = null;
   }
 
   /** A write of {@code writes} outcomes failed because the database is away; may switch to the journal. */
   void failed(int writes, Exception e) {
-    long now = System.nanoTime();
-    if (failingSince < 0) {
+    Instant now = clock.instant();
+    if (failingSince == null) {
       failingSince = now;
       log.warn("database write of {} outcomes failed ({}); retrying with backoff{}", writes, e.toString(),
           journal == null ? "" : ", spilling to " + journal.file() + " after " + spillAfter.toSeconds() + " s");
     } else {
       log.debug("database write of {} outcomes failed again ({})", writes, e.toString());
     }
-    if (journal != null && now - failingSince >= spillAfter.toNanos()) {
+    if (journal != null && Duration.between(failingSince, now).compareTo(spillAfter) >= 0) {
       degraded = true;
-      nextProbe = now + PROBE_EVERY.toNanos();
+      nextProbe = now.plus(PROBE_EVERY);
       log.warn("DEGRADED: the database has been away for {} s; outcomes now go to {} and are replayed"
-          + " when it is back; /ready answers 503 meanwhile", (now - failingSince) / 1_000_000_000, journal.file());
+          + " when it is back; /ready answers 503 meanwhile", awaySeconds(now), journal.file());
     }
   }
 
@@ -103,17 +114,17 @@ final class Outage {
 
   /** When a probe is due, replays the journal; success ends degraded mode. */
   void tryRecover() {
-    long now = System.nanoTime();
-    if (now < nextProbe) {
+    Instant now = clock.instant();
+    if (now.isBefore(nextProbe)) {
       return;
     }
-    nextProbe = now + PROBE_EVERY.toNanos();
+    nextProbe = now.plus(PROBE_EVERY);
     try {
-      int replayed = journal.replay(dataSource, rejections);
+      int replayed = journal.replay(dataSource, rejections, clock);
       degraded = false;
       log.warn("database back after {} s: {} outcomes replayed from {}; writing to the database again",
-          (now - failingSince) / 1_000_000_000, replayed, journal.file());
-      failingSince = -1;
+          awaySeconds(now), replayed, journal.file());
+      failingSince = null;
     } catch (SQLException | IOException e) {
       log.debug("journal replay failed ({}); the database is still away", e.toString());
     } catch (RuntimeException e) { // the journal keeps its writes; the next probe tries again
@@ -126,13 +137,18 @@ final class Outage {
   /** At stop: one last replay when degraded, and a WARN naming what waits for the next start. */
   void lastReplay() {
     if (degraded) {
-      nextProbe = 0;
+      nextProbe = Instant.MIN;
       tryRecover();
     }
     if (degraded) {
       log.warn("stopping with the database away: {} outcomes wait in {}; the next start replays them",
           journal.entries(), journal.file());
     }
+  }
+
+  /** Whole seconds the database has been away at {@code now}. */
+  private long awaySeconds(Instant now) {
+    return failingSince == null ? 0 : Math.max(0, Duration.between(failingSince, now).toSeconds());
   }
 
   void close() {

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -58,10 +59,17 @@ final class OutcomeStore implements AutoCloseable {
   private PreparedStatement insertFetch;
   private PreparedStatement finishRun;
   private boolean replaying;
+  private InstantSource clock = InstantSource.system();
 
   OutcomeStore(DataSource dataSource, Rejections rejections) {
     this.dataSource = dataSource;
     this.rejections = rejections;
+  }
+
+  /** Stamps replays and stand-in rows from {@code clock} (the engine's); call before the first write. */
+  OutcomeStore clock(InstantSource clock) {
+    this.clock = clock;
+    return this;
   }
 
   /**
@@ -105,7 +113,7 @@ final class OutcomeStore implements AutoCloseable {
         }
         mark.setString(1, journalId);
         mark.setInt(2, writes.size());
-        setInstant(mark, 3, Instant.now());
+        setInstant(mark, 3, clock.instant());
         mark.executeUpdate();
       } finally {
         insertRun = plain;
@@ -194,13 +202,13 @@ final class OutcomeStore implements AutoCloseable {
 
   /** A refused write: made to fit, else (a fetch) replaced by a RECORD_ERROR row, else dropped. */
   private void settleOne(Write w, Throwable fault) throws SQLException {
-    Write fitted = ColumnFit.fit(w);
+    Write fitted = ColumnFit.fit(w, clock.instant());
     if (fitted != null && attempt(List.of(fitted)) == null) {
       rejections.add(w, fault, Rejections.Fate.CUT);
       return;
     }
     if (w instanceof Write.InsertFetch f
-        && attempt(List.of(ColumnFit.recordError(f.fetch(), SqlFault.message(fault)))) == null) {
+        && attempt(List.of(ColumnFit.recordError(f.fetch(), SqlFault.message(fault), clock.instant()))) == null) {
       rejections.add(w, fault, Rejections.Fate.RECORD_ERROR);
       return;
     }

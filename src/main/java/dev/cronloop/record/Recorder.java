@@ -71,6 +71,7 @@ public final class Recorder implements AutoCloseable {
   private final AtomicLong errors = new AtomicLong();
   private final Rejections rejections = new Rejections();
   private volatile InstantSource clock = InstantSource.system();
+  private volatile Pause pause = Pause.SLEEP;
   private volatile BatchListener batchListener = (writes, nanos) -> {};
 
   /** Hears every committed batch, on the writer thread; it must be quick and thread-safe. */
@@ -97,9 +98,20 @@ public final class Recorder implements AutoCloseable {
     this.writer.setDaemon(false);
   }
 
-  /** Reads the commit time stamps it reports from {@code clock}. Call before {@link #start()}. */
+  /**
+   * Reads the commit time stamps it reports, and the length of a database outage, from {@code
+   * clock}. Call before {@link #start()}.
+   */
   public Recorder clock(InstantSource clock) {
     this.clock = java.util.Objects.requireNonNull(clock, "clock");
+    outage.clock(clock);
+    store.clock(clock);
+    return this;
+  }
+
+  /** Waits between attempts with {@code pause} instead of sleeping; for tests. Call before {@link #start()}. */
+  Recorder pause(Pause pause) {
+    this.pause = java.util.Objects.requireNonNull(pause, "pause");
     return this;
   }
 
@@ -119,7 +131,12 @@ public final class Recorder implements AutoCloseable {
    * @return how many writes were replayed
    */
   public static int replayJournal(DataSource dataSource, Path file) throws SQLException, IOException {
-    return new Journal(file).replay(dataSource, new Rejections());
+    return replayJournal(dataSource, file, InstantSource.system());
+  }
+
+  /** {@link #replayJournal(DataSource, Path)}, stamping the replay from {@code clock}. */
+  public static int replayJournal(DataSource dataSource, Path file, InstantSource clock) throws SQLException, IOException {
+    return new Journal(file).replay(dataSource, new Rejections(), clock);
   }
 
   /** True while outcomes go to the journal because the database is away. */
@@ -297,7 +314,7 @@ public final class Recorder implements AutoCloseable {
     errors.incrementAndGet();
     log.error("recorder: unexpected error in {}; going on with the next batch (errors so far: {})", where,
         errors.get(), e);
-    sleepQuietly(Duration.ofMillis(100)); // an error that repeats at once must not spin a core
+    pause.pause(Duration.ofMillis(100)); // an error that repeats at once must not spin a core
   }
 
   private static String jobsOf(List<Write> batch) {
@@ -317,7 +334,7 @@ public final class Recorder implements AutoCloseable {
 
   private void writeUntilDone(List<Write> batch) {
     Duration backoff = Duration.ofMillis(50);
-    long t0 = System.nanoTime();
+    long t0 = System.nanoTime(); // the batch's commit latency, a measurement for metrics: not paced by the clock
     boolean toJournal = false;
     int refused = 0;
     while (true) {
@@ -328,7 +345,7 @@ public final class Recorder implements AutoCloseable {
         toJournal = true;
         break;
       }
-      sleepQuietly(backoff);
+      pause.pause(backoff);
       backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
     }
     if (!toJournal) {
@@ -354,15 +371,6 @@ public final class Recorder implements AutoCloseable {
     } catch (Exception e) { // data faults were settled by the store: what is left is an outage
       outage.failed(batch.size(), e);
       return -1;
-    }
-  }
-
-  private static void sleepQuietly(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      // retry at once: rows are never dropped
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class Retention implements AutoCloseable {
   private final DataSource dataSource;
   private final Duration keep;
   private final Supplier<Map<String, Duration>> perJob;
+  private volatile InstantSource clock = InstantSource.system();
   private ScheduledExecutorService thread;
   private volatile boolean closed;
   private final AtomicLong failures = new AtomicLong();
@@ -68,6 +70,12 @@ public final class Retention implements AutoCloseable {
     this.dataSource = dataSource;
     this.keep = keep;
     this.perJob = perJob;
+  }
+
+  /** Reads "now" for each pass from {@code clock} (the engine's). Call before {@link #start}. */
+  public Retention clock(InstantSource clock) {
+    this.clock = java.util.Objects.requireNonNull(clock, "clock");
+    return this;
   }
 
   /** Prunes after {@code first}, then every {@code every}, on the {@code cronloop-retention} thread. */
@@ -130,7 +138,7 @@ public final class Retention implements AutoCloseable {
   private void pass() {
     long t0 = System.nanoTime();
     try {
-      Pruned p = pruneOnce(Instant.now());
+      Pruned p = pruneOnce(clock.instant());
       if (p.runs() > 0) {
         log.info("retention {}: deleted {} runs and {} fetches in {} ms", keep == null ? "per job" : shown(keep), p.runs(), p.fetches(),
             (System.nanoTime() - t0) / 1_000_000);

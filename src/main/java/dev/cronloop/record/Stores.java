@@ -47,7 +47,7 @@ public final class Stores implements AutoCloseable {
    */
   public static Stores open(Settings s, Fence fence, Vertx vertx, Executor callbacks,
       Supplier<Map<String, Duration>> perJob) throws Exception {
-    Stores stores = new Stores(Database.open(s.jdbcUrl(), s.poolSize()));
+    Stores stores = new Stores(Database.open(s.jdbcUrl(), s.poolSize(), Database.connectionWaitFor(s.spillAfter())));
     try {
       stores.start(s, fence, vertx, callbacks, perJob);
       return stores;
@@ -64,11 +64,11 @@ public final class Stores implements AutoCloseable {
     }
     // Only a scheduling engine owns its node's runs and the journal; a one-off `fire` leaves them.
     // The journal first: it may finish runs that would otherwise count as interrupted.
-    int replayed = s.schedule() ? Recorder.replayJournal(db.dataSource(), s.journal()) : 0;
+    int replayed = s.schedule() ? Recorder.replayJournal(db.dataSource(), s.journal(), s.clock()) : 0;
     if (replayed > 0) {
       log.warn("{} outcomes a previous process left in {} replayed", replayed, s.journal());
     }
-    int interrupted = s.schedule() ? db.interruptRunsOf(s.node()) : 0;
+    int interrupted = s.schedule() ? db.interruptRunsOf(s.node(), s.clock().instant()) : 0;
     if (interrupted > 0) {
       log.warn("{} runs of node {} were left RUNNING by a previous process; marked INTERRUPTED",
           interrupted, s.node());
@@ -79,7 +79,7 @@ public final class Stores implements AutoCloseable {
     }
     recorder.start();
     if (s.schedule()) { // a pass with no retention, global or per job, deletes nothing
-      retention = new Retention(db.dataSource(), s.retention(), perJob)
+      retention = new Retention(db.dataSource(), s.retention(), perJob).clock(s.clock())
           .start(Duration.ofMinutes(1), Retention.DEFAULT_EVERY);
     }
     queries = new RunQueries(db.dataSource());
@@ -99,7 +99,7 @@ public final class Stores implements AutoCloseable {
     String fix = s.clustered() ? "give this node another --node name, or stop that process first"
         : "stop that process first, or run several nodes as a cluster on PostgreSQL (src/docs/cluster.md)";
     return NodeLease.take(db.dataSource(), s.clustered() ? NodeLease.nodeKey(s.node()) : NodeLease.SINGLE,
-        NodeLease.Holder.current(s.node()), s.leaseRenewal(), fence, !s.clustered(), what, fix);
+        LeaseHolder.current(s.node()), s.leaseRenewal(), fence, !s.clustered(), what, fix);
   }
 
   public Database db() {

@@ -4,6 +4,7 @@ import dev.cronloop.definition.Catalog;
 import dev.cronloop.record.RunQueries;
 import io.vertx.core.Future;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 
 /**
@@ -40,6 +41,11 @@ public interface EngineView {
 
   /** True when the database answers a trivial query. Blocking: call off the event loop. */
   boolean databaseReachable();
+
+  /** Where the API reads "now" (the status page's window): the engine's clock. */
+  default InstantSource clock() {
+    return InstantSource.system();
+  }
 
   /** True while outcomes go to the journal because the database stayed away. */
   default boolean recorderDegraded() {

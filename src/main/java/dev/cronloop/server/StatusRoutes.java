@@ -50,7 +50,7 @@ final class StatusRoutes {
     if (catalog == null) {
       return;
     }
-    Instant now = Instant.now();
+    Instant now = api.engine.clock().instant();
     Instant since = now.minus(STATS_WINDOW);
     RunQueries q = api.engine.queries();
     api.blocking(() -> new StatusData(JobRoutes.lastRuns(q), q.buckets(since, STATS_BUCKET), q.recentFailures(20)))

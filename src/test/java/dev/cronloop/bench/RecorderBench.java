@@ -4,6 +4,7 @@ import dev.cronloop.model.FetchRow;
 import dev.cronloop.model.Outcome;
 import dev.cronloop.record.Database;
 import dev.cronloop.record.Fence;
+import dev.cronloop.record.LeaseHolder;
 import dev.cronloop.record.NodeLease;
 import dev.cronloop.record.Recorder;
 import dev.cronloop.record.RunQueries;
@@ -54,7 +55,7 @@ public final class RecorderBench {
   private static void measure(String name, Path dir, int rows, long delayPerCommitMs, long leaseMs) throws Exception {
     try (Database db = Database.open("jdbc:h2:file:" + dir.resolve("cronloop"), 2);
         NodeLease lease = leaseMs == 0 ? null : NodeLease.take(db.dataSource(), NodeLease.SINGLE,
-            NodeLease.Holder.current("bench"), java.time.Duration.ofMillis(leaseMs), new Fence(System::nanoTime), true,
+            LeaseHolder.current("bench"), java.time.Duration.ofMillis(leaseMs), new Fence(System::nanoTime), true,
             "the bench database", "stop the other bench")) {
       DataSource ds = delayPerCommitMs == 0 ? db.dataSource() : new SlowCommits(db.dataSource(), delayPerCommitMs);
       int capacity = 20_000;

@@ -3,28 +3,18 @@ package dev.cronloop.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cronloop.cli.Main;
-import dev.cronloop.definition.JobDefinition;
-import dev.cronloop.definition.JobFileParser;
 import dev.cronloop.model.Fire;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.quartz.Scheduler;
-import org.quartz.TriggerKey;
-import org.quartz.impl.StdSchedulerFactory;
 import picocli.CommandLine;
 
 /**
@@ -43,21 +33,16 @@ class NextAgreesWithEngineTest {
       "Australia/Lord_Howe", "Pacific/Chatham", "Asia/Kolkata", "America/St_Johns", "Africa/Casablanca");
   private static final List<String> SPREADS = List.of("", "1s", "30s", "90s", "5m", "1h", "6h");
 
-  private Scheduler quartz;
+  private QuartzPlayer player;
 
   @BeforeEach
   void createScheduler() throws Exception {
-    Properties p = new Properties();
-    p.setProperty("org.quartz.scheduler.instanceName", "test-" + UUID.randomUUID());
-    p.setProperty("org.quartz.threadPool.threadCount", "1");
-    p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
-    p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-    quartz = new StdSchedulerFactory(p).getScheduler();
+    player = new QuartzPlayer();
   }
 
   @AfterEach
   void shutdown() throws Exception {
-    quartz.shutdown();
+    player.close();
   }
 
   @Test
@@ -76,12 +61,14 @@ class NextAgreesWithEngineTest {
           + " --spread " + spread + " --id " + id + " \"" + expression + "\"";
 
       List<Instant> printed = next(expression, zone, spread, id, from);
-      TriggerLayer layer = new TriggerLayer(quartz, SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD,
+      TriggerLayer layer = new TriggerLayer(player.quartz, SHARDS, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD,
           ShardLock.LOCAL, false, InstantSource.fixed(from));
-      layer.sync(List.of(job(id, expression, zone, spread)), from);
+      layer.sync(List.of(spread.isEmpty() ? QuartzPlayer.job(id, expression, zone)
+          : QuartzPlayer.job(id, expression, zone, "spread: " + spread)), from);
       Instant armed = layer.nextFire(id).orElseThrow();
-      List<Instant> fired = playQuartz(layer, id);
-      quartz.clear();
+      List<Instant> fired = player.play(layer, SHARDS, Instant.MAX, FIRES).stream()
+          .flatMap(step -> step.fires().stream()).filter(f -> f.job().id().equals(id)).map(Fire::scheduledAt).toList();
+      player.quartz.clear();
 
       assertThat(printed).as(label).hasSize(FIRES);
       assertThat(fired).as(label).containsExactlyElementsOf(printed);
@@ -118,40 +105,5 @@ class NextAgreesWithEngineTest {
     int code = cli.execute(args.toArray(String[]::new));
     assertThat(code).as(err.toString()).isZero();
     return out.toString().lines().map(l -> OffsetDateTime.parse(l).toInstant()).toList();
-  }
-
-  /** Plays Quartz until the job has fired {@link #FIRES} times: the earliest shard trigger first. */
-  private List<Instant> playQuartz(TriggerLayer layer, String id) throws Exception {
-    List<Instant> fired = new ArrayList<>();
-    for (int guard = 0; guard < 1_000 && fired.size() < FIRES; guard++) {
-      int shard = -1;
-      Date earliest = null;
-      for (int s = 0; s < SHARDS; s++) {
-        org.quartz.Trigger t = quartz.getTrigger(TriggerKey.triggerKey("shard-" + s, TriggerLayer.GROUP));
-        if (t != null && (earliest == null || t.getNextFireTime().before(earliest))) {
-          earliest = t.getNextFireTime();
-          shard = s;
-        }
-      }
-      if (earliest == null) {
-        break;
-      }
-      Instant at = TriggerLayer.instantOf(quartz.getTrigger(TriggerKey.triggerKey("shard-" + shard, TriggerLayer.GROUP)));
-      for (Fire f : layer.takeDue(shard, at, earliest.toInstant())) {
-        if (f.job().id().equals(id)) {
-          fired.add(f.scheduledAt());
-        }
-      }
-    }
-    return fired;
-  }
-
-  private static JobDefinition job(String id, String expression, String zone, String spread) {
-    String yaml = "name: " + id + "\nschedule: \"" + expression + "\"\nzone: " + zone + "\n"
-        + (spread.isEmpty() ? "" : "spread: " + spread + "\n")
-        + "requests:\n  - http://127.0.0.1:1/" + id + "\n";
-    JobFileParser.Result r = JobFileParser.withEnv(Map.of()).parse(Path.of(id + ".yaml"), yaml);
-    assertThat(r.problems()).as(yaml).isEmpty();
-    return r.jobs().get(0);
   }
 }

@@ -3,27 +3,21 @@ package dev.cronloop.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cronloop.definition.JobDefinition;
-import dev.cronloop.definition.JobFileParser;
 import dev.cronloop.model.Fire;
 import dev.cronloop.model.Trigger;
 import dev.cronloop.schedule.Schedule;
 import dev.cronloop.schedule.Schedules;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.quartz.Scheduler;
 import org.quartz.TriggerKey;
-import org.quartz.impl.StdSchedulerFactory;
 
 /**
  * The trigger layer's fire times with a real Quartz scheduler and an injected clock: the test plays Quartz's
@@ -31,23 +25,20 @@ import org.quartz.impl.StdSchedulerFactory;
  * can cross DST transitions and outages without waiting.
  */
 class TriggerLayerScheduleTest {
+  private QuartzPlayer player;
   private Scheduler quartz;
   private TriggerLayer layer;
 
   @BeforeEach
   void createScheduler() throws Exception {
-    Properties p = new Properties();
-    p.setProperty("org.quartz.scheduler.instanceName", "test-" + UUID.randomUUID());
-    p.setProperty("org.quartz.threadPool.threadCount", "1");
-    p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
-    p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-    quartz = new StdSchedulerFactory(p).getScheduler();
+    player = new QuartzPlayer();
+    quartz = player.quartz;
     layer = new TriggerLayer(quartz, 4, TriggerLayer.DEFAULT_MISFIRE_THRESHOLD);
   }
 
   @AfterEach
   void shutdown() throws Exception {
-    quartz.shutdown();
+    player.close();
   }
 
   @Test
@@ -158,34 +149,18 @@ class TriggerLayerScheduleTest {
     }
   }
 
-  /** Plays Quartz: repeatedly takes the earliest armed shard trigger and fires it on time. */
+  /** Plays Quartz: the earliest armed shard trigger first, each on time, {@code HANDOFF_LEAD} ahead. */
   private Map<String, List<Instant>> playQuartz(Instant from, Instant until) throws Exception {
     Map<String, List<Instant>> fired = new java.util.TreeMap<>();
-    for (int guard = 0; guard < 10_000; guard++) {
-      int shard = -1;
-      Date earliest = null;
-      for (int i = 0; i < 4; i++) {
-        org.quartz.Trigger t = quartz.getTrigger(TriggerKey.triggerKey("shard-" + i, TriggerLayer.GROUP));
-        if (t != null && (earliest == null || t.getNextFireTime().before(earliest))) {
-          earliest = t.getNextFireTime();
-          shard = i;
-        }
-      }
-      if (earliest == null) {
-        return fired;
-      }
-      Instant at = TriggerLayer.instantOf(quartz.getTrigger(TriggerKey.triggerKey("shard-" + shard, TriggerLayer.GROUP)));
-      if (!at.isBefore(until)) {
-        return fired;
-      }
-      assertThat(Duration.between(earliest.toInstant(), at)).as("Quartz fires ahead of the instant")
+    for (QuartzPlayer.Step step : player.play(layer, 4, until, Integer.MAX_VALUE)) {
+      assertThat(Duration.between(step.quartzTime(), step.at())).as("Quartz fires ahead of the instant")
           .isEqualTo(TriggerLayer.HANDOFF_LEAD);
-      for (Fire f : layer.takeDue(shard, at, earliest.toInstant())) {
+      for (Fire f : step.fires()) {
         assertThat(f.trigger()).isEqualTo(Trigger.SCHEDULE);
         fired.computeIfAbsent(f.job().id(), k -> new ArrayList<>()).add(f.scheduledAt());
       }
     }
-    throw new AssertionError("too many fires");
+    return fired;
   }
 
   /** The instant the stored trigger of {@code job}'s shard stands for. */
@@ -194,7 +169,7 @@ class TriggerLayerScheduleTest {
   }
 
   private TriggerKey key(String job) {
-    return TriggerKey.triggerKey("shard-" + layer.shardOf(job), TriggerLayer.GROUP);
+    return QuartzPlayer.key(layer.shardOf(job));
   }
 
   private static List<Instant> expected(Schedule s, Instant from, Instant until) {
@@ -212,10 +187,6 @@ class TriggerLayerScheduleTest {
 
   private static JobDefinition job(String id, String schedule, String zone, String... extra) throws Exception {
     Schedules.parse(schedule, ZoneId.of(zone));
-    String yaml = "name: " + id + "\nschedule: \"" + schedule + "\"\nzone: " + zone + "\n"
-        + String.join("\n", extra) + "\nrequests:\n  - http://127.0.0.1:1/" + id + "\n";
-    JobFileParser.Result r = JobFileParser.withEnv(Map.of()).parse(Path.of(id + ".yaml"), yaml);
-    assertThat(r.problems()).isEmpty();
-    return r.jobs().get(0);
+    return QuartzPlayer.job(id, schedule, zone, extra);
   }
 }

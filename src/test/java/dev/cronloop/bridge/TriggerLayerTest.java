@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.quartz.Scheduler;
 import org.quartz.Trigger;
 import org.quartz.TriggerKey;
-import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.listeners.SchedulerListenerSupport;
 
 /**
@@ -33,17 +30,14 @@ class TriggerLayerTest {
   private static final Instant T1 = Instant.parse("2026-01-05T10:00:01Z");
 
   @TempDir Path dir;
+  private QuartzPlayer quartz;
   private Scheduler store;
   private final AtomicInteger writes = new AtomicInteger();
 
   @BeforeEach
   void setUp() throws Exception {
-    Properties p = new Properties();
-    p.setProperty("org.quartz.scheduler.instanceName", "trigger-layer-test-" + UUID.randomUUID());
-    p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-    p.setProperty("org.quartz.threadPool.threadCount", "1");
-    p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
-    store = new StdSchedulerFactory(p).getScheduler();
+    quartz = new QuartzPlayer();
+    store = quartz.quartz;
     store.getListenerManager().addSchedulerListener(new SchedulerListenerSupport() {
       @Override
       public void jobScheduled(Trigger trigger) {
@@ -54,7 +48,7 @@ class TriggerLayerTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    store.shutdown();
+    quartz.close();
   }
 
   @Test

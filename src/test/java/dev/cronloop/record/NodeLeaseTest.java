@@ -41,10 +41,10 @@ class NodeLeaseTest {
 
   @Test
   void a_second_process_is_refused_with_the_holder_s_node_pid_host_and_start() throws Exception {
-    NodeLease.Holder other = new NodeLease.Holder("node-a", 4242, "elsewhere", null, Instant.parse("2026-01-05T10:00:00Z"));
+    LeaseHolder other = new LeaseHolder("node-a", 4242, "elsewhere", null, Instant.parse("2026-01-05T10:00:00Z"));
     try (NodeLease held = take(other, new Fence(System::nanoTime))) {
 
-      assertThatThrownBy(() -> take(NodeLease.Holder.current("node-b"), new Fence(System::nanoTime)))
+      assertThatThrownBy(() -> take(LeaseHolder.current("node-b"), new Fence(System::nanoTime)))
           .isInstanceOf(NodeLease.Held.class)
           .hasMessageContaining("the test database is in use by node node-a (pid 4242 on host elsewhere,"
               + " running since 2026-01-05T10:00:00Z)")
@@ -56,10 +56,10 @@ class NodeLeaseTest {
 
   @Test
   void a_live_holder_on_this_host_is_refused_at_once() throws Exception {
-    try (NodeLease held = take(NodeLease.Holder.current("node-a"), new Fence(System::nanoTime))) {
+    try (NodeLease held = take(LeaseHolder.current("node-a"), new Fence(System::nanoTime))) {
       long t0 = System.nanoTime();
 
-      assertThatThrownBy(() -> take(NodeLease.Holder.current("node-b"), new Fence(System::nanoTime)))
+      assertThatThrownBy(() -> take(LeaseHolder.current("node-b"), new Fence(System::nanoTime)))
           .isInstanceOf(NodeLease.Held.class).hasMessageContaining("lease renewed");
 
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(EVERY);
@@ -68,13 +68,13 @@ class NodeLeaseTest {
 
   @Test
   void a_lease_nobody_renews_is_taken_over_once_it_expires() throws Exception {
-    NodeLease.Holder other = new NodeLease.Holder("node-a", 4242, "elsewhere", null, Instant.now());
+    LeaseHolder other = new LeaseHolder("node-a", 4242, "elsewhere", null, Instant.now());
     NodeLease abandoned = take(other, new Fence(System::nanoTime));
     abandoned.abandon(); // as kill -9 leaves it
     long t0 = System.nanoTime();
 
     Fence fence = new Fence(System::nanoTime);
-    try (NodeLease taken = take(NodeLease.Holder.current("node-b"), fence)) {
+    try (NodeLease taken = take(LeaseHolder.current("node-b"), fence)) {
       Duration waited = Duration.ofNanos(System.nanoTime() - t0);
 
       assertThat(fence.holds(fence.term())).isTrue();
@@ -87,8 +87,8 @@ class NodeLeaseTest {
   void a_lease_left_by_a_process_of_this_host_that_no_longer_runs_is_taken_over_at_once() throws Exception {
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
-    NodeLease.Holder me = NodeLease.Holder.current("node-a");
-    NodeLease.Holder dead = new NodeLease.Holder("node-a", gone.pid(), me.host(), me.pidNamespace(), Instant.now());
+    LeaseHolder me = LeaseHolder.current("node-a");
+    LeaseHolder dead = new LeaseHolder("node-a", gone.pid(), me.host(), me.pidNamespace(), Instant.now());
     take(dead, new Fence(System::nanoTime)).abandon();
     long t0 = System.nanoTime();
 
@@ -101,11 +101,11 @@ class NodeLeaseTest {
 
   @Test
   void a_lease_given_back_on_close_is_taken_at_once() throws Exception {
-    NodeLease.Holder other = new NodeLease.Holder("node-a", 4242, "elsewhere", null, Instant.now());
+    LeaseHolder other = new LeaseHolder("node-a", 4242, "elsewhere", null, Instant.now());
     take(other, new Fence(System::nanoTime)).close();
     long t0 = System.nanoTime();
 
-    try (NodeLease taken = take(NodeLease.Holder.current("node-b"), new Fence(System::nanoTime))) {
+    try (NodeLease taken = take(LeaseHolder.current("node-b"), new Fence(System::nanoTime))) {
 
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(EVERY);
       assertThat(holders()).isEqualTo(1);
@@ -115,7 +115,7 @@ class NodeLeaseTest {
   @Test
   void a_holder_whose_lease_was_taken_over_closes_its_fence_for_good() throws Exception {
     Fence fence = new Fence(System::nanoTime);
-    try (NodeLease lease = take(NodeLease.Holder.current("node-a"), fence)) {
+    try (NodeLease lease = take(LeaseHolder.current("node-a"), fence)) {
       assertThat(fence.holds(fence.term())).isTrue();
 
       try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
@@ -128,19 +128,7 @@ class NodeLeaseTest {
     }
   }
 
-  @Test
-  void expiry_is_three_periods_after_the_last_renewal_on_the_database_clock() {
-    Instant renewed = Instant.parse("2026-01-05T10:00:00Z");
-
-    Instant expires = NodeLease.expiry(renewed, Duration.ofSeconds(5));
-
-    assertThat(expires).isEqualTo(renewed.plusSeconds(15));
-    assertThat(NodeLease.expired(expires, expires.minusMillis(1))).isFalse();
-    assertThat(NodeLease.expired(expires, expires)).isTrue();
-    assertThat(NodeLease.takeoverBound(Duration.ofSeconds(5))).isEqualTo(Duration.ofSeconds(16));
-  }
-
-  private NodeLease take(NodeLease.Holder who, Fence fence) throws Exception {
+  private NodeLease take(LeaseHolder who, Fence fence) throws Exception {
     return NodeLease.take(db.dataSource(), NodeLease.SINGLE, who, EVERY, fence, true, "the test database", FIX);
   }
 

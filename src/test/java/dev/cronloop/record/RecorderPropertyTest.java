@@ -4,6 +4,7 @@ import dev.cronloop.model.FetchRow;
 import dev.cronloop.model.Outcome;
 import dev.cronloop.model.RunStatus;
 import dev.cronloop.model.Trigger;
+import dev.cronloop.testkit.RecorderRows;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -77,9 +78,9 @@ class RecorderPropertyTest {
       assertThat(recorder.rejected()).isEqualTo(refused);
       assertThat(recorder.depth()).isZero();
       assertThat(recorder.tryReserve(CAPACITY)).as("all room is free again").isTrue();
-      assertThat(RefusedRowsTest.count(db, "runs WHERE status = 'OK'")).isEqualTo(plan.size());
-      assertThat(RefusedRowsTest.count(db, "fetches")).isEqualTo(storedFetches);
-      assertThat(RefusedRowsTest.count(db, "fetches WHERE outcome = 'RECORD_ERROR'"))
+      assertThat(RecorderRows.count(db, "runs WHERE status = 'OK'")).isEqualTo(plan.size());
+      assertThat(RecorderRows.count(db, "fetches")).isEqualTo(storedFetches);
+      assertThat(RecorderRows.count(db, "fetches WHERE outcome = 'RECORD_ERROR'"))
           .isEqualTo(plan.stream().flatMap(p -> p.fetches().stream()).filter(k -> k == Kind.NEGATIVE_LATENCY).count());
     }
   }

@@ -4,6 +4,7 @@ import dev.cronloop.model.FetchRow;
 import dev.cronloop.model.Outcome;
 import dev.cronloop.model.RunStatus;
 import dev.cronloop.testkit.Postgres;
+import dev.cronloop.testkit.RecorderRows;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ class RefusedRowsPostgresIT {
         };
         fetches.add(new FetchRow(1, "job", url, "GET", 1, 200, Outcome.OK, null, 5, 2, T, T));
       }
-      CompletableFuture<Instant> ended = RefusedRowsTest.submitRun(recorder, 1, "job", fetches);
+      CompletableFuture<Instant> ended = RecorderRows.submitRun(recorder, 1, "job", fetches);
 
       recorder.start();
       ended.get(20, TimeUnit.SECONDS);

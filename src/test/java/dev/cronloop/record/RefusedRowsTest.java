@@ -1,16 +1,19 @@
 package dev.cronloop.record;
 
+import static dev.cronloop.testkit.RecorderRows.T;
+import static dev.cronloop.testkit.RecorderRows.count;
+import static dev.cronloop.testkit.RecorderRows.fetch;
+import static dev.cronloop.testkit.RecorderRows.run;
+import static dev.cronloop.testkit.RecorderRows.submitRun;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.cronloop.model.FetchRow;
 import dev.cronloop.model.Outcome;
 import dev.cronloop.model.RunStatus;
-import dev.cronloop.model.Trigger;
-import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
+import dev.cronloop.testkit.FaultyDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -19,13 +22,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 14, items 1 and 2: a write the database refuses for its data is not an outage (the rest
@@ -34,8 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(60)
 class RefusedRowsTest {
-  private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
-
   @TempDir Path dir;
 
   @Test
@@ -115,9 +113,9 @@ class RefusedRowsTest {
   @Test
   void a_journal_holding_a_refused_row_replays_the_rest() throws Exception {
     try (Database db = Database.open(url(), 2)) {
-      JournalTest.Flaky flaky = new JournalTest.Flaky(db.dataSource());
+      FaultyDataSource flaky = FaultyDataSource.switchable(db.dataSource());
       Recorder recorder = new Recorder(flaky, 100, Runnable::run).spillTo(journal(), Duration.ZERO).start();
-      flaky.down.set(true);
+      flaky.down(true);
       submitRun(recorder, 1, "job", List.of(
           fetch(1, "job", "http://127.0.0.1/ok"),
           fetch(1, "job", "http://127.0.0.1/" + "y".repeat(5_000)))).get(10, TimeUnit.SECONDS);
@@ -138,7 +136,7 @@ class RefusedRowsTest {
   void an_error_thrown_while_writing_does_not_stop_the_recorder() throws Exception {
     try (Database db = Database.open(url(), 2)) {
       AtomicInteger calls = new AtomicInteger();
-      DataSource throwing = new Throwing(db.dataSource(),
+      DataSource throwing = FaultyDataSource.failingBatches(db.dataSource(),
           n -> n == 1 ? new AssertionError("injected by the test on the first batch") : null, calls);
       Recorder recorder = new Recorder(throwing, 100, Runnable::run).start();
 
@@ -159,7 +157,7 @@ class RefusedRowsTest {
   void a_store_throwing_runtime_exceptions_on_some_batches_loses_no_run() throws Exception {
     try (Database db = Database.open(url(), 2)) {
       AtomicInteger calls = new AtomicInteger();
-      DataSource throwing = new Throwing(db.dataSource(),
+      DataSource throwing = FaultyDataSource.failingBatches(db.dataSource(),
           n -> n % 3 == 0 ? new IllegalStateException("injected by the test, call " + n) : null, calls);
       Recorder recorder = new Recorder(throwing, 100, Runnable::run).start();
 
@@ -197,32 +195,6 @@ class RefusedRowsTest {
     }
   }
 
-  static CompletableFuture<Instant> submitRun(Recorder recorder, long id, String job, List<FetchRow> fetches) {
-    CompletableFuture<Instant> done = new CompletableFuture<>();
-    assertThat(recorder.tryReserve(2 + fetches.size())).isTrue();
-    recorder.submit(new Write.InsertRun(run(id, job)));
-    fetches.forEach(f -> recorder.submit(new Write.InsertFetch(f)));
-    recorder.submit(new Write.FinishRun(id, T, T.plusSeconds(1), RunStatus.OK, fetches.size(), fetches.size(), 0),
-        done::complete);
-    return done;
-  }
-
-  static RunRow run(long id, String job) {
-    return new RunRow(id, job, "n1", Trigger.SCHEDULE, T, T, null, null, RunStatus.RUNNING, 0, 0, 0);
-  }
-
-  static FetchRow fetch(long run, String job, String url) {
-    return new FetchRow(run, job, url, "GET", 1, 200, Outcome.OK, null, 5, 2, T, T);
-  }
-
-  static long count(Database db, String tableAndWhere) throws SQLException {
-    try (Connection c = db.dataSource().getConnection();
-        var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + tableAndWhere)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
   private static void execute(Database db, String sql) throws SQLException {
     try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
       s.execute(sql);
@@ -235,93 +207,5 @@ class RefusedRowsTest {
 
   private String url() {
     return "jdbc:h2:file:" + dir.resolve("db/cronloop");
-  }
-
-  /**
-   * The real H2, except that the n-th {@code executeBatch} (counted from 1 over all statements)
-   * throws what {@code fault} returns for n, when it returns something.
-   */
-  static final class Throwing implements DataSource {
-    private final DataSource real;
-    private final IntFunction<Throwable> fault;
-    private final AtomicInteger calls;
-
-    Throwing(DataSource real, IntFunction<Throwable> fault, AtomicInteger calls) {
-      this.real = real;
-      this.fault = fault;
-      this.calls = calls;
-    }
-
-    @Override
-    public Connection getConnection() throws SQLException {
-      Connection c = real.getConnection();
-      return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-          (proxy, method, args) -> {
-            Object result = invoke(method, c, args);
-            return result instanceof PreparedStatement s ? statement(s) : result;
-          });
-    }
-
-    private PreparedStatement statement(PreparedStatement s) {
-      return (PreparedStatement) Proxy.newProxyInstance(getClass().getClassLoader(),
-          new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
-            if (method.getName().equals("executeBatch")) {
-              Throwable t = fault.apply(calls.incrementAndGet());
-              if (t != null) {
-                s.clearBatch();
-                throw t;
-              }
-            }
-            return invoke(method, s, args);
-          });
-    }
-
-    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
-      try {
-        return method.invoke(target, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-      return getConnection();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-      return real.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-      real.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-      real.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-      return real.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() {
-      return Logger.getGlobal();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      return real.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-      return false;
-    }
   }
 }
