@@ -6,6 +6,7 @@ import dev.cronloop.definition.Problem;
 import dev.cronloop.definition.RequestSpec;
 import dev.cronloop.definition.Secret;
 import dev.cronloop.model.FetchRow;
+import dev.cronloop.model.Times;
 import dev.cronloop.record.FetchBucket;
 import dev.cronloop.record.RunRow;
 import io.vertx.core.json.JsonArray;
@@ -16,16 +17,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Renders definitions, runs and fetches as the JSON the API returns. Secrets never leave: every
+ * Renders definitions, runs and fetches as the JSON the API returns and {@code cronloop runs} and
+ * {@code jobs} print: one vocabulary, listed in src/docs/http-api.md. Secrets never leave: every
  * header value, a body and a {@code bodyContains} check print as {@code ***}, and URLs are shown
  * as the job file writes them, before {@code ${VAR}} substitution. Pure.
  */
-final class JobJson {
+public final class JobJson {
   static final String HIDDEN = "***";
 
   private JobJson() {}
 
-  static JsonObject definition(JobDefinition job) {
+  public static JsonObject definition(JobDefinition job) {
     JsonArray requests = new JsonArray();
     job.requests().forEach(r -> requests.add(request(r)));
     return new JsonObject()
@@ -66,7 +68,7 @@ final class JobJson {
   }
 
   /** A problem with the file named as in the jobs folder, without the folder's own path. */
-  static JsonObject problem(Problem p) {
+  public static JsonObject problem(Problem p) {
     String file = p.file().getFileName() == null ? p.file().toString() : p.file().getFileName().toString();
     return new JsonObject()
         .put("file", file)
@@ -76,7 +78,7 @@ final class JobJson {
         .put("text", file + ":" + p.line() + ":" + p.column() + ": " + p.message());
   }
 
-  static JsonObject run(RunRow r) {
+  public static JsonObject run(RunRow r) {
     return new JsonObject()
         .put("id", r.id())
         .put("job", r.jobId())
@@ -95,7 +97,7 @@ final class JobJson {
         .put("reason", r.reason());
   }
 
-  static JsonObject fetch(FetchRow f) {
+  public static JsonObject fetch(FetchRow f) {
     return new JsonObject()
         .put("run", f.runId())
         .put("job", f.jobId())
@@ -120,8 +122,9 @@ final class JobJson {
         .put("maxLatencyMs", b.maxLatencyMs());
   }
 
-  static String instant(Instant i) {
-    return i == null ? null : i.toString();
+  /** An instant as every answer prints it ({@link Times}). */
+  public static String instant(Instant i) {
+    return Times.format(i);
   }
 
   /** {@code 500ms}, {@code 5s}, {@code 1m30s}: the form job files use. */
