@@ -20,7 +20,7 @@ import javax.sql.DataSource;
  * never from the event loop.
  */
 public final class RunQueries {
-  private static final String RUN_COLUMNS =
+  static final String RUN_COLUMNS =
       "id, job_id, node, trigger, scheduled_at, fired_at, started_at, finished_at, status,"
           + " requests_total, requests_ok, requests_failed, reason";
 
@@ -60,6 +60,30 @@ public final class RunQueries {
         PreparedStatement s = c.prepareStatement(sql.toString())) {
       for (int i = 0; i < args.size(); i++) {
         s.setObject(i + 1, args.get(i));
+      }
+      try (ResultSet rs = s.executeQuery()) {
+        List<RunRow> rows = new ArrayList<>();
+        while (rs.next()) {
+          rows.add(run(rs));
+        }
+        return rows;
+      }
+    }
+  }
+
+  /** The runs {@code filter} selects, newest first. */
+  public List<RunRow> runs(RunFilter filter) throws SQLException {
+    List<Object> args = new ArrayList<>();
+    String sql = "SELECT " + RUN_COLUMNS + " FROM runs" + filter.where(args) + " ORDER BY id DESC LIMIT ?";
+    args.add(filter.limit());
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.size(); i++) {
+        if (args.get(i) instanceof Instant at) {
+          OutcomeStore.setInstant(s, i + 1, at);
+        } else {
+          s.setObject(i + 1, args.get(i));
+        }
       }
       try (ResultSet rs = s.executeQuery()) {
         List<RunRow> rows = new ArrayList<>();
@@ -193,7 +217,7 @@ public final class RunQueries {
     }
   }
 
-  private static FetchRow fetch(ResultSet rs) throws SQLException {
+  static FetchRow fetch(ResultSet rs) throws SQLException {
     return new FetchRow(
         rs.getLong("run_id"),
         rs.getString("job_id"),
@@ -209,7 +233,7 @@ public final class RunQueries {
         OutcomeStore.instant(rs, "finished_at"));
   }
 
-  private static RunRow run(ResultSet rs) throws SQLException {
+  static RunRow run(ResultSet rs) throws SQLException {
     return new RunRow(
         rs.getLong("id"),
         rs.getString("job_id"),
