@@ -19,7 +19,11 @@ final class JobText {
     for (int i = 0; i < jobs.size(); i++) {
       id = Math.max(id, Math.min(40, jobs.getJsonObject(i).getString("id").length()));
     }
-    String row = "%-" + id + "s  %-9s  %-24s  %-24s  %s";
+    int health = 6;
+    for (int i = 0; i < jobs.size(); i++) {
+      health = Math.max(health, health(jobs.getJsonObject(i).getValue("health")).length());
+    }
+    String row = "%-" + id + "s  %-9s  %-" + health + "s  %-24s  %s";
     List<String> lines = new ArrayList<>();
     lines.add(String.format(row, "JOB", "STATE", "HEALTH", "NEXT FIRE", "LAST RUN"));
     for (int i = 0; i < jobs.size(); i++) {

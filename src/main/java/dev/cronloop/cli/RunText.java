@@ -1,13 +1,17 @@
 package dev.cronloop.cli;
 
+import dev.cronloop.record.RunQueries;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The text form of runs and fetches for {@code cronloop runs}, read from the same JSON objects
- * {@code --json} prints, so the table never says something the JSON does not. Pure.
+ * {@code --json} prints. The one thing the list adds is why a run's requests failed, summed from
+ * its fetches, where the run itself has no reason; {@code --run ID} shows each fetch's. Pure.
  */
 final class RunText {
   /** URLs longer than this widen no column; the line just runs on. */
@@ -15,8 +19,12 @@ final class RunText {
 
   private RunText() {}
 
-  /** A header and one line per run (objects of the API's run vocabulary). */
-  static List<String> table(JsonArray runs) {
+  /**
+   * A header and one line per run (objects of the API's run vocabulary).
+   *
+   * @param why for runs whose requests failed, what failed (see {@link #reasons}), by run id
+   */
+  static List<String> table(JsonArray runs, Map<Long, String> why) {
     List<String> lines = new ArrayList<>();
     lines.add(String.format("%-8s %-24s %-11s %-9s %-24s %9s %7s %7s  %s",
         "RUN", "JOB", "STATUS", "TRIGGER", "FIRED", "DURATION", "OK", "FAILED", "REASON"));
@@ -25,7 +33,8 @@ final class RunText {
       lines.add(String.format("%-8d %-24s %-11s %-9s %-24s %9s %7d %7d  %s",
           r.getLong("id"), r.getString("job"), r.getString("status"), r.getString("trigger"),
           text(r.getString("firedAt")), millis(r.getLong("durationMs")), r.getInteger("ok"),
-          r.getInteger("failed"), text(r.getString("reason"), "")).stripTrailing());
+          r.getInteger("failed"), text(r.getString("reason"), why.getOrDefault(r.getLong("id"), "")))
+          .stripTrailing());
     }
     return lines;
   }
@@ -67,6 +76,24 @@ final class RunText {
       body(f).ifPresent(lines::addAll);
     }
     return lines;
+  }
+
+  /**
+   * For each run, its fetches' failures in a few words, the most frequent first: {@code status
+   * 503 not in 200-299 (12), connection refused (3)}, and {@code +N more} past three kinds.
+   */
+  static Map<Long, String> reasons(Map<Long, List<RunQueries.FailureCount>> failures) {
+    Map<Long, String> why = new HashMap<>();
+    failures.forEach((run, counts) -> {
+      List<String> parts = new ArrayList<>();
+      counts.stream().limit(3).forEach(c ->
+          parts.add((c.error() == null ? c.outcome().name() : c.error()) + " (" + c.count() + ")"));
+      if (counts.size() > 3) {
+        parts.add("+" + (counts.size() - 3) + " more");
+      }
+      why.put(run, String.join(", ", parts));
+    });
+    return why;
   }
 
   /** A captured body, indented below its fetch; none when the row has none. */

@@ -17,6 +17,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -95,8 +96,13 @@ final class RunsCommand implements Callable<Integer> {
     }
     RunFilter filter = filter();
     List<RunRow> rows;
+    Map<Long, List<RunQueries.FailureCount>> failures = Map.of();
     try (Database database = Database.open(Database.existing(db.url(spec)), 1)) {
-      rows = new RunQueries(database.dataSource()).runs(filter);
+      RunQueries queries = new RunQueries(database.dataSource());
+      rows = queries.runs(filter);
+      if (!json) {
+        failures = queries.failures(rows.stream().filter(r -> r.requestsFailed() > 0).map(RunRow::id).toList());
+      }
     }
     JsonArray runs = new JsonArray();
     rows.forEach(r -> runs.add(JobJson.run(r)));
@@ -104,7 +110,7 @@ final class RunsCommand implements Callable<Integer> {
     if (json) {
       out.println(runs.encode());
     } else {
-      RunText.table(runs).forEach(out::println);
+      RunText.table(runs, RunText.reasons(failures)).forEach(out::println);
     }
     out.flush();
     return 0;
