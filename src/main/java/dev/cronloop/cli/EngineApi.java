@@ -77,6 +77,12 @@ final class EngineApi {
     return ok(a, "GET /api/jobs/" + id).body();
   }
 
+  /** {@code GET /api/runs/{id}} with its fetches; empty while the engine has not recorded it yet. */
+  java.util.Optional<JsonObject> run(long id) throws InterruptedException {
+    Answer a = send("GET", "/api/runs/" + id);
+    return a.status() == 404 ? java.util.Optional.empty() : java.util.Optional.of(ok(a, "GET /api/runs/" + id).body());
+  }
+
   /**
    * {@code POST /api/jobs/{id}/ACTION}: the answer when it is 2xx or 409 (a pause or resume that
    * changes nothing); 401, 404 and other errors fail with their line.

@@ -27,6 +27,9 @@ abstract class JobAction implements Callable<Integer> {
   @Option(names = "--json", description = "Print the API's JSON answer instead of a sentence.")
   boolean json;
 
+  /** Set by {@code trigger --wait}: how long to wait for the run's end, or null not to wait. */
+  java.time.Duration wait;
+
   @Spec CommandLine.Model.CommandSpec spec;
 
   private final Function<String, String> env;
@@ -42,6 +45,9 @@ abstract class JobAction implements Callable<Integer> {
   public Integer call() throws Exception {
     EngineApi engine = api.connect(spec.commandLine(), env);
     EngineApi.Answer a = engine.post(job, action());
+    if (wait != null) {
+      return RunWait.until(engine, a.body().getLong("run"), wait, json, spec.commandLine().getOut());
+    }
     JsonObject answer = a.body();
     String line;
     if (action().equals("trigger")) {
@@ -68,6 +74,21 @@ abstract class JobAction implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description = "Fire a job now on a running engine (a MANUAL run; a paused job runs too).")
   static final class Trigger extends JobAction {
+    @Option(
+        names = "--wait",
+        paramLabel = "DURATION",
+        arity = "0..1",
+        fallbackValue = "10m",
+        description = "Wait until the run has ended (at most DURATION, default 10m), print it with"
+            + " its failed fetches and exit 0 when every request passed, 1 otherwise, as fire does.")
+    void waitFor(String text) {
+      try {
+        wait = dev.cronloop.definition.DurationText.parse(text, text);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--wait " + e.getMessage());
+      }
+    }
+
     Trigger() {
       super(System::getenv);
     }

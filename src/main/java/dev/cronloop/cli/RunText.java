@@ -17,6 +17,9 @@ final class RunText {
   /** URLs longer than this widen no column; the line just runs on. */
   static final int MAX_URL_COLUMN = 60;
 
+  /** What {@link #detail} says for a run without fetches (a skipped one, or none shown). */
+  static final String NO_FETCHES = "no fetches recorded";
+
   private RunText() {}
 
   /**
@@ -58,7 +61,7 @@ final class RunText {
     JsonArray fetches = run.getJsonArray("fetches", new JsonArray());
     lines.add("");
     if (fetches.isEmpty()) {
-      lines.add("no fetches recorded");
+      lines.add(NO_FETCHES);
       return lines;
     }
     int url = 3;

@@ -208,6 +208,20 @@ class CliAgainstEngineTest {
   }
 
   @Test
+  void trigger_wait_prints_the_ended_run_with_its_failed_fetches_and_exits_as_fire_does() {
+    Result partial = cli("trigger", "mixed", "--wait", "--api", api, "--token-file", tokenFile.toString());
+    Result passed = cli("trigger", "quiet", "--wait=30s", "--json", "--api", api, "--token-file", tokenFile.toString());
+
+    assertThat(partial.code()).as(partial.err()).isEqualTo(1);
+    assertThat(partial.out()).contains("of job mixed: PARTIAL (1 of 2 requests ok, 1 failed)", "/status/503/down")
+        .doesNotContain("/fine");
+    assertThat(passed.code()).as(passed.err()).isZero();
+    JsonObject run = new JsonObject(passed.out());
+    assertThat(run.getMap()).containsEntry("job", "quiet").containsEntry("status", "OK").containsEntry("trigger", "MANUAL");
+    assertThat(run.getJsonArray("fetches")).hasSize(1);
+  }
+
+  @Test
   void a_missing_token_exits_2_naming_the_flag_and_a_wrong_one_exits_1() throws Exception {
     Path wrong = Files.writeString(dir.resolve("wrong-token"), "not-the-token-0123456789\n");
 
