@@ -135,13 +135,8 @@ final class RunsCommand implements Callable<Integer> {
             ? "; it holds no runs yet" : "; the newest is " + newest.get(0).id()
             + " (cronloop runs lists the latest)"));
       }
-      JsonArray fetches = new JsonArray();
-      for (FetchRow f : queries.fetches(run)) {
-        if (!failed || !f.ok()) {
-          fetches.add(JobJson.fetch(f));
-        }
-      }
-      found = JobJson.run(row).put("fetches", fetches);
+      List<FetchRow> fetches = queries.fetches(run).stream().filter(f -> !failed || !f.ok()).toList();
+      found = JobJson.run(row, fetches);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

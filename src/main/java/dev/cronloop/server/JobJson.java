@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -78,6 +79,13 @@ public final class JobJson {
         .put("text", file + ":" + p.line() + ":" + p.column() + ": " + p.message());
   }
 
+  /** A run with its fetches, as {@code GET /api/runs/{id}} answers. */
+  public static JsonObject run(RunRow r, List<FetchRow> fetches) {
+    JsonArray a = new JsonArray();
+    fetches.forEach(f -> a.add(fetch(f)));
+    return run(r).put("fetches", a);
+  }
+
   public static JsonObject run(RunRow r) {
     return new JsonObject()
         .put("id", r.id())
@@ -97,7 +105,7 @@ public final class JobJson {
         .put("reason", r.reason());
   }
 
-  public static JsonObject fetch(FetchRow f) {
+  static JsonObject fetch(FetchRow f) {
     return new JsonObject()
         .put("run", f.runId())
         .put("job", f.jobId())
