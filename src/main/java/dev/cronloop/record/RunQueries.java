@@ -23,7 +23,7 @@ import javax.sql.DataSource;
  * never from the event loop.
  */
 public final class RunQueries {
-  static final String RUN_COLUMNS =
+  private static final String RUN_COLUMNS =
       "id, job_id, node, trigger, scheduled_at, fired_at, started_at, finished_at, status,"
           + " requests_total, requests_ok, requests_failed, reason";
 
@@ -251,7 +251,7 @@ public final class RunQueries {
     }
   }
 
-  static FetchRow fetch(ResultSet rs) throws SQLException {
+  private static FetchRow fetch(ResultSet rs) throws SQLException {
     return new FetchRow(
         rs.getLong("run_id"),
         rs.getString("job_id"),
@@ -267,7 +267,7 @@ public final class RunQueries {
         OutcomeStore.instant(rs, "finished_at"));
   }
 
-  static RunRow run(ResultSet rs) throws SQLException {
+  private static RunRow run(ResultSet rs) throws SQLException {
     return new RunRow(
         rs.getLong("id"),
         rs.getString("job_id"),
