@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A running engine's HTTP API (DESIGN.md, "HTTP API") as the command line drives it. Every
@@ -78,9 +79,9 @@ final class EngineApi {
   }
 
   /** {@code GET /api/runs/{id}} with its fetches; empty while the engine has not recorded it yet. */
-  java.util.Optional<JsonObject> run(long id) throws InterruptedException {
+  Optional<JsonObject> run(long id) throws InterruptedException {
     Answer a = send("GET", "/api/runs/" + id);
-    return a.status() == 404 ? java.util.Optional.empty() : java.util.Optional.of(ok(a, "GET /api/runs/" + id).body());
+    return a.status() == 404 ? Optional.empty() : Optional.of(ok(a, "GET /api/runs/" + id).body());
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The text form of runs and fetches for {@code cronloop runs}, read from the same JSON objects
@@ -100,16 +101,16 @@ final class RunText {
   }
 
   /** A captured body, indented below its fetch; none when the row has none. */
-  private static java.util.Optional<List<String>> body(JsonObject fetch) {
+  private static Optional<List<String>> body(JsonObject fetch) {
     Object body = fetch.getValue("body");
     if (body == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     List<String> lines = new ArrayList<>();
     String text = body instanceof String s ? s : body.toString();
     lines.add("  body:");
     text.lines().forEach(l -> lines.add("    " + l));
-    return java.util.Optional.of(lines);
+    return Optional.of(lines);
   }
 
   private static String millis(Long ms) {
