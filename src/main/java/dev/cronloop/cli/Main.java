@@ -21,7 +21,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
       FireCommand.class,
       ValidateCommand.class,
       NextCommand.class,
-      RunsCommand.class
+      RunsCommand.class,
+      JobsCommand.class,
+      JobAction.Trigger.class,
+      JobAction.Pause.class,
+      JobAction.Resume.class
     })
 public final class Main implements Runnable {
 
@@ -57,7 +61,8 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "name a command: run, fire, validate, next or runs; see cronloop --help");
+        new CommandLine(this), "name a command: run, fire, validate, next, runs, jobs, trigger, pause or resume;"
+            + " see cronloop --help");
   }
 
   /** A usage error: one line with the message, picocli's suggestions and where help is. */

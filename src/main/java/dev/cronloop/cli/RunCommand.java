@@ -4,7 +4,6 @@ import dev.cronloop.Engine;
 import dev.cronloop.EngineBuilder;
 import dev.cronloop.definition.DurationText;
 import dev.cronloop.record.NodeLease;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,7 +137,7 @@ final class RunCommand implements Callable<Integer> {
     if (spillAfter != null) {
       builder.spillAfter(duration("--spill-after", spillAfter));
     }
-    String token = token(env.apply("CRONLOOP_TOKEN"));
+    String token = TokenFile.read(tokenFile, env.apply(TokenFile.ENV), spec.commandLine());
     Engine engine;
     try {
       if (token != null) {
@@ -242,30 +241,6 @@ final class RunCommand implements Callable<Integer> {
     throw new CommandLine.ParameterException(spec.commandLine(), "jobs folder " + jobs.dir + " "
         + why + "; create it, pass --jobs DIR, or pass --allow-empty to start with no jobs until"
         + " it appears");
-  }
-
-  /** The token from --token-file or CRONLOOP_TOKEN; both at once is a usage error. */
-  private String token(String fromEnv) {
-    boolean env = fromEnv != null && !fromEnv.isBlank();
-    if (tokenFile != null && env) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "both --token-file and CRONLOOP_TOKEN are set; use one of them");
-    }
-    if (env) {
-      return fromEnv;
-    }
-    if (tokenFile == null) {
-      return null;
-    }
-    try {
-      return Files.readString(tokenFile).strip();
-    } catch (IOException e) {
-      String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
-          : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-          : String.valueOf(e.getMessage());
-      throw new CommandLine.ParameterException(spec.commandLine(), "cannot read --token-file "
-          + tokenFile + " (" + why + "); check the path and its permissions");
-    }
   }
 
   /**

@@ -82,7 +82,8 @@ public final class ValidateCommand implements Callable<Integer> {
           .put("file", p.file().toString())
           .put("line", p.line())
           .put("column", p.column())
-          .put("message", p.message());
+          .put("message", p.message())
+          .put("text", p.toString()); // as the API's problems have it (src/docs/http-api.md)
     }
     return root.toString();
   }

@@ -5,12 +5,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** Finds the known word a misspelt one was probably meant to be, by edit distance. */
-final class Spelling {
+public final class Spelling {
 
   private Spelling() {}
 
   /** The closest of {@code known} to {@code word}, if it is close enough to be a likely typo. */
-  static Optional<String> closest(String word, Collection<String> known) {
+  public static Optional<String> closest(String word, Collection<String> known) {
     String w = word.toLowerCase(Locale.ROOT);
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
@@ -26,7 +26,7 @@ final class Spelling {
   }
 
   /** Levenshtein distance, with a transposition of two neighbours counted as one edit. */
-  static int distance(String a, String b) {
+  public static int distance(String a, String b) {
     int[][] d = new int[a.length() + 1][b.length() + 1];
     for (int i = 0; i <= a.length(); i++) {
       d[i][0] = i;

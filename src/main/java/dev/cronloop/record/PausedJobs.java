@@ -1,5 +1,6 @@
 package dev.cronloop.record;
 
+import dev.cronloop.model.Times;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,7 +33,7 @@ public final class PausedJobs {
   public record Pause(String jobId, Instant pausedAt, String pausedBy, String node) {
     /** What a fire skipped for this pause records in {@code runs.reason}. */
     public String reason() {
-      return "paused by " + pausedBy + " at " + pausedAt + " on " + node;
+      return "paused by " + pausedBy + " at " + Times.format(pausedAt) + " on " + node;
     }
   }
 

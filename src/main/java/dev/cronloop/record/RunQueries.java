@@ -11,7 +11,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -69,6 +72,61 @@ public final class RunQueries {
         return rows;
       }
     }
+  }
+
+  /** The runs {@code filter} selects, newest first. */
+  public List<RunRow> runs(RunFilter filter) throws SQLException {
+    List<Object> args = new ArrayList<>();
+    String sql = "SELECT " + RUN_COLUMNS + " FROM runs" + filter.where(args) + " ORDER BY id DESC LIMIT ?";
+    args.add(filter.limit());
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.size(); i++) {
+        if (args.get(i) instanceof Instant at) {
+          OutcomeStore.setInstant(s, i + 1, at);
+        } else {
+          s.setObject(i + 1, args.get(i));
+        }
+      }
+      try (ResultSet rs = s.executeQuery()) {
+        List<RunRow> rows = new ArrayList<>();
+        while (rs.next()) {
+          rows.add(run(rs));
+        }
+        return rows;
+      }
+    }
+  }
+
+  /** How many fetches of a run did not pass with one outcome and error ({@code error} may be null). */
+  public record FailureCount(Outcome outcome, String error, int count) {}
+
+  /**
+   * Why the fetches of these runs did not pass, per run: each outcome and error with its count,
+   * the most frequent first. Runs with no failed fetch are absent.
+   */
+  public Map<Long, List<FailureCount>> failures(Collection<Long> runIds) throws SQLException {
+    Map<Long, List<FailureCount>> byRun = new HashMap<>();
+    List<Long> ids = List.copyOf(runIds);
+    for (int from = 0; from < ids.size(); from += 500) {
+      List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+      String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+      String sql = "SELECT run_id, outcome, error, COUNT(*) AS n FROM fetches WHERE run_id IN (" + marks
+          + ") AND outcome <> 'OK' GROUP BY run_id, outcome, error ORDER BY run_id, n DESC, error";
+      try (Connection c = dataSource.getConnection();
+          PreparedStatement s = c.prepareStatement(sql)) {
+        for (int i = 0; i < chunk.size(); i++) {
+          s.setLong(i + 1, chunk.get(i));
+        }
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            byRun.computeIfAbsent(rs.getLong("run_id"), id -> new ArrayList<>()).add(new FailureCount(
+                Outcome.valueOf(rs.getString("outcome")), rs.getString("error"), rs.getInt("n")));
+          }
+        }
+      }
+    }
+    return byRun;
   }
 
   public Optional<RunRow> run(long id) throws SQLException {

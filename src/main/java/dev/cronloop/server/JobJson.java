@@ -6,26 +6,29 @@ import dev.cronloop.definition.Problem;
 import dev.cronloop.definition.RequestSpec;
 import dev.cronloop.definition.Secret;
 import dev.cronloop.model.FetchRow;
+import dev.cronloop.model.Times;
 import dev.cronloop.record.FetchBucket;
 import dev.cronloop.record.RunRow;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Renders definitions, runs and fetches as the JSON the API returns. Secrets never leave: every
+ * Renders definitions, runs and fetches as the JSON the API returns and {@code cronloop runs} and
+ * {@code jobs} print: one vocabulary, listed in src/docs/http-api.md. Secrets never leave: every
  * header value, a body and a {@code bodyContains} check print as {@code ***}, and URLs are shown
  * as the job file writes them, before {@code ${VAR}} substitution. Pure.
  */
-final class JobJson {
+public final class JobJson {
   static final String HIDDEN = "***";
 
   private JobJson() {}
 
-  static JsonObject definition(JobDefinition job) {
+  public static JsonObject definition(JobDefinition job) {
     JsonArray requests = new JsonArray();
     job.requests().forEach(r -> requests.add(request(r)));
     return new JsonObject()
@@ -66,7 +69,7 @@ final class JobJson {
   }
 
   /** A problem with the file named as in the jobs folder, without the folder's own path. */
-  static JsonObject problem(Problem p) {
+  public static JsonObject problem(Problem p) {
     String file = p.file().getFileName() == null ? p.file().toString() : p.file().getFileName().toString();
     return new JsonObject()
         .put("file", file)
@@ -76,7 +79,14 @@ final class JobJson {
         .put("text", file + ":" + p.line() + ":" + p.column() + ": " + p.message());
   }
 
-  static JsonObject run(RunRow r) {
+  /** A run with its fetches, as {@code GET /api/runs/{id}} answers. */
+  public static JsonObject run(RunRow r, List<FetchRow> fetches) {
+    JsonArray a = new JsonArray();
+    fetches.forEach(f -> a.add(fetch(f)));
+    return run(r).put("fetches", a);
+  }
+
+  public static JsonObject run(RunRow r) {
     return new JsonObject()
         .put("id", r.id())
         .put("job", r.jobId())
@@ -120,8 +130,9 @@ final class JobJson {
         .put("maxLatencyMs", b.maxLatencyMs());
   }
 
-  static String instant(Instant i) {
-    return i == null ? null : i.toString();
+  /** An instant as every answer prints it ({@link Times}). */
+  public static String instant(Instant i) {
+    return Times.format(i);
   }
 
   /** {@code 500ms}, {@code 5s}, {@code 1m30s}: the form job files use. */

@@ -97,7 +97,7 @@ final class JobRoutes {
 
   JsonObject jobSummary(Catalog catalog, JobDefinition job, RunRow last, int fires) {
     JsonArray next = new JsonArray();
-    engine.nextFires(job.id(), fires).forEach(t -> next.add(t.toString()));
+    engine.nextFires(job.id(), fires).forEach(t -> next.add(JobJson.instant(t)));
     List<Problem> own = catalog.state(job.id()).map(JobState::problems).orElse(List.of());
     return new JsonObject()
         .put("id", job.id())

@@ -101,6 +101,7 @@ class ValidateCommandTest {
     assertThat(p.get("column").asInt()).isEqualTo(12);
     assertThat(p.get("message").asText())
         .startsWith("url \"ftp://example.org\" is not an absolute");
+    assertThat(p.get("text").asText()).startsWith(dir.resolve("b.yaml") + ":2:12: url \"ftp://example.org\"");
     assertThat(out.toString().lines()).hasSize(1);
   }
 

@@ -48,7 +48,7 @@ class PausedJobsTest {
       restarted.refresh();
 
       assertThat(restarted.get("tick").orElseThrow().reason())
-          .isEqualTo("paused by API at 2026-12-06T09:58:12Z on node-a");
+          .isEqualTo("paused by API at 2026-12-06T09:58:12.000Z on node-a");
     }
   }
 

@@ -178,7 +178,7 @@ class ApiTest {
       assertThat(problem.getString("message")).contains("timout", "timeout");
       assertThat(problem.getString("text")).startsWith("mutable.yaml:4:1: ");
       assertThat(job.getJsonArray("nextFires")).as("the last good version stays scheduled")
-          .containsExactly("2099-01-01T00:00:00Z");
+          .containsExactly("2099-01-01T00:00:00.000Z");
       assertThat(find(list.getJsonArray("jobs"), "mutable").getString("state")).isEqualTo("invalid");
       assertThat(file(list.getJsonArray("invalidFiles"), "mutable.yaml").getJsonArray("jobs")).containsExactly("mutable");
       assertThat(whileBroken).isEqualTo(2.0);
