@@ -95,8 +95,9 @@ final class JobJson {
         .put("reason", r.reason());
   }
 
+  /** A fetch; {@code body}, what its {@code capture} kept, only when there is one. */
   static JsonObject fetch(FetchRow f) {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("run", f.runId())
         .put("job", f.jobId())
         .put("url", f.url())
@@ -109,6 +110,10 @@ final class JobJson {
         .put("bytes", f.bytes())
         .put("startedAt", instant(f.startedAt()))
         .put("finishedAt", instant(f.finishedAt()));
+    if (f.body() != null) {
+      json.put("body", f.body());
+    }
+    return json;
   }
 
   static JsonObject bucket(FetchBucket b) {
