@@ -49,13 +49,19 @@ final class JobJson {
     JsonObject headers = new JsonObject();
     Map<String, Secret> sorted = new TreeMap<>(r.headers());
     sorted.keySet().forEach(name -> headers.put(name, HIDDEN));
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("method", r.method())
         .put("url", r.urlAsWritten())
         .put("headers", headers)
         .put("body", r.body() == null ? null : HIDDEN)
         .put("timeout", duration(r.timeout()))
         .put("expect", expect(r.expect()));
+    if (r.capture().wanted()) {
+      json.put("capture", new JsonObject()
+          .put("body", r.capture().maxBytes())
+          .put("when", r.capture().when().name().toLowerCase(java.util.Locale.ROOT)));
+    }
+    return json;
   }
 
   static JsonObject expect(Expect e) {

@@ -51,6 +51,10 @@ class HealthAndCaptureApiTest {
     job("flaky", target.url("status=500&text=no"));
     job("leaving", target.url("text=bye"));
     job("lint", target.url("status=500&type=image/png&binary=100"));
+    JobFiles.write(jobs, "ticking.yaml", """
+        schedule: "* * * * * ?"
+        requests: ["%s"]
+        """.formatted(target.url("text=tick")));
     engine = invariants.share(Engine.builder()
         .jobs(jobs)
         .database("jdbc:h2:file:" + dir.resolve("db/cronloop"))
@@ -106,6 +110,9 @@ class HealthAndCaptureApiTest {
     assertThat(down.getString("body")).isEqualTo("{\"error\":\"db down\"}");
     assertThat(up.getString("outcome")).isEqualTo("OK");
     assertThat(up.containsKey("body")).isFalse();
+    assertThat(http.get("/api/jobs/down").json().getJsonObject("definition").getJsonArray("requests")
+        .getJsonObject(0).getJsonObject("capture"))
+        .isEqualTo(new JsonObject().put("body", 4096).put("when", "failure"));
   }
 
   @Test
@@ -125,6 +132,17 @@ class HealthAndCaptureApiTest {
     assertThat(metric("cronloop_job_consecutive_failures{job=\"up\"}")).isZero();
     assertThat(metric("cronloop_job_last_run_timestamp_seconds{job=\"up\"}"))
         .isEqualTo(metric("cronloop_job_last_success_timestamp_seconds{job=\"up\"}"));
+  }
+
+  @Test
+  void scheduled_fires_time_their_lateness_per_job() throws Exception {
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      Double fires = metric("cronloop_job_fire_lateness_seconds_count{job=\"ticking\"}");
+      return fires != null && fires >= 2;
+    });
+
+    assertThat(metric("cronloop_job_fire_lateness_seconds_sum{job=\"ticking\"}")).isNotNegative();
+    assertThat(metric("cronloop_job_last_success_timestamp_seconds{job=\"ticking\"}")).isPositive();
   }
 
   @Test
