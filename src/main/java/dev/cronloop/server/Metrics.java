@@ -53,7 +53,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       hand-off ({@code handoff}; zero while it comes ahead of the instant, as it should), to the
  *       run's start on the engine context ({@code loop}) and to its first request ({@code
  *       first_request})
- *   <li>per job ({@link JobHealth}): {@code cronloop_job_last_run_timestamp_seconds{job}}, {@code
+ *   <li>per job ({@link JobHealthMeters}): {@code
+ *       cronloop_job_last_run_timestamp_seconds{job}}, {@code
  *       cronloop_job_last_success_timestamp_seconds{job}}, {@code
  *       cronloop_job_consecutive_failures{job}} and {@code cronloop_job_fire_lateness_seconds{job}}
  *       (the {@code loop} stage, as a summary without buckets)
@@ -324,15 +325,15 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
     private final Map<Trigger, Counter> fires = new EnumMap<>(Trigger.class);
     private final Map<Outcome, Timer> latency = new EnumMap<>(Outcome.class);
     private final Map<RunStatus, Counter> runs = new EnumMap<>(RunStatus.class);
-    private JobHealth health;
+    private JobHealthMeters health;
 
     JobMeters(String job) {
       this.job = job;
     }
 
-    JobHealth health() {
+    JobHealthMeters health() {
       if (health == null) {
-        health = new JobHealth(registry, job);
+        health = new JobHealthMeters(registry, job);
       }
       return health;
     }

@@ -24,7 +24,7 @@ import java.util.List;
  * <p>Runs on: {@link #ended} and {@link #late} on the engine context; the gauges are read on the
  * scraping thread, hence the volatile fields.
  */
-final class JobHealth {
+final class JobHealthMeters {
   private final MeterRegistry registry;
   private final List<Meter> meters = new ArrayList<>();
   private final Timer lateness;
@@ -32,7 +32,7 @@ final class JobHealth {
   private volatile double lastSuccess;
   private volatile int consecutiveFailures;
 
-  JobHealth(MeterRegistry registry, String job) {
+  JobHealthMeters(MeterRegistry registry, String job) {
     this.registry = registry;
     meters.add(Gauge.builder("cronloop.job.last.run.timestamp", this, h -> h.lastRun)
         .description("When the job's last run ended (SKIPPED fires are no runs), or 0")
