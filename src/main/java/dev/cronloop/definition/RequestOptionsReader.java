@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -67,27 +66,29 @@ final class RequestOptionsReader {
       Option.replaced("maxBodySize", RequestSpec.DEFAULT_MAX_BODY_BYTES, "1MiB", (r, f, where) -> r.readSize(f));
   static final Option<RequestOptionsReader, Protocol> HTTP =
       Option.replaced("http", Protocol.AUTO, null, (r, f, where) -> r.readProtocol(f));
+  static final Option<RequestOptionsReader, Capture> CAPTURE =
+      Option.replaced("capture", Capture.NEVER, null, (r, f, where) -> r.capture.read(f, where));
 
   /** Every request option, in the order messages list them. */
   static final List<Option<RequestOptionsReader, ?>> OPTIONS =
       List.of(
           METHOD, HEADERS, BODY, EXPECT, TIMEOUT, QUERY, AUTH, CONNECT_TIMEOUT, FOLLOW_REDIRECTS,
-          MAX_REDIRECTS, TLS, MAX_BODY_SIZE, HTTP);
+          MAX_REDIRECTS, TLS, MAX_BODY_SIZE, HTTP, CAPTURE);
 
   /** The keys a request mapping may hold: its url, then every option. */
   static final List<String> REQUEST_KEYS =
       Stream.concat(Stream.of("url"), Option.keys(OPTIONS).stream()).toList();
 
-  private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(B|KB|KiB|MB|MiB|GB|GiB)?");
-
   private final NodeReader nodes;
   private final ExpectReader expect;
   private final TlsAuthReader tlsAuth;
+  private final CaptureReader capture;
 
   RequestOptionsReader(NodeReader nodes, ExpectReader expect, TlsAuthReader tlsAuth) {
     this.nodes = nodes;
     this.expect = expect;
     this.tlsAuth = tlsAuth;
+    this.capture = new CaptureReader(nodes);
   }
 
   /** A request body: text as written, or a mapping or list sent as JSON. */
@@ -130,7 +131,8 @@ final class RequestOptionsReader {
         p.get(AUTH),
         p.get(TLS),
         p.get(MAX_BODY_SIZE),
-        p.get(HTTP));
+        p.get(HTTP),
+        p.get(CAPTURE));
   }
 
   private static String encode(String s) {
@@ -300,23 +302,9 @@ final class RequestOptionsReader {
     if (v == null) {
       return null;
     }
-    java.util.regex.Matcher m = SIZE.matcher(v.text().strip());
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      String unit = m.group(2) == null ? "" : m.group(2);
-      long factor =
-          switch (unit) {
-            case "KB" -> 1_000L;
-            case "KiB" -> 1L << 10;
-            case "MB" -> 1_000_000L;
-            case "MiB" -> 1L << 20;
-            case "GB" -> 1_000_000_000L;
-            case "GiB" -> 1L << 30;
-            default -> 1L;
-          };
-      if (n > 0 && n <= (1L << 30) / factor) {
-        return n * factor;
-      }
+    Long n = Sizes.bytes(v.text());
+    if (n != null && n > 0 && n <= 1L << 30) {
+      return n;
     }
     nodes.problem(
         v.source().pos(),

@@ -22,6 +22,7 @@ import java.util.TreeMap;
  * @param tls how the server's certificate is checked
  * @param maxBodyBytes the largest body read; a longer one ends the fetch as BODY_TOO_LARGE
  * @param protocol the HTTP version to speak
+ * @param capture whether the first bytes of the response body are kept with the fetch
  */
 public record RequestSpec(
     String method,
@@ -36,7 +37,8 @@ public record RequestSpec(
     Auth auth,
     Tls tls,
     long maxBodyBytes,
-    Protocol protocol) {
+    Protocol protocol,
+    Capture capture) {
 
   /** Time to get a connection, when neither the request nor the job says. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -68,6 +70,9 @@ public record RequestSpec(
     if (protocol == null) {
       protocol = Protocol.AUTO;
     }
+    if (capture == null) {
+      capture = Capture.NEVER;
+    }
   }
 
   /** A request with every transport setting at its default. */
@@ -80,7 +85,7 @@ public record RequestSpec(
       Expect expect,
       String urlAsWritten) {
     this(method, url, headers, body, timeout, expect, urlAsWritten, null, DEFAULT_MAX_REDIRECTS,
-        null, Tls.DEFAULT, DEFAULT_MAX_BODY_BYTES, Protocol.AUTO);
+        null, Tls.DEFAULT, DEFAULT_MAX_BODY_BYTES, Protocol.AUTO, Capture.NEVER);
   }
 
   /** A request whose URL holds no substituted value. */
@@ -120,6 +125,8 @@ public record RequestSpec(
         + maxBodyBytes
         + ", protocol="
         + protocol
+        + ", capture="
+        + capture
         + "]";
   }
 }

@@ -30,7 +30,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>One attempt is an {@link Exchange}: it follows redirects itself (so that each request has its
  * own limit and a redirect may change scheme or host), streams the body while counting its bytes
  * (keeping them only when a check reads the body, and resetting the stream past {@code
- * maxBodySize}), and ends at a timer of the request's total timeout. Retries wait an exponential
+ * maxBodySize}; its first bytes are held for {@link BodyCapture} when the request captures
+ * bodies), and ends at a timer of the request's total timeout. Retries wait an exponential
  * backoff with full jitter on {@code vertx.setTimer}.
  *
  * <p>Target faults are values: the returned Future always succeeds with a {@link FetchRow} whose
@@ -114,12 +115,14 @@ final class Fetcher {
         a.nanos() / 1_000_000,
         a.bytes(),
         started,
-        clock.instant());
+        clock.instant(),
+        a.body());
   }
 
-  record Attempt(Verdict verdict, int status, long bytes, long nanos, int number) {
+  /** One attempt's end; {@code body} is what {@code capture} kept of the response, or null. */
+  record Attempt(Verdict verdict, int status, long bytes, long nanos, int number, String body) {
     Attempt withNumber(int n) {
-      return new Attempt(verdict, status, bytes, nanos, n);
+      return new Attempt(verdict, status, bytes, nanos, n, body);
     }
   }
 
@@ -129,6 +132,8 @@ final class Fetcher {
     private final long t0 = System.nanoTime();
     private final Promise<Attempt> done = Promise.promise();
     private final boolean keepBody;
+    private final BodyCapture.Head head;
+    private boolean complete;
     private long timer = -1;
     private HttpClientRequest current;
     private HttpClientResponse response;
@@ -139,6 +144,7 @@ final class Fetcher {
     Exchange(RequestSpec r) {
       this.r = r;
       this.keepBody = r.expect().readsBody();
+      this.head = r.capture().wanted() ? new BodyCapture.Head(r.capture().maxBytes()) : null;
     }
 
     Future<Attempt> start() {
@@ -235,6 +241,9 @@ final class Fetcher {
     }
 
     private void chunk(Buffer b) {
+      if (head != null && head.room() > 0) {
+        head.add(b.getBytes(0, Math.min(b.length(), head.room())));
+      }
       bytes += b.length();
       if (bytes > r.maxBodyBytes()) {
         finish(
@@ -256,6 +265,7 @@ final class Fetcher {
       if (done.future().isComplete()) {
         return;
       }
+      complete = true;
       long nanos = System.nanoTime() - t0;
       Buffer kept = body;
       Checks.Response seen =
@@ -300,7 +310,16 @@ final class Fetcher {
       if (timer >= 0) {
         vertx.cancelTimer(timer);
       }
-      done.complete(new Attempt(v, status, bytes, System.nanoTime() - t0, 1));
+      done.complete(new Attempt(v, status, bytes, System.nanoTime() - t0, 1, captured(v)));
+    }
+
+    /** The body as {@code capture} keeps it for this verdict, or null. */
+    private String captured(Verdict v) {
+      if (head == null || !BodyCapture.keeps(r.capture(), v.outcome(), response != null)) {
+        return null;
+      }
+      return BodyCapture.text(
+          response.getHeader("Content-Type"), head.bytes(), bytes, complete, BodyCapture.secrets(r));
     }
   }
 

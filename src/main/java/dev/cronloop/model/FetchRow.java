@@ -7,6 +7,8 @@ import java.time.Instant;
  *
  * @param statusCode the HTTP status, or 0 when no response arrived
  * @param error a short reason when the outcome is not OK, else null
+ * @param body the first bytes of the response body as the request's {@code capture} kept them
+ *     (text, or a note on a binary body), or null when nothing was captured
  */
 public record FetchRow(
     long runId,
@@ -20,7 +22,26 @@ public record FetchRow(
     long latencyMs,
     long bytes,
     Instant startedAt,
-    Instant finishedAt) {
+    Instant finishedAt,
+    String body) {
+
+  /** A fetch whose body was not captured. */
+  public FetchRow(
+      long runId,
+      String jobId,
+      String url,
+      String method,
+      int attempts,
+      int statusCode,
+      Outcome outcome,
+      String error,
+      long latencyMs,
+      long bytes,
+      Instant startedAt,
+      Instant finishedAt) {
+    this(runId, jobId, url, method, attempts, statusCode, outcome, error, latencyMs, bytes,
+        startedAt, finishedAt, null);
+  }
 
   public boolean ok() {
     return outcome == Outcome.OK;

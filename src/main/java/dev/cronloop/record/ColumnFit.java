@@ -9,7 +9,8 @@ import java.time.Instant;
 /**
  * Makes a refused write fit the outcome tables: strings cut to their column's width with {@link
  * #MARKER}, NUL characters (which PostgreSQL text cannot hold) removed, and required values that
- * are missing filled in. The widths are those of {@code V1__runs_and_fetches.sql}.
+ * are missing filled in. The widths are those of {@code V1__runs_and_fetches.sql} (and {@code
+ * V5__fetch_bodies.sql} for the captured body).
  *
  * <p>Pure; used only after the database refused a write, never on the way of a batch that
  * commits.
@@ -23,6 +24,8 @@ final class ColumnFit {
   static final int METHOD = 16;
   static final int ERROR = 1024;
   static final int REASON = 255;
+  /** {@code fetches.body}, of {@code V5__fetch_bodies.sql}. */
+  static final int BODY = 66_560;
 
   private ColumnFit() {}
 
@@ -70,7 +73,8 @@ final class ColumnFit {
   private static FetchRow fit(FetchRow f) {
     return new FetchRow(f.runId(), text(f.jobId(), JOB_ID, "?"), text(f.url(), URL, ""),
         text(f.method(), METHOD, "?"), f.attempts(), f.statusCode(), f.outcome() != null ? f.outcome() : Outcome.RECORD_ERROR,
-        text(f.error(), ERROR, null), f.latencyMs(), f.bytes(), f.startedAt(), f.finishedAt());
+        text(f.error(), ERROR, null), f.latencyMs(), f.bytes(), f.startedAt(), f.finishedAt(),
+        text(f.body(), BODY, null));
   }
 
   /** {@code s} without NUL characters and cut to {@code width}; {@code absent} when null. */

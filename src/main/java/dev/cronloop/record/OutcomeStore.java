@@ -47,7 +47,7 @@ final class OutcomeStore implements AutoCloseable {
           + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM runs WHERE id = ?)";
   private static final String INSERT_FETCH =
       "INSERT INTO fetches (run_id, job_id, url, method, attempts, status_code, outcome, error,"
-          + " latency_ms, bytes, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " latency_ms, bytes, started_at, finished_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String FINISH_RUN =
       "UPDATE runs SET started_at = ?, finished_at = ?, status = ?, requests_total = ?,"
           + " requests_ok = ?, requests_failed = ? WHERE id = ?";
@@ -318,6 +318,7 @@ final class OutcomeStore implements AutoCloseable {
     s.setLong(10, f.bytes());
     setInstant(s, 11, f.startedAt());
     setInstant(s, 12, f.finishedAt());
+    s.setString(13, f.body());
     s.addBatch();
   }
 

@@ -144,7 +144,7 @@ public final class RunQueries {
   public List<FetchRow> fetches(long runId) throws SQLException {
     String sql =
         "SELECT run_id, job_id, url, method, attempts, status_code, outcome, error, latency_ms,"
-            + " bytes, started_at, finished_at FROM fetches WHERE run_id = ? ORDER BY id";
+            + " bytes, started_at, finished_at, body FROM fetches WHERE run_id = ? ORDER BY id";
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(sql)) {
       s.setLong(1, runId);
@@ -205,11 +205,14 @@ public final class RunQueries {
     }
   }
 
-  /** The newest fetches that did not pass, newest first. */
+  /**
+   * The newest fetches that did not pass, newest first, without their captured bodies (the status
+   * page polls this; {@link #fetches} has them).
+   */
   public List<FetchRow> recentFailures(int limit) throws SQLException {
     String sql =
         "SELECT run_id, job_id, url, method, attempts, status_code, outcome, error, latency_ms,"
-            + " bytes, started_at, finished_at FROM fetches WHERE outcome <> 'OK'"
+            + " bytes, started_at, finished_at, NULL AS body FROM fetches WHERE outcome <> 'OK'"
             + " ORDER BY id DESC LIMIT ?";
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(sql)) {
@@ -264,7 +267,8 @@ public final class RunQueries {
         rs.getLong("latency_ms"),
         rs.getLong("bytes"),
         OutcomeStore.instant(rs, "started_at"),
-        OutcomeStore.instant(rs, "finished_at"));
+        OutcomeStore.instant(rs, "finished_at"),
+        rs.getString("body"));
   }
 
   private static RunRow run(ResultSet rs) throws SQLException {

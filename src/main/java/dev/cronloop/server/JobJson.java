@@ -52,13 +52,19 @@ public final class JobJson {
     JsonObject headers = new JsonObject();
     Map<String, Secret> sorted = new TreeMap<>(r.headers());
     sorted.keySet().forEach(name -> headers.put(name, HIDDEN));
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("method", r.method())
         .put("url", r.urlAsWritten())
         .put("headers", headers)
         .put("body", r.body() == null ? null : HIDDEN)
         .put("timeout", duration(r.timeout()))
         .put("expect", expect(r.expect()));
+    if (r.capture().wanted()) {
+      json.put("capture", new JsonObject()
+          .put("body", r.capture().maxBytes())
+          .put("when", r.capture().when().name().toLowerCase(java.util.Locale.ROOT)));
+    }
+    return json;
   }
 
   static JsonObject expect(Expect e) {
@@ -105,8 +111,9 @@ public final class JobJson {
         .put("reason", r.reason());
   }
 
+  /** A fetch; {@code body}, what its {@code capture} kept, only when there is one. */
   static JsonObject fetch(FetchRow f) {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("run", f.runId())
         .put("job", f.jobId())
         .put("url", f.url())
@@ -119,6 +126,10 @@ public final class JobJson {
         .put("bytes", f.bytes())
         .put("startedAt", instant(f.startedAt()))
         .put("finishedAt", instant(f.finishedAt()));
+    if (f.body() != null) {
+      json.put("body", f.body());
+    }
+    return json;
   }
 
   static JsonObject bucket(FetchBucket b) {

@@ -13,6 +13,7 @@ import dev.cronloop.record.Recorder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -23,6 +24,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -51,10 +53,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *       hand-off ({@code handoff}; zero while it comes ahead of the instant, as it should), to the
  *       run's start on the engine context ({@code loop}) and to its first request ({@code
  *       first_request})
+ *   <li>per job ({@link JobHealthMeters}): {@code
+ *       cronloop_job_last_run_timestamp_seconds{job}}, {@code
+ *       cronloop_job_last_success_timestamp_seconds{job}}, {@code
+ *       cronloop_job_consecutive_failures{job}} and {@code cronloop_job_fire_lateness_seconds{job}}
+ *       (the {@code loop} stage, as a summary without buckets)
  * </ul>
  *
  * <p>The meters of each job are looked up once and kept: a fetch records into a held timer
- * instead of building and registering a meter id per request.
+ * instead of building and registering a meter id per request. Cardinality is bounded by the jobs
+ * in the folder: a job's series (fires, runs, latency by outcome, health) appear with its first
+ * fire and leave the registry at the first sample after the job leaves the folder.
  *
  * <p>Runs on: the observer methods, {@link #handedOver} and {@link #fired} on the engine context
  * (the per-job meters and the runs awaiting their first request are confined to it); the batch
@@ -81,6 +90,9 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
   private Timer loopLag;
   private long lastSample;
   private final InstantSource clock;
+  private java.util.function.Supplier<Catalog> catalog = () -> null;
+  private Catalog pruned;
+  private boolean jobsAdded;
 
   public Metrics() {
     this(InstantSource.system());
@@ -94,6 +106,7 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
     new JvmThreadMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
+    lintClean(registry);
     new UptimeMetrics().bindTo(registry);
     Gauge.builder("cronloop.requests.in.flight", inFlight, AtomicInteger::get)
         .description("Requests in flight across all runs, sampled on the engine context")
@@ -108,6 +121,33 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
     loopLag = Timer.builder("cronloop.loop.lag.samples")
         .description("Lateness of each once-a-second sample on the engine context")
         .register(registry);
+  }
+
+  /**
+   * Keeps {@code /metrics} clean for {@code promtool check metrics}, which rejects two of the
+   * meters {@link ProcessorMetrics} binds: {@code process_cpu_time_ns_total} (an abbreviated unit)
+   * becomes {@code process_cpu_seconds_total}, the name Prometheus's own clients use, and {@code
+   * system_cpu_count} (a {@code _count} suffix on a gauge) becomes {@code system_cpu_cores}.
+   * Removed and registered anew rather than by a MeterFilter, which Micrometer wants configured
+   * before the registry's first meter.
+   */
+  private static void lintClean(MeterRegistry registry) {
+    for (String name : new String[] {"process.cpu.time", "system.cpu.count"}) {
+      Meter m = registry.find(name).meter();
+      if (m != null) {
+        registry.remove(m);
+      }
+    }
+    Gauge.builder("system.cpu.cores", Runtime.getRuntime(), Runtime::availableProcessors)
+        .description("The number of processors available to the Java virtual machine")
+        .register(registry);
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9)
+          .description("CPU time the JVM process used")
+          .baseUnit("seconds")
+          .register(registry);
+    }
   }
 
   /** The registry, for a host that wants to add its own meters or scrape it another way. */
@@ -151,6 +191,7 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
    * cronloop_job_files_invalid}.
    */
   public void watch(java.util.function.Supplier<Catalog> catalog) {
+    this.catalog = catalog;
     // The supplier form holds the lambda strongly; the (object, function) form would let it go.
     Gauge.builder("cronloop.job.files.invalid", () -> {
           Catalog now = catalog.get();
@@ -169,9 +210,12 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
 
   /** The engine fired {@code fire} at its {@code firedAt}. Call on the engine context. */
   public void fired(Fire fire) {
-    meters(fire.job().id()).fires(fire.trigger()).increment();
+    JobMeters job = meters(fire.job().id());
+    job.fires(fire.trigger()).increment();
     if (fire.scheduledAt() != null) {
-      record(loopLateness, Duration.between(fire.scheduledAt(), fire.firedAt()));
+      Duration late = Duration.between(fire.scheduledAt(), fire.firedAt());
+      record(loopLateness, late);
+      job.health().late(late);
     }
   }
 
@@ -183,6 +227,7 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
   /** {@link #sample(int, int)} at {@code now}, a {@link System#nanoTime()} reading. */
   void sample(int requestsInFlight, int runsActive, long now) {
     counts(requestsInFlight, runsActive);
+    pruneRemovedJobs();
     // Called by a once-a-second periodic timer: what the interval exceeds a second by is the time
     // the event loop was too busy (or blocked) to run it. Monotonic time, not the engine's clock:
     // a lag is an interval, and a wall clock that steps would fake one.
@@ -226,7 +271,25 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
   @Override
   public void runEnded(RunResult run) {
     awaitingFirstRequest.remove(run.runId());
-    meters(run.jobId()).runs(run.status()).increment();
+    JobMeters job = meters(run.jobId());
+    job.runs(run.status()).increment();
+    job.health().ended(run);
+  }
+
+  /**
+   * Removes the meters of jobs that left the folder, when the catalog changed or a job got meters
+   * since the last look. Call on the engine context.
+   */
+  void pruneRemovedJobs() {
+    Catalog now = catalog.get();
+    if (now == null || (now == pruned && !jobsAdded)) {
+      return;
+    }
+    pruned = now;
+    jobsAdded = false;
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    now.jobs().forEach(j -> ids.add(j.id()));
+    jobs.values().removeIf(m -> !ids.contains(m.job) && m.remove());
   }
 
   /** The Prometheus text exposition of every meter. */
@@ -247,7 +310,13 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
   }
 
   private JobMeters meters(String jobId) {
-    return jobs.computeIfAbsent(jobId, JobMeters::new);
+    JobMeters m = jobs.get(jobId);
+    if (m == null) {
+      m = new JobMeters(jobId);
+      jobs.put(jobId, m);
+      jobsAdded = true;
+    }
+    return m;
   }
 
   /** One job's meters, registered on first use. */
@@ -256,9 +325,28 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
     private final Map<Trigger, Counter> fires = new EnumMap<>(Trigger.class);
     private final Map<Outcome, Timer> latency = new EnumMap<>(Outcome.class);
     private final Map<RunStatus, Counter> runs = new EnumMap<>(RunStatus.class);
+    private JobHealthMeters health;
 
     JobMeters(String job) {
       this.job = job;
+    }
+
+    JobHealthMeters health() {
+      if (health == null) {
+        health = new JobHealthMeters(registry, job);
+      }
+      return health;
+    }
+
+    /** Takes every meter of the job out of the registry; true, for removeIf. */
+    boolean remove() {
+      fires.values().forEach(registry::remove);
+      latency.values().forEach(registry::remove);
+      runs.values().forEach(registry::remove);
+      if (health != null) {
+        health.remove();
+      }
+      return true;
     }
 
     Counter fires(Trigger trigger) {

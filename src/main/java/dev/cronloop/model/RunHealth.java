@@ -1,0 +1,28 @@
+package dev.cronloop.model;
+
+/**
+ * The rule for whether a run counts for a job's health, and whether it failed: one place, used by
+ * the per-job health metrics (and meant for notifications, issue 16, which may add a job's {@code
+ * failWhen} threshold here).
+ */
+public final class RunHealth {
+  private RunHealth() {}
+
+  /** True when the run sent its requests: a SKIPPED fire is no run of the job. */
+  public static boolean ran(RunResult run) {
+    return run.status() != RunStatus.SKIPPED;
+  }
+
+  /**
+   * True when the run says something about the job's health: it ran and ended on its own. A run
+   * CANCELLED (by shutdown, or replaced by a newer run) neither failed nor succeeded.
+   */
+  public static boolean judged(RunResult run) {
+    return ran(run) && run.status() != RunStatus.CANCELLED;
+  }
+
+  /** A judged run failed when any of its requests failed its checks. */
+  public static boolean failed(RunResult run) {
+    return judged(run) && run.failed() > 0;
+  }
+}

@@ -1,0 +1,79 @@
+package dev.cronloop.server;
+
+import dev.cronloop.model.RunHealth;
+import dev.cronloop.model.RunResult;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One job's health meters in {@code /metrics} (issue 16): {@code
+ * cronloop_job_last_run_timestamp_seconds}, {@code cronloop_job_last_success_timestamp_seconds},
+ * {@code cronloop_job_consecutive_failures} and {@code cronloop_job_fire_lateness_seconds}, each
+ * with the one label {@code job}. {@link RunHealth} says which runs count and which failed.
+ *
+ * <p>The timestamps are when the run's last row was committed, in seconds since the epoch; 0 until
+ * this process has seen such a run (a restart starts them afresh: the database keeps the history).
+ * The lateness is a summary without buckets (count, sum, max), so each job adds a fixed handful of
+ * series; {@link Metrics} removes them when the job leaves the folder.
+ *
+ * <p>Runs on: {@link #ended} and {@link #late} on the engine context; the gauges are read on the
+ * scraping thread, hence the volatile fields.
+ */
+final class JobHealthMeters {
+  private final MeterRegistry registry;
+  private final List<Meter> meters = new ArrayList<>();
+  private final Timer lateness;
+  private volatile double lastRun;
+  private volatile double lastSuccess;
+  private volatile int consecutiveFailures;
+
+  JobHealthMeters(MeterRegistry registry, String job) {
+    this.registry = registry;
+    meters.add(Gauge.builder("cronloop.job.last.run.timestamp", this, h -> h.lastRun)
+        .description("When the job's last run ended (SKIPPED fires are no runs), or 0")
+        .baseUnit("seconds").tags("job", job).register(registry));
+    meters.add(Gauge.builder("cronloop.job.last.success.timestamp", this, h -> h.lastSuccess)
+        .description("When the job's last run without a failed request ended, or 0")
+        .baseUnit("seconds").tags("job", job).register(registry));
+    meters.add(Gauge.builder("cronloop.job.consecutive.failures", this, h -> h.consecutiveFailures)
+        .description("Runs in a row in which a request of the job failed its checks")
+        .tags("job", job).register(registry));
+    lateness = Timer.builder("cronloop.job.fire.lateness")
+        .description("From each scheduled fire of the job to its run's start on the engine context")
+        .tags("job", job).register(registry);
+    meters.add(lateness);
+  }
+
+  /** A run of the job ended. */
+  void ended(RunResult run) {
+    if (!RunHealth.ran(run)) {
+      return;
+    }
+    double at = run.committedAt().toEpochMilli() / 1000.0;
+    lastRun = at;
+    if (!RunHealth.judged(run)) {
+      return;
+    }
+    if (RunHealth.failed(run)) {
+      consecutiveFailures++;
+    } else {
+      consecutiveFailures = 0;
+      lastSuccess = at;
+    }
+  }
+
+  /** A scheduled fire of the job started this late. */
+  void late(Duration late) {
+    lateness.record(late.isNegative() ? Duration.ZERO : late);
+  }
+
+  /** Takes the job's meters out of the registry. */
+  void remove() {
+    meters.forEach(registry::remove);
+  }
+}
