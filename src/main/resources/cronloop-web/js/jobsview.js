@@ -55,6 +55,7 @@ function render(data) {
   failures(data, now);
   restoreFocus(focus);
   document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
+  if (!document.body.hasAttribute('data-loaded')) { performance.mark('cronloop-cards'); }
   document.body.setAttribute('data-loaded', 'true');
 }
 

@@ -17,7 +17,7 @@ import java.util.function.Function;
  * @param limit jobs on the page, or 0 for all of them
  */
 record StatusQuery(String text, String state, int offset, int limit) {
-  static final int MAX_LIMIT = 500;
+  static final int MAX_LIMIT = 100;
   static final List<String> STATES = List.of("failing", "paused", "invalid", "disabled", "scheduled");
   private static final Set<String> PARAMS = Set.of("q", "state", "offset", "limit");
 

@@ -119,7 +119,7 @@ class StatusApiTest {
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.json().getString("error")).contains("q, state, offset or limit");
     assertThat(state.json().getString("error")).contains("failing, paused, invalid, disabled, scheduled", "sleepy");
-    assertThat(limit.json().getString("error")).contains("1 to 500");
+    assertThat(limit.json().getString("error")).contains("1 to 100");
   }
 
   @Test

@@ -45,7 +45,7 @@ class StatusQueryTest {
   @Test
   void bad_parameters_say_what_to_write() {
     assertThatThrownBy(() -> parse(Map.of("page", "2"))).hasMessageContaining("use q, state, offset or limit");
-    assertThatThrownBy(() -> parse(Map.of("limit", "0"))).hasMessageContaining("limit must be a whole number from 1 to 500");
+    assertThatThrownBy(() -> parse(Map.of("limit", "0"))).hasMessageContaining("limit must be a whole number from 1 to 100");
     assertThatThrownBy(() -> parse(Map.of("offset", "-1"))).hasMessageContaining("offset");
     assertThatThrownBy(() -> parse(Map.of("state", "asleep"))).hasMessageContaining("failing, paused, invalid, disabled, scheduled");
   }
