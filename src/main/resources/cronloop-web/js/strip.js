@@ -15,17 +15,19 @@ function describe(run) {
 }
 
 export function strip(job) {
-  const box = el('div', { class: 'strip', role: 'list', 'aria-label': 'last ' + job.history.length + ' runs of ' + job.id });
+  const box = el('ol', { class: 'strip', 'aria-label': 'last ' + job.history.length + ' runs of ' + job.id + ', oldest first' });
   job.history.forEach((run) => {
+    const li = el('li');
     const a = el('a', {
-      class: 'bar', role: 'listitem', href: '#/runs/' + run.id,
+      class: 'bar', href: '#/runs/' + run.id,
       'data-run': run.id, 'data-status': run.status, 'data-focus': 'run-' + run.id,
       title: describe(run), 'aria-label': describe(run),
     });
     a.appendChild(el('span', { class: 'glyph', 'aria-hidden': 'true' }, glyph(run.status)));
-    box.appendChild(a);
+    li.appendChild(a);
+    box.appendChild(li);
   });
-  if (job.history.length === 0) { box.appendChild(el('span', { class: 'nodata' }, 'no runs yet')); }
+  if (job.history.length === 0) { return el('p', { class: 'nodata' }, 'no runs yet'); }
   return box;
 }
 

@@ -91,24 +91,30 @@ record StatusData(
   private static Map<String, Chart> charts(HistoryQueries h, List<String> ids, Instant now) throws Exception {
     Map<String, Instant> first = h.firstFetch(ids, now.minus(ChartBuckets.WINDOW));
     Map<Duration, List<String>> byWidth = new HashMap<>();
-    Map<String, Chart> charts = new HashMap<>();
+    Map<String, Duration> widths = new HashMap<>();
+    Map<String, Instant> starts = new HashMap<>();
+    Map<String, List<FetchBucket>> buckets = new HashMap<>();
     for (String id : ids) {
       Instant f = first.get(id);
       Duration w = ChartBuckets.width(f, now);
-      charts.put(id, new Chart(w, ChartBuckets.start(f, now, w), new ArrayList<>()));
+      widths.put(id, w);
+      starts.put(id, ChartBuckets.start(f, now, w));
       if (f != null) {
         byWidth.computeIfAbsent(w, k -> new ArrayList<>()).add(id);
       }
     }
     for (Map.Entry<Duration, List<String>> e : byWidth.entrySet()) {
-      Instant since = e.getValue().stream().map(id -> charts.get(id).start()).min(Instant::compareTo).orElse(now);
+      Instant since = e.getValue().stream().map(starts::get).min(Instant::compareTo).orElse(now);
       for (FetchBucket b : h.buckets(e.getValue(), since, e.getKey())) {
-        Chart c = charts.get(b.jobId());
-        if (!b.start().isBefore(c.start())) {
-          c.buckets().add(b);
+        if (!b.start().isBefore(starts.get(b.jobId()))) {
+          buckets.computeIfAbsent(b.jobId(), k -> new ArrayList<>()).add(b);
         }
       }
     }
-    return charts;
+    Map<String, Chart> charts = new HashMap<>();
+    for (String id : ids) {
+      charts.put(id, new Chart(widths.get(id), starts.get(id), List.copyOf(buckets.getOrDefault(id, List.of()))));
+    }
+    return Map.copyOf(charts);
   }
 }
