@@ -24,9 +24,6 @@ import javax.sql.DataSource;
  */
 public final class HistoryQueries {
   static final int CHUNK = 500;
-  private static final String FETCH_COLUMNS =
-      "f.run_id, f.job_id, f.url, f.method, f.attempts, f.status_code, f.outcome, f.error,"
-          + " f.latency_ms, f.bytes, f.started_at, f.finished_at";
 
   private final DataSource dataSource;
 
@@ -150,7 +147,8 @@ public final class HistoryQueries {
    * is newest come first, at most {@code limit} of them.
    */
   public List<JobFailures> failuresByJob(Instant since, int limit) throws SQLException {
-    String sql = "SELECT " + FETCH_COLUMNS + ", g.n FROM fetches f JOIN"
+    // f.*: every column RunQueries.fetch reads, today's and those a later migration adds.
+    String sql = "SELECT f.*, g.n FROM fetches f JOIN"
         + " (SELECT job_id, COUNT(*) AS n, MAX(id) AS last_id FROM fetches"
         + " WHERE outcome <> 'OK' AND started_at >= ? GROUP BY job_id) g ON f.id = g.last_id"
         + " ORDER BY f.id DESC LIMIT ?";

@@ -99,6 +99,10 @@ class StatusApiTest {
     assertThat(counts.getInteger("matched")).isEqualTo(6);
     assertThat(counts.getInteger("failing")).isEqualTo(1);
     assertThat(counts.getInteger("paused")).isEqualTo(1);
+    JsonObject failures = first.getJsonArray("failuresByJob").getJsonObject(0);
+    assertThat(failures.getString("job")).isEqualTo("failing");
+    assertThat(failures.getInteger("count")).isEqualTo(1);
+    assertThat(failures.getJsonObject("last").getString("outcome")).isEqualTo("HTTP_ERROR");
   }
 
   @Test
