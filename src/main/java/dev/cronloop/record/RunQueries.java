@@ -23,7 +23,7 @@ import javax.sql.DataSource;
  * never from the event loop.
  */
 public final class RunQueries {
-  private static final String RUN_COLUMNS =
+  static final String RUN_COLUMNS =
       "id, job_id, node, trigger, scheduled_at, fired_at, started_at, finished_at, status,"
           + " requests_total, requests_ok, requests_failed, reason";
 
@@ -254,7 +254,12 @@ public final class RunQueries {
     }
   }
 
-  private static FetchRow fetch(ResultSet rs) throws SQLException {
+  /** The per-job reads the status page needs (history strips, uptime, chart buckets). */
+  public HistoryQueries history() {
+    return new HistoryQueries(dataSource);
+  }
+
+  static FetchRow fetch(ResultSet rs) throws SQLException {
     return new FetchRow(
         rs.getLong("run_id"),
         rs.getString("job_id"),
@@ -271,7 +276,7 @@ public final class RunQueries {
         rs.getString("body"));
   }
 
-  private static RunRow run(ResultSet rs) throws SQLException {
+  static RunRow run(ResultSet rs) throws SQLException {
     return new RunRow(
         rs.getLong("id"),
         rs.getString("job_id"),

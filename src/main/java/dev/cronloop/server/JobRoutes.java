@@ -47,21 +47,48 @@ final class JobRoutes {
     r.post("/api/jobs/:id/resume").handler(authorized).handler(ctx -> pause(ctx, false));
   }
 
+  /**
+   * Every job, or with {@code q}, {@code state}, {@code offset} and {@code limit} the page of
+   * matching jobs in id order, with {@code total}, {@code matched} and {@code nextOffset}.
+   */
   private void jobs(RoutingContext ctx) {
     Catalog catalog = api.started(ctx);
     if (catalog == null) {
       return;
     }
+    StatusQuery query;
+    try {
+      query = StatusQuery.parse(ctx.queryParams().names(), ctx::queryParam);
+    } catch (IllegalArgumentException e) {
+      ApiSupport.error(ctx, 400, e.getMessage());
+      return;
+    }
     api.blocking(() -> lastRuns(engine.queries()))
         .onSuccess(last -> {
+          List<JobDefinition> matches = query.equals(StatusQuery.ALL) ? catalog.jobs() : matching(catalog, query, last);
           JsonArray jobs = new JsonArray();
-          catalog.jobs().forEach(j -> jobs.add(jobSummary(catalog, j, last.get(j.id()), 1)));
-          ctx.json(new JsonObject()
+          query.page(matches).forEach(j -> jobs.add(jobSummary(catalog, j, last.get(j.id()), 1)));
+          JsonObject answer = new JsonObject()
               .put("jobs", jobs)
               .put("invalidFiles", invalidFiles(catalog))
-              .put("problems", problems(catalog.problems())));
+              .put("problems", problems(catalog.problems()));
+          if (query.limit() > 0) {
+            answer.put("total", catalog.jobs().size()).put("matched", matches.size())
+                .put("offset", query.offset()).put("nextOffset", query.nextOffset(matches.size()));
+          }
+          ctx.json(answer);
         })
         .onFailure(ctx::fail);
+  }
+
+  /** The jobs a query selects, in id order. */
+  private List<JobDefinition> matching(Catalog catalog, StatusQuery query, Map<String, RunRow> last) {
+    return catalog.jobs().stream()
+        .filter(j -> query.matchesText(j.id(), j.file() == null || j.file().getFileName() == null
+            ? null : j.file().getFileName().toString()))
+        .filter(j -> query.matchesState(state(catalog, j), StatusData.failing(last.get(j.id()))))
+        .sorted(java.util.Comparator.comparing(JobDefinition::id))
+        .toList();
   }
 
   private void job(RoutingContext ctx) {
@@ -113,7 +140,7 @@ final class JobRoutes {
    * {@code invalid} while the job's file does not load (the job runs its last good version), else
    * {@code disabled}, {@code paused} or {@code scheduled}.
    */
-  private String state(Catalog catalog, JobDefinition job) {
+  String state(Catalog catalog, JobDefinition job) {
     if (catalog.state(job.id()).map(s -> s.status() == JobState.Status.INVALID).orElse(false)) {
       return "invalid";
     }

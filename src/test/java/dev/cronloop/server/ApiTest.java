@@ -400,11 +400,11 @@ class ApiTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> "FAILED".equals(http.get("/api/runs/" + run).json().getString("status")));
 
     Http.Answer page = http.get("/");
-    Http.Answer js = http.get("/status.js");
+    Http.Answer js = http.get("/js/main.js");
     JsonObject status = http.get("/api/status").json();
 
     assertThat(page.status()).isEqualTo(200);
-    assertThat(page.body()).contains("<script src=\"status.js\">").doesNotContain("http://", "https://");
+    assertThat(page.body()).contains("<script type=\"module\" src=\"js/main.js\">").doesNotContain("http://", "https://");
     assertThat(js.status()).isEqualTo(200);
     assertThat(js.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).contains("javascript"));
     JsonObject failing = find(status.getJsonArray("jobs"), "failing");

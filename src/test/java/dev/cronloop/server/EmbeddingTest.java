@@ -71,13 +71,15 @@ class EmbeddingTest {
         .until(() -> "OK".equals(http.get("/cron/api/runs/" + run).json().getString("status")));
     JsonObject outcome = http.get("/cron/api/runs/" + run).json();
     Http.Answer page = http.get("/cron/");
+    Http.Answer charts = http.get("/cron/vendor/uplot/uPlot.iife.min.js");
     cron.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
 
     assertThat(triggered.status()).isEqualTo(202);
     assertThat(outcome.getJsonArray("fetches").getJsonObject(0).getString("url")).isEqualTo(target.url("/ping"));
     assertThat(outcome.getJsonArray("fetches").getJsonObject(0).getString("outcome")).isEqualTo("OK");
     assertThat(page.status()).isEqualTo(200);
-    assertThat(page.body()).contains("status.js");
+    assertThat(page.body()).contains("js/main.js");
+    assertThat(charts.status()).as("the chart library, under the host's mount too").isEqualTo(200);
     assertThat(cron.httpPort()).isEqualTo(-1);
     assertThat(http.get("/hello").body()).isEqualTo("hello from the host");
     assertThat(http.get("/cron/api/jobs").status()).isEqualTo(503);

@@ -1,0 +1,194 @@
+package dev.cronloop.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cronloop.Engine;
+import dev.cronloop.testkit.EngineInvariants;
+import dev.cronloop.testkit.JobFiles;
+import dev.cronloop.testkit.LoopbackServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the status page reads: {@code GET /api/status} pages, filters and searches jobs, carries
+ * each job's history strip, uptime and adaptive chart buckets; {@code GET /api/jobs} pages the
+ * same way when asked and answers as before when not; the chart library comes from the jar.
+ */
+@Timeout(120)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StatusApiTest {
+  static final String NEVER = "0 0 0 1 1 ? 2099";
+
+  @RegisterExtension final EngineInvariants invariants = new EngineInvariants();
+  @TempDir static Path dir;
+  private LoopbackServer target;
+  private Engine engine;
+  private Http http;
+
+  @BeforeAll
+  void start() throws Exception {
+    target = LoopbackServer.start();
+    Path jobs = dir.resolve("jobs");
+    for (String id : List.of("alpha", "bravo", "charlie", "delta")) {
+      JobFiles.write(jobs, id + ".yaml", """
+          schedule: "%s"
+          overlap: allow
+          requests:
+            - %s
+          """.formatted(NEVER, target.url("/" + id)));
+    }
+    JobFiles.write(jobs, "failing.yaml", """
+        schedule: "%s"
+        overlap: allow
+        requests:
+          - %s
+        """.formatted(NEVER, target.url("/status/503")));
+    JobFiles.write(jobs, "ticker.yaml", """
+        schedule: "* * * * * ?"
+        requests:
+          - %s
+        """.formatted(target.url("/tick")));
+    engine = invariants.share(Engine.builder()
+        .jobs(jobs)
+        .database("jdbc:h2:file:" + dir.resolve("db/cronloop"))
+        .http(new InetSocketAddress("127.0.0.1", 0))
+        .build());
+    engine.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    http = new Http("http://127.0.0.1:" + engine.httpPort());
+    for (int i = 0; i < 3; i++) {
+      engine.fire("alpha").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    engine.fire("failing").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    engine.pause("delta").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (engine != null) {
+      engine.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      invariants.checkEngines();
+    }
+    target.close();
+  }
+
+  @Test
+  void status_pages_jobs_in_id_order_with_counts_over_all_of_them() throws Exception {
+    JsonObject first = http.get("/api/status?limit=4").json();
+    JsonObject second = http.get("/api/status?limit=4&offset=4").json();
+
+    assertThat(ids(first)).containsExactly("alpha", "bravo", "charlie", "delta");
+    assertThat(first.getInteger("nextOffset")).isEqualTo(4);
+    assertThat(ids(second)).containsExactly("failing", "ticker");
+    assertThat(second.getValue("nextOffset")).isNull();
+    JsonObject counts = first.getJsonObject("counts");
+    assertThat(counts.getInteger("jobs")).isEqualTo(6);
+    assertThat(counts.getInteger("matched")).isEqualTo(6);
+    assertThat(counts.getInteger("failing")).isEqualTo(1);
+    assertThat(counts.getInteger("paused")).isEqualTo(1);
+    JsonObject failures = first.getJsonArray("failuresByJob").getJsonObject(0);
+    assertThat(failures.getString("job")).isEqualTo("failing");
+    assertThat(failures.getInteger("count")).isEqualTo(1);
+    assertThat(failures.getJsonObject("last").getString("outcome")).isEqualTo("HTTP_ERROR");
+  }
+
+  @Test
+  void status_filters_by_state_and_searches_ids() throws Exception {
+    assertThat(ids(http.get("/api/status?state=failing&limit=10").json())).containsExactly("failing");
+    assertThat(ids(http.get("/api/status?state=PAUSED&limit=10").json())).containsExactly("delta");
+    assertThat(ids(http.get("/api/status?q=ARL&limit=10").json())).containsExactly("charlie");
+    assertThat(ids(http.get("/api/status?q=zzz&limit=10").json())).isEmpty();
+    assertThat(ids(http.get("/api/status").json())).hasSize(6);
+  }
+
+  @Test
+  void bad_status_parameters_are_a_400_that_names_the_fix() throws Exception {
+    Http.Answer unknown = http.get("/api/status?page=2");
+    Http.Answer state = http.get("/api/status?state=sleepy");
+    Http.Answer limit = http.get("/api/status?limit=5000");
+
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.json().getString("error")).contains("q, state, offset or limit");
+    assertThat(state.json().getString("error")).contains("failing, paused, invalid, disabled, scheduled", "sleepy");
+    assertThat(limit.json().getString("error")).contains("1 to 100");
+  }
+
+  @Test
+  void a_job_carries_its_history_strip_oldest_first_and_its_chart_buckets() throws Exception {
+    JsonObject alpha = job(http.get("/api/status?q=alpha&limit=1").json(), "alpha");
+    JsonArray strip = alpha.getJsonArray("history");
+
+    assertThat(strip).hasSize(3);
+    assertThat(strip.getJsonObject(0).getLong("id")).isLessThan(strip.getJsonObject(2).getLong("id"));
+    assertThat(strip.getJsonObject(2).getString("status")).isEqualTo("OK");
+    assertThat(strip.getJsonObject(2).getString("trigger")).isEqualTo("MANUAL");
+    assertThat(strip.getJsonObject(2).getInteger("requests")).isEqualTo(1);
+    JsonObject stats = alpha.getJsonObject("stats");
+    assertThat(stats.getInteger("fetches")).isEqualTo(3);
+    assertThat(stats.getInteger("bucketSeconds")).as("a few seconds of data, narrow buckets").isEqualTo(5);
+    assertThat(stats.getString("from")).isNotNull();
+  }
+
+  @Test
+  void uptime_counts_finished_scheduled_runs_and_leaves_manual_runs_out() throws Exception {
+    await().atMost(Duration.ofSeconds(15)).until(() -> job(http.get("/api/status?q=ticker&limit=1").json(), "ticker")
+        .getJsonObject("uptime").getJsonObject("24h").getInteger("runs") >= 2);
+    JsonObject ticker = job(http.get("/api/status?q=ticker&limit=1").json(), "ticker").getJsonObject("uptime");
+    JsonObject alpha = job(http.get("/api/status?q=alpha&limit=1").json(), "alpha").getJsonObject("uptime");
+
+    assertThat(ticker.getJsonObject("24h").getDouble("percent")).isEqualTo(100.0);
+    assertThat(ticker.getJsonObject("30d").getInteger("runs")).isGreaterThanOrEqualTo(ticker.getJsonObject("24h").getInteger("runs"));
+    assertThat(alpha.getJsonObject("24h").getInteger("runs")).as("manual runs do not count").isZero();
+    assertThat(alpha.getJsonObject("24h").getValue("percent")).isNull();
+  }
+
+  @Test
+  void jobs_pages_when_asked_and_answers_as_before_when_not() throws Exception {
+    JsonObject all = http.get("/api/jobs").json();
+    JsonObject page = http.get("/api/jobs?limit=2&offset=2").json();
+
+    assertThat(all.getJsonArray("jobs")).hasSize(6);
+    assertThat(all.containsKey("nextOffset")).isFalse();
+    assertThat(ids(page)).containsExactly("charlie", "delta");
+    assertThat(page.getInteger("total")).isEqualTo(6);
+    assertThat(page.getInteger("nextOffset")).isEqualTo(4);
+  }
+
+  @Test
+  void the_chart_library_is_served_from_the_jar() throws Exception {
+    Http.Answer js = http.get("/vendor/uplot/uPlot.iife.min.js");
+    Http.Answer css = http.get("/vendor/uplot/uPlot.min.css");
+
+    assertThat(js.status()).isEqualTo(200);
+    assertThat(js.body()).contains("uPlot");
+    assertThat(css.status()).isEqualTo(200);
+  }
+
+  private static List<String> ids(JsonObject answer) {
+    List<String> ids = new ArrayList<>();
+    answer.getJsonArray("jobs").forEach(j -> ids.add(((JsonObject) j).getString("id")));
+    return ids;
+  }
+
+  private static JsonObject job(JsonObject answer, String id) {
+    for (Object o : answer.getJsonArray("jobs")) {
+      if (id.equals(((JsonObject) o).getString("id"))) {
+        return (JsonObject) o;
+      }
+    }
+    throw new AssertionError("no job " + id + " in " + answer.encode());
+  }
+}
