@@ -1,6 +1,7 @@
 package dev.cronloop;
 
 import dev.cronloop.definition.Catalog;
+import dev.cronloop.record.NoticeStore;
 import dev.cronloop.record.Recorder;
 import dev.cronloop.record.RunQueries;
 import dev.cronloop.record.Stores;
@@ -55,6 +56,12 @@ final class ApiView implements EngineView {
   @Override
   public RunQueries queries() {
     return engine.parts.queries();
+  }
+
+  @Override
+  public NoticeStore notices() {
+    Stores s = engine.parts.stores();
+    return s == null ? null : s.notices();
   }
 
   @Override

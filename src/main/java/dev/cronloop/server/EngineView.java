@@ -1,6 +1,7 @@
 package dev.cronloop.server;
 
 import dev.cronloop.definition.Catalog;
+import dev.cronloop.record.NoticeStore;
 import dev.cronloop.record.RunQueries;
 import io.vertx.core.Future;
 import java.time.Instant;
@@ -40,6 +41,11 @@ public interface EngineView {
 
   /** True when the database answers a trivial query. Blocking: call off the event loop. */
   boolean databaseReachable();
+
+  /** Job health and notices, or null while the engine is not started or does not schedule. */
+  default NoticeStore notices() {
+    return null;
+  }
 
   /** True while outcomes go to the journal because the database stayed away. */
   default boolean recorderDegraded() {
