@@ -109,6 +109,7 @@ final class Senders {
         .setPort(e.port())
         .setStarttls(StartTLSOptions.valueOf(e.starttls().name()))
         .setConnectTimeout((int) timeout.toMillis())
+        .setOwnHostname("cronloop") // else EHLO names the host by a lookup that may take seconds
         .setKeepAlive(false);
     if (e.user() != null) {
       config.setLogin(LoginOption.REQUIRED).setUsername(e.user().reveal()).setPassword(e.password().reveal());
