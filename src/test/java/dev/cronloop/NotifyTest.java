@@ -201,6 +201,8 @@ class NotifyTest {
         + " WHERE scheduled_at IS NOT NULL");
     assertThat(lateMs).isLessThan(500);
     assertThat(count("SELECT COUNT(*) FROM notices WHERE status = 'PENDING'")).isGreaterThanOrEqualTo(3);
+    await().atMost(Duration.ofSeconds(10)) // each hanging attempt ends at the 2 s timeout, recorded
+        .until(() -> count("SELECT COUNT(*) FROM notifications WHERE status = 'FAILED'") >= 2);
   }
 
   // ---- helpers
