@@ -155,6 +155,31 @@ class NotifyTest {
   }
 
   @Test
+  void a_ping_channel_hears_a_get_after_each_successful_run_only() throws Exception {
+    channels("  deadman: { ping: \"" + receiver.url("/ping/abc") + "\" }\n");
+    JobFiles.write(jobs(), "beat.yaml", """
+        schedule: "0 0 0 1 1 ? 2099"
+        notify: { channels: [deadman] }
+        requests:
+          - %s
+        """.formatted(receiver.url("/t/beat")));
+    start();
+
+    fire("beat");
+    fire("beat");
+    await().atMost(Duration.ofSeconds(10)).until(() -> receiver.at("/ping").size() == 2);
+    receiver.answer("/t/beat", 500);
+    fire("beat");
+    awaitFailures("beat", 1);
+
+    assertThat(receiver.at("/ping")).extracting(Received::method).containsExactly("GET", "GET");
+    assertThat(receiver.at("/ping").get(0).body()).isEmpty();
+    await().atMost(Duration.ofSeconds(5)).until(
+        () -> count("SELECT COUNT(*) FROM notifications WHERE event = 'ping' AND status = 'OK'") == 2);
+    assertThat(count("SELECT COUNT(*) FROM notices")).isZero();
+  }
+
+  @Test
   void a_channel_answering_500_is_retried_with_every_attempt_recorded() throws Exception {
     channels("");
     JobFiles.write(jobs(), "api.yaml", """
