@@ -1,6 +1,7 @@
 package dev.cronloop;
 
 import dev.cronloop.definition.Catalog;
+import dev.cronloop.record.NoticeStore;
 import dev.cronloop.record.Recorder;
 import dev.cronloop.record.RunQueries;
 import dev.cronloop.record.Stores;
@@ -61,6 +62,12 @@ final class ApiView implements EngineView {
   @Override
   public InstantSource clock() {
     return engine.config().clock();
+  }
+
+  @Override
+  public NoticeStore notices() {
+    Stores s = engine.parts.stores();
+    return s == null ? null : s.notices();
   }
 
   @Override

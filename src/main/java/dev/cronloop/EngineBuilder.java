@@ -1,6 +1,7 @@
 package dev.cronloop;
 
 import dev.cronloop.definition.Secret;
+import dev.cronloop.notify.Notifier;
 import dev.cronloop.record.Database;
 import dev.cronloop.record.NodeLease;
 import dev.cronloop.record.Recorder;
@@ -8,6 +9,7 @@ import dev.cronloop.server.Metrics;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -51,6 +53,7 @@ public final class EngineBuilder {
   private Path journal;
   private Duration spillAfter = Recorder.DEFAULT_SPILL_AFTER;
   private Duration retention;
+  private Notifier.Settings notify = Notifier.Settings.DEFAULT;
 
   /**
    * @param vertx the host's Vert.x, or null when the engine makes its own in {@link #build()}
@@ -219,6 +222,45 @@ public final class EngineBuilder {
     return this;
   }
 
+  /**
+   * The address people reach the API at, e.g. {@code https://cron.example.org}: notices link to
+   * their run as {@code URL/api/runs/ID}. Default none (notices carry no link).
+   */
+  public EngineBuilder publicUrl(URI url) {
+    Objects.requireNonNull(url, "url");
+    String scheme = url.getScheme() == null ? "" : url.getScheme();
+    if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
+      throw new IllegalArgumentException("public URL must be an absolute http or https URL, got " + url);
+    }
+    Notifier.Settings n = notify;
+    notify = new Notifier.Settings(url, n.firstBackoff(), n.giveUp(), n.timeout(), n.capacity(), n.sweepEvery());
+    return this;
+  }
+
+  /**
+   * How notices are retried: {@code firstBackoff} before the second attempt, doubling up to a
+   * minute, for {@code giveUp} in all (defaults 1 s and 10 min).
+   */
+  public EngineBuilder notifyRetries(Duration firstBackoff, Duration giveUp) {
+    if (firstBackoff.isNegative() || firstBackoff.isZero() || giveUp.isNegative()) {
+      throw new IllegalArgumentException("notify retries need a backoff > 0 and a give-up >= 0, got "
+          + firstBackoff + " and " + giveUp);
+    }
+    Notifier.Settings n = notify;
+    notify = new Notifier.Settings(n.publicUrl(), firstBackoff, giveUp, n.timeout(), n.capacity(), n.sweepEvery());
+    return this;
+  }
+
+  /** How long a channel may take to connect and answer (default 10 s). */
+  public EngineBuilder notifyTimeout(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("notify timeout must be > 0, got " + timeout);
+    }
+    Notifier.Settings n = notify;
+    notify = new Notifier.Settings(n.publicUrl(), n.firstBackoff(), n.giveUp(), timeout, n.capacity(), n.sweepEvery());
+    return this;
+  }
+
   /** Hears every fetch and run outcome, on the engine context. */
   public EngineBuilder listener(RunListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -244,7 +286,7 @@ public final class EngineBuilder {
             jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
             http, token, maxConnectionsPerHost,
             journal != null ? journal : Database.journalFor(jdbcUrl, node), spillAfter, retention, clusterCheckin,
-            leaseRenewal, clock),
+            leaseRenewal, clock, notify),
         listener,
         metrics);
   }

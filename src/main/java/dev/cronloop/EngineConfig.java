@@ -1,6 +1,7 @@
 package dev.cronloop;
 
 import dev.cronloop.definition.Secret;
+import dev.cronloop.notify.Notifier;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import java.time.InstantSource;
  *     database, or one live node per name in a cluster); a lease not renewed for three periods is
  *     taken over
  * @param clock where the engine reads the time: fire, start and end instants, lateness
+ * @param notices how notices are delivered, and the public URL their links start with
  */
 public record EngineConfig(
     Path jobs,
@@ -47,4 +49,5 @@ public record EngineConfig(
     Duration retention,
     Duration clusterCheckin,
     Duration leaseRenewal,
-    InstantSource clock) {}
+    InstantSource clock,
+    Notifier.Settings notices) {}

@@ -7,6 +7,8 @@ import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.Problem;
 import dev.cronloop.fetch.Dispatch;
 import dev.cronloop.fetch.HttpClients;
+import dev.cronloop.model.RunObserver;
+import dev.cronloop.notify.Notifier;
 import dev.cronloop.record.Database;
 import dev.cronloop.record.Fence;
 import dev.cronloop.record.PausedJobs;
@@ -48,6 +50,7 @@ final class EngineParts {
   private volatile Context loop;
   private volatile Stores stores;
   private volatile Dispatch dispatch;
+  private volatile Notifier notifier;
   private volatile Scheduling scheduling;
   private volatile HttpClients clients;
   private volatile JobCatalog jobCatalog;
@@ -75,6 +78,7 @@ final class EngineParts {
     return loop.executeBlocking(this::openStores, false)
         .compose(v -> read)
         .map(this::loaded)
+        .compose(v -> startNotifier())
         .map(v -> startDispatch())
         .compose(v -> loop.executeBlocking(this::startScheduling, false))
         .compose(v -> config.http() == null ? Future.succeededFuture(-1) : api.listen(config.http()))
@@ -111,11 +115,22 @@ final class EngineParts {
     return null;
   }
 
+  /** Notices of jobs that notify, on a context of their own; none for an engine that does not schedule. */
+  private Future<Void> startNotifier() {
+    if (stores.notices() == null) {
+      return Future.succeededFuture();
+    }
+    return Notifier.start(vertx, stores.notices(), () -> catalog, config.notices(), metrics::notified, config.clock())
+        .onSuccess(n -> notifier = n)
+        .mapEmpty();
+  }
+
   /** On the engine context. */
   private Void startDispatch() {
     clients = new HttpClients(vertx, config.maxConnectionsPerHost());
+    RunObserver observers = notifier == null ? metrics : metrics.andThen(notifier);
     dispatch = new Dispatch(vertx, loop, clients, config.node(), stores.ids(), stores.recorder(),
-        config.maxInFlight(), fence, stores::paused, metrics, metrics.andThen(listener),
+        config.maxInFlight(), fence, stores::paused, metrics, observers.andThen(listener),
         config.clock());
     return null;
   }
@@ -185,6 +200,7 @@ final class EngineParts {
     Promise<Void> done = Promise.promise(); // bound to no context: the engine's may be gone
     loop.executeBlocking(this::standby, false)
         .compose(v -> dispatch == null ? Future.succeededFuture() : dispatch.drain(config.grace()))
+        .compose(v -> notifier == null ? Future.<Void>succeededFuture() : notifier.close())
         .compose(v -> stores == null ? Future.succeededFuture()
             : Future.fromCompletionStage(stores.stopRecorder(), loop))
         .compose(v -> api.close())

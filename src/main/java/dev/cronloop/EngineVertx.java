@@ -23,10 +23,12 @@ final class EngineVertx {
             // HTTP client and server metrics are left out: vertx-micrometer 5.0.10 registers
             // their gauges once per target or connection under one meter id, which Micrometer
             // 1.15 reports with a WARN. cronloop's own fetch metrics cover every request by job
-            // and outcome; the pools, the event loop and the JVM remain.
+            // and outcome; the pools, the event loop and the JVM remain. The same holds for the
+            // net client of email notices, counted by cronloop_notifications_total instead.
             .setMetricsOptions(new MicrometerMetricsOptions()
                 .setEnabled(true)
                 .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
+                .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
                 .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)))
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .build();

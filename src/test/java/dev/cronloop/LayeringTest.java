@@ -31,6 +31,7 @@ class LayeringTest {
   static final String RECORD = "dev.cronloop.record..";
   static final String SERVER = "dev.cronloop.server..";
   static final String CLI = "dev.cronloop.cli..";
+  static final String NOTIFY = "dev.cronloop.notify..";
   static final String[] VERTX = {"io.vertx.."};
   static final String[] JDBC = {"java.sql..", "javax.sql.."};
   static final String[] QUARTZ = {"org.quartz.."};
@@ -74,7 +75,7 @@ class LayeringTest {
               + " cluster repair) through; the layers between see no JDBC type at all");
 
   /**
-   * Which layer may use which: {@code cli → root → {server, bridge, fetch, record, definition,
+   * Which layer may use which: {@code cli → root → {server, bridge, fetch, notify, record, definition,
    * schedule}}, with model shared below them all. Only dependencies between these layers count;
    * in ArchUnit 1.x "access" means any dependency (imports, fields, signatures, calls).
    */
@@ -87,6 +88,7 @@ class LayeringTest {
           .layer("bridge").definedBy(BRIDGE)
           .layer("fetch").definedBy(FETCH)
           .layer("record").definedBy(RECORD)
+          .layer("notify").definedBy(NOTIFY)
           .layer("definition").definedBy(DEFINITION)
           .layer("schedule").definedBy(SCHEDULE)
           .optionalLayer("model").definedBy(MODEL)
@@ -96,6 +98,7 @@ class LayeringTest {
           .whereLayer("bridge").mayOnlyAccessLayers("definition", "fetch", "model", "record", "schedule")
           .whereLayer("fetch").mayOnlyAccessLayers("definition", "model", "record", "schedule")
           .whereLayer("record").mayOnlyAccessLayers("model")
+          .whereLayer("notify").mayOnlyAccessLayers("definition", "model", "record")
           .whereLayer("definition").mayOnlyAccessLayers("schedule")
           .whereLayer("schedule").mayNotAccessAnyLayer()
           .whereLayer("model").mayOnlyAccessLayers("definition");

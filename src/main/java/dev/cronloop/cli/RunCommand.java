@@ -92,11 +92,28 @@ final class RunCommand implements Callable<Integer> {
   String spillAfter;
 
   @Option(
+      names = "--public-url",
+      paramLabel = "URL",
+      description = "Where people reach the API, e.g. https://cron.example.org; notices link to their run under it"
+          + " (default: no link).")
+  String publicUrl;
+
+  @Option(
       names = "--checkin",
       paramLabel = "DURATION",
       defaultValue = "5s",
       description = "Cluster check-in interval on PostgreSQL; a node silent this long (plus a grace) is taken over (default: ${DEFAULT-VALUE}).")
   String checkin;
+
+  /** The --public-url value; a bad one is a usage error naming the option and the fix. */
+  private java.net.URI publicUrl(String text) {
+    try {
+      return new java.net.URI(text);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("--public-url must be an absolute http or https URL like"
+          + " https://cron.example.org (found \"" + text + "\")");
+    }
+  }
 
   /**
    * Parses the value of the duration option {@code name}; a bad value is a usage error that
@@ -142,6 +159,9 @@ final class RunCommand implements Callable<Integer> {
     try {
       if (token != null) {
         builder.token(token);
+      }
+      if (publicUrl != null) {
+        builder.publicUrl(publicUrl(publicUrl));
       }
       if (buffer != null) {
         if (buffer < 16) {

@@ -17,14 +17,22 @@ import java.util.Optional;
  *     in the file
  * @param problems every problem, ordered by file, line and column
  * @param states each scheduled job's state by id, in the order of {@code jobs}
+ * @param channels the notice channels of the channels files, by name
  */
 public record Catalog(
-    Path dir, List<JobDefinition> jobs, List<Problem> problems, Map<String, JobState> states) {
+    Path dir, List<JobDefinition> jobs, List<Problem> problems, Map<String, JobState> states,
+    Map<String, Channel> channels) {
 
   public Catalog {
     jobs = List.copyOf(jobs);
     problems = List.copyOf(problems);
     states = Collections.unmodifiableMap(new LinkedHashMap<>(states));
+    channels = Map.copyOf(channels);
+  }
+
+  /** A catalog without channels. */
+  public Catalog(Path dir, List<JobDefinition> jobs, List<Problem> problems, Map<String, JobState> states) {
+    this(dir, jobs, problems, states, Map.of());
   }
 
   /** A catalog in which every job is {@link JobState.Status#ACTIVE}. */

@@ -39,6 +39,7 @@ final class FolderState {
   private static final class Entry {
     LocatedResult now;
     List<Located> lastGood;
+    List<Channel> lastGoodChannels;
   }
 
   /** Records a new reading of {@code file}. */
@@ -47,6 +48,7 @@ final class FolderState {
     e.now = reading;
     if (reading.problems().isEmpty()) {
       e.lastGood = reading.jobs();
+      e.lastGoodChannels = reading.channels();
     }
   }
 
@@ -101,12 +103,14 @@ final class FolderState {
         byId.computeIfAbsent(l.job().id(), k -> new ArrayList<>()).add(new Claim(f.getKey(), l, e));
       }
     }
+    Map<String, Channel> channels = channels(problems);
     List<JobDefinition> jobs = new ArrayList<>();
     Map<String, JobState> states = new LinkedHashMap<>();
     for (Map.Entry<String, List<Claim>> c : byId.entrySet()) {
       JobState state =
           c.getValue().size() == 1 ? stateOf(c.getValue().get(0)) : clash(c.getKey(), c.getValue(), problems);
       if (state != null) {
+        state = checkChannels(state, channels, problems);
         jobs.add(state.definition());
         states.put(state.id(), state);
       }
@@ -118,7 +122,56 @@ final class FolderState {
     Map<String, JobDefinition> now = new HashMap<>();
     jobs.forEach(j -> now.put(j.id(), j));
     scheduled = now;
-    return new Catalog(dir, jobs, problems, states);
+    return new Catalog(dir, jobs, problems, states, channels);
+  }
+
+  /**
+   * The channels of every channels file (a file with problems keeps its last good channels); a
+   * name defined in two files is a problem in the second, and the first one's definition counts.
+   */
+  private Map<String, Channel> channels(List<Problem> problems) {
+    Map<String, Channel> channels = new LinkedHashMap<>();
+    for (Entry e : files.values()) {
+      boolean fine = e.now.problems().isEmpty();
+      List<Channel> own = fine || e.lastGoodChannels == null ? e.now.channels() : e.lastGoodChannels;
+      for (Channel c : own) {
+        Channel first = channels.putIfAbsent(c.name(), c);
+        if (first != null) {
+          problems.add(new Problem(c.place().file(), c.place().line(), c.place().column(),
+              "channel \"" + c.name() + "\" is also defined in " + first.place().file() + ":" + first.place().line()
+                  + "; give one of them another name (the first one is used)"));
+        }
+      }
+    }
+    return channels;
+  }
+
+  /**
+   * A job whose notify names a channel no channels file defines: a problem at the name, and the job
+   * keeps running (marked invalid) and tells the channels that exist.
+   */
+  private static JobState checkChannels(JobState state, Map<String, Channel> channels, List<Problem> problems) {
+    Notify notify = state.definition().notices();
+    if (notify == null) {
+      return state;
+    }
+    List<Problem> own = new ArrayList<>();
+    for (Notify.ChannelRef ref : notify.channels()) {
+      if (!channels.containsKey(ref.name())) {
+        String fix = Spelling.closest(ref.name(), channels.keySet())
+            .map(n -> "did you mean \"" + n + "\"?")
+            .orElse("define it under channels: in a channels file of this folder");
+        own.add(new Problem(state.definition().file(), ref.line(), ref.column(),
+            "notify names channel \"" + ref.name() + "\", which no channels file defines; " + fix));
+      }
+    }
+    if (own.isEmpty()) {
+      return state;
+    }
+    problems.addAll(own);
+    List<Problem> all = new ArrayList<>(state.problems());
+    all.addAll(own);
+    return new JobState(state.id(), state.definition(), JobState.Status.INVALID, all);
   }
 
   private record Claim(Path file, Located job, Entry entry) {}

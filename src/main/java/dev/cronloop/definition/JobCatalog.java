@@ -384,7 +384,7 @@ public final class JobCatalog implements AutoCloseable {
     CatalogChanges.log(before, next, state);
     current = next;
     if (before != null && before.jobs().equals(next.jobs()) && before.states().equals(next.states())
-        && before.problems().equals(next.problems())) {
+        && before.problems().equals(next.problems()) && before.channels().equals(next.channels())) {
       return;
     }
     if (before == null) {

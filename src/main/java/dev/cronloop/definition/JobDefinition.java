@@ -22,6 +22,8 @@ import java.util.List;
  * @param requests every request of the job, {@code urlsFrom} included
  * @param contentHash hash of the job's source text, to tell changed definitions apart
  * @param retention how long this job's runs are kept, or null for the engine's retention
+ * @param notices whom to tell of failures and recoveries, or null for no one
+ * @param failWhen when a run counts as failed for health and notices
  */
 public record JobDefinition(
     String id,
@@ -36,9 +38,22 @@ public record JobDefinition(
     Retries retries,
     List<RequestSpec> requests,
     String contentHash,
-    Duration retention) {
+    Duration retention,
+    Notify notices,
+    FailWhen failWhen) {
 
   public JobDefinition {
     requests = List.copyOf(requests);
+    if (failWhen == null) {
+      failWhen = FailWhen.ANY;
+    }
+  }
+
+  /** A job that notifies no one. */
+  public JobDefinition(String id, Path file, Schedule schedule, boolean enabled, int concurrency, Overlap overlap,
+      Misfire misfire, Duration spread, Duration jitter, Retries retries, List<RequestSpec> requests,
+      String contentHash, Duration retention) {
+    this(id, file, schedule, enabled, concurrency, overlap, misfire, spread, jitter, retries, requests, contentHash,
+        retention, null, FailWhen.ANY);
   }
 }

@@ -103,7 +103,11 @@ public final class JobFileParser {
    * @param reads the files named by {@code urlsFrom} (found or not), so a watcher can re-read this
    *     file when one of them changes
    */
-  record LocatedResult(List<Located> jobs, List<Problem> problems, Set<Path> reads) {
+  record LocatedResult(List<Located> jobs, List<Problem> problems, Set<Path> reads, List<Channel> channels) {
+    LocatedResult(List<Located> jobs, List<Problem> problems, Set<Path> reads) {
+      this(jobs, problems, reads, List.of());
+    }
+
     LocatedResult(List<Located> jobs, List<Problem> problems) {
       this(jobs, problems, Set.of());
     }
@@ -147,7 +151,13 @@ public final class JobFileParser {
     List<Located> jobs = new ArrayList<>();
     List<Node> docs = parsed.documents();
     Set<Path> reads = new LinkedHashSet<>();
+    List<Channel> channels = new ArrayList<>();
     for (int i = 0; i < docs.size(); i++) {
+      if (ChannelsReader.isChannels(docs.get(i))) { // a channels file: never taken for a job
+        NodeReader nodes = new NodeReader(file, text, env, problems);
+        channels.addAll(new ChannelsReader(nodes, problems).read((SourceTree.MapNode) docs.get(i)));
+        continue;
+      }
       int from = docs.get(i).pos().offset();
       int to = i + 1 < docs.size() ? docs.get(i + 1).pos().offset() : text.length();
       String source =
@@ -163,6 +173,7 @@ public final class JobFileParser {
     if (parsed.syntaxError() != null) {
       problems.add(parsed.syntaxError());
       jobs.clear();
+      channels.clear();
     } else if (docs.isEmpty()) {
       problems.add(
           new Problem(
@@ -173,7 +184,7 @@ public final class JobFileParser {
     }
     duplicateNames(file, jobs, problems);
     problems.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
-    return new LocatedResult(jobs, problems, reads);
+    return new LocatedResult(jobs, problems, reads, channels);
   }
 
   /** Two jobs of one stream with one id: neither loads. */

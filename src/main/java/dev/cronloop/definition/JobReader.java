@@ -55,7 +55,7 @@ final class JobReader {
               Stream.of(
                   "name", "schedule", "zone", "enabled", "concurrency", "overlap", "misfire",
                   "spread", "jitter", "retention", "timeout", "retries", "headers", "expect",
-                  "requests", "urlsFrom"),
+                  "requests", "urlsFrom", "notify", "failWhen"),
               Option.keys(RequestOptionsReader.OPTIONS).stream())
           .distinct()
           .toList();
@@ -123,6 +123,9 @@ final class JobReader {
     Duration jitter = nodes.readDuration(job.fields().get("jitter"), Duration.ZERO, false);
     Retries retries = readRetries(job.fields().get("retries"));
     Duration retention = nodes.readDuration(job.fields().get("retention"), null, true);
+    NotifyReader notifyReader = new NotifyReader(nodes);
+    Notify notify = notifyReader.readNotify(job.fields().get("notify"), where);
+    FailWhen failWhen = notifyReader.readFailWhen(job.fields().get("failWhen"), where);
     Written defaults = options.read(job, where);
     int before = problems.size();
     RequestListReader requestList = new RequestListReader(nodes, options, id);
@@ -163,7 +166,9 @@ final class JobReader {
             retries,
             requests,
             hash,
-            retention);
+            retention,
+            notify,
+            failWhen);
     return new Located(def, idPos.line(), idPos.column());
   }
 

@@ -157,6 +157,8 @@ final class NodeReader {
       case "url" -> "https://example.org/health";
       case "urlsFrom" -> "targets.txt";
       case "spread", "jitter", "backoff" -> "5s";
+      case "after" -> "2";
+      case "repeat" -> "1h";
       default -> "\"text\"";
     };
   }

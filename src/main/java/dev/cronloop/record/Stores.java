@@ -32,6 +32,7 @@ public final class Stores implements AutoCloseable {
   private RunQueries queries;
   private PausedJobs paused;
   private RunIds ids;
+  private NoticeStore notices;
 
   private Stores(Database db) {
     this.db = db;
@@ -87,6 +88,9 @@ public final class Stores implements AutoCloseable {
     pauses.refresh();
     paused = pauses;
     ids = RunIds.open(vertx, db);
+    if (s.schedule()) { // a one-off `fire` counts no health: it would leave its notices to no one
+      notices = new NoticeStore(db.dataSource(), s.node(), NoticeStore.DEFAULT_CAPACITY, s.clock());
+    }
   }
 
   /**
@@ -122,6 +126,11 @@ public final class Stores implements AutoCloseable {
     return ids;
   }
 
+  /** Job health and notices, or null for an engine that does not schedule. */
+  public NoticeStore notices() {
+    return notices;
+  }
+
   /** After a failed start: gives the lease back (off the caller's thread), so a retry need not wait. */
   public void giveLeaseBack() {
     NodeLease held = lease;
@@ -150,6 +159,9 @@ public final class Stores implements AutoCloseable {
     }
     if (retention != null) {
       retention.close();
+    }
+    if (notices != null) {
+      notices.close();
     }
     if (lease != null) {
       lease.close(); // last: a restart after this clean stop takes the lease at once

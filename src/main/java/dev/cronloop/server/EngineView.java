@@ -1,6 +1,7 @@
 package dev.cronloop.server;
 
 import dev.cronloop.definition.Catalog;
+import dev.cronloop.record.NoticeStore;
 import dev.cronloop.record.RunQueries;
 import io.vertx.core.Future;
 import java.time.Instant;
@@ -45,6 +46,11 @@ public interface EngineView {
   /** Where the API reads "now" (the status page's window): the engine's clock. */
   default InstantSource clock() {
     return InstantSource.system();
+  }
+
+  /** Job health and notices, or null while the engine is not started or does not schedule. */
+  default NoticeStore notices() {
+    return null;
   }
 
   /** True while outcomes go to the journal because the database stayed away. */

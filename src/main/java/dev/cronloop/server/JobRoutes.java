@@ -4,7 +4,9 @@ import dev.cronloop.definition.Catalog;
 import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.JobState;
 import dev.cronloop.definition.Problem;
+import dev.cronloop.model.JobHealth;
 import dev.cronloop.model.RunStatus;
+import dev.cronloop.record.NoticeStore;
 import dev.cronloop.record.RunQueries;
 import dev.cronloop.record.RunRow;
 import io.vertx.core.Context;
@@ -107,9 +109,38 @@ final class JobRoutes {
           .put("problems", problems(own)));
       return;
     }
+    NoticeStore notices = engine.notices();
     api.blocking(() -> lastFinished(engine.queries(), id))
-        .onSuccess(last -> ctx.json(jobSummary(catalog, job, last, 5)))
+        .compose(last -> api.blocking(() -> health(notices, job))
+            .map(health -> jobSummary(catalog, job, last, 5).put("health", health)))
+        .onSuccess(ctx::json)
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * A notifying job's health and last notice (null for a job that does not notify): state, failures
+   * in a row, since when, and the newest notice with its delivery status. Holds no secret.
+   */
+  private static JsonObject health(NoticeStore notices, JobDefinition job) throws Exception {
+    if (notices == null || job.notices() == null) {
+      return null;
+    }
+    JobHealth h = notices.health(job.id()).orElse(JobHealth.initial(job.id()));
+    NoticeStore.LastNotice n = notices.lastNotice(job.id()).orElse(null);
+    return new JsonObject()
+        .put("state", h.state())
+        .put("consecutiveFailures", h.consecutiveFailures())
+        .put("since", JobJson.instant(h.since()))
+        .put("channels", new JsonArray(job.notices().channelNames()))
+        .put("failWhen", job.failWhen().toString())
+        .put("lastNotice", n == null ? null : new JsonObject()
+            .put("id", n.id())
+            .put("event", n.event())
+            .put("channel", n.channel())
+            .put("status", n.status())
+            .put("attempts", n.attempts())
+            .put("at", JobJson.instant(n.createdAt()))
+            .put("doneAt", JobJson.instant(n.doneAt())));
   }
 
   /** The newest run of a job that is no longer RUNNING, or null. */

@@ -150,6 +150,18 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
     }
   }
 
+  /**
+   * Counts a notice or delivery attempt: {@code cronloop_notifications_total{channel,event,result}}.
+   * Channels come from the channels file, events and results are fixed words: the labels stay few.
+   */
+  public void notified(String channel, String event, String result) {
+    Counter.builder("cronloop.notifications")
+        .description("Notice deliveries and pings, by channel, event and result (ok, failed, dropped)")
+        .tags("channel", channel, "event", event, "result", result)
+        .register(registry)
+        .increment();
+  }
+
   /** The registry, for a host that wants to add its own meters or scrape it another way. */
   public MeterRegistry registry() {
     return registry;

@@ -431,6 +431,26 @@ class JobCatalogTest {
         .doesNotContain("s3cr3t-t0ken").doesNotContain("hidden-host")));
   }
 
+  @Test
+  void a_channels_file_is_followed_and_checked_against_the_jobs_that_name_its_channels() throws IOException {
+    write("api.yaml", "schedule: \"@every 1h\"\nnotify: { channels: [ops] }\nrequests: [http://127.0.0.1/a]\n");
+    start();
+    assertThat(catalog.current().problems()).extracting(Problem::message)
+        .anySatisfy(m -> assertThat(m).startsWith("notify names channel \"ops\", which no channels file defines"));
+
+    write("channels.yaml", "channels:\n  ops: { webhook: \"http://127.0.0.1/v1\" }\n");
+    await().atMost(WITHIN).until(() -> catalog.current().problems().isEmpty());
+    write("channels.yaml", "channels:\n  ops: { webhook: \"http://127.0.0.1/v2\" }\n");
+    await().atMost(WITHIN).until(() -> "http://127.0.0.1/v2".equals(
+        ((Channel.Webhook) catalog.current().channels().get("ops")).urlAsWritten()));
+    write("channels.yaml", "channels:\n  ops: { webhook: 42 }\n");
+    await().atMost(WITHIN).until(() -> !catalog.current().problems().isEmpty());
+
+    assertThat(catalog.current().channels()).containsKey("ops"); // the last good channels stay
+    assertThat(catalog.current().jobs()).extracting(JobDefinition::id).containsExactly("api");
+    assertThat(published.stream().map(c -> c.channels().size())).contains(0, 1);
+  }
+
   private void start() {
     catalog = new JobCatalog(dir, k -> null);
     published.add(catalog.load());
