@@ -2,8 +2,8 @@ package dev.cronloop.model;
 
 /**
  * The rule for whether a run counts for a job's health, and whether it failed: one place, used by
- * the per-job health metrics (and meant for notifications, issue 16, which may add a job's {@code
- * failWhen} threshold here).
+ * the per-job health metrics and the notices. A job's {@code failWhen} (a count or a share of its
+ * requests) decides how many failed requests fail a run; by default one does.
  */
 public final class RunHealth {
   private RunHealth() {}
@@ -23,6 +23,17 @@ public final class RunHealth {
 
   /** A judged run failed when any of its requests failed its checks. */
   public static boolean failed(RunResult run) {
-    return judged(run) && run.failed() > 0;
+    return failed(run, (total, failed) -> failed > 0);
+  }
+
+  /** A judged run failed when {@code rule} says so of its total and failed requests. */
+  public static boolean failed(RunResult run, Threshold rule) {
+    return judged(run) && rule.failed(run.total(), run.failed());
+  }
+
+  /** How many failed requests of a run's total fail it: a job's {@code failWhen}. */
+  @FunctionalInterface
+  public interface Threshold {
+    boolean failed(int total, int failed);
   }
 }

@@ -6,6 +6,7 @@ import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.Notify;
 import dev.cronloop.model.FetchRow;
 import dev.cronloop.model.RunObserver;
+import dev.cronloop.model.RunHealth;
 import dev.cronloop.model.RunResult;
 import dev.cronloop.model.RunStatus;
 import dev.cronloop.notify.HealthRules.Policy;
@@ -108,7 +109,7 @@ public final class Notifier implements RunObserver {
     if (job == null || run.total() == 0 || !counted(run.status())) {
       return;
     }
-    boolean failed = job.failWhen().failed(run.total(), run.failed());
+    boolean failed = RunHealth.failed(run, job.failWhen()::failed);
     Catalog c = catalog.get();
     List<String> channels = new ArrayList<>();
     for (String name : job.notices().channelNames()) {

@@ -1,5 +1,6 @@
 package dev.cronloop.server;
 
+import dev.cronloop.definition.FailWhen;
 import dev.cronloop.model.RunHealth;
 import dev.cronloop.model.RunResult;
 import io.micrometer.core.instrument.Gauge;
@@ -49,8 +50,8 @@ final class JobHealthMeters {
     meters.add(lateness);
   }
 
-  /** A run of the job ended. */
-  void ended(RunResult run) {
+  /** A run of the job ended; {@code when} is the job's rule for a failed run. */
+  void ended(RunResult run, FailWhen when) {
     if (!RunHealth.ran(run)) {
       return;
     }
@@ -59,7 +60,7 @@ final class JobHealthMeters {
     if (!RunHealth.judged(run)) {
       return;
     }
-    if (RunHealth.failed(run)) {
+    if (RunHealth.failed(run, when::failed)) {
       consecutiveFailures++;
     } else {
       consecutiveFailures = 0;

@@ -1,6 +1,8 @@
 package dev.cronloop.server;
 
 import dev.cronloop.definition.Catalog;
+import dev.cronloop.definition.FailWhen;
+import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.fetch.Dispatch;
 import dev.cronloop.model.FetchRow;
 import dev.cronloop.model.Fire;
@@ -285,7 +287,13 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
     awaitingFirstRequest.remove(run.runId());
     JobMeters job = meters(run.jobId());
     job.runs(run.status()).increment();
-    job.health().ended(run);
+    job.health().ended(run, failWhen(run.jobId()));
+  }
+
+  /** The job's rule for a failed run ({@code failWhen}), as its notices judge it too. */
+  private FailWhen failWhen(String jobId) {
+    Catalog now = catalog.get();
+    return now == null ? FailWhen.ANY : now.job(jobId).map(JobDefinition::failWhen).orElse(FailWhen.ANY);
   }
 
   /**

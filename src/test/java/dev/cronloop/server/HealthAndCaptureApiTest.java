@@ -51,6 +51,12 @@ class HealthAndCaptureApiTest {
     job("flaky", target.url("status=500&text=no"));
     job("leaving", target.url("text=bye"));
     job("lint", target.url("status=500&type=image/png&binary=100"));
+    JobFiles.write(jobs, "tolerant.yaml", """
+        schedule: "%s"
+        failWhen: { failed: 50%% }
+        requests: ["%s", "%s", "%s", "%s"]
+        """.formatted(NEVER, target.url("text=a"), target.url("text=b"), target.url("text=c"),
+            target.url("status=500&text=d")));
     JobFiles.write(jobs, "ticking.yaml", """
         schedule: "* * * * * ?"
         requests: ["%s"]
@@ -88,7 +94,7 @@ class HealthAndCaptureApiTest {
     long run = http.post("/api/jobs/" + job + "/trigger", TOKEN).json().getLong("run");
     await().atMost(Duration.ofSeconds(10)).until(() -> {
       String status = http.get("/api/runs/" + run).json().getString("status");
-      return status.equals("OK") || status.equals("FAILED");
+      return status.equals("OK") || status.equals("FAILED") || status.equals("PARTIAL");
     });
     return http.get("/api/runs/" + run).json();
   }
@@ -132,6 +138,17 @@ class HealthAndCaptureApiTest {
     assertThat(metric("cronloop_job_consecutive_failures{job=\"up\"}")).isZero();
     assertThat(metric("cronloop_job_last_run_timestamp_seconds{job=\"up\"}"))
         .isEqualTo(metric("cronloop_job_last_success_timestamp_seconds{job=\"up\"}"));
+  }
+
+  @Test
+  void a_run_under_the_jobs_fail_when_share_is_no_failure() throws Exception {
+    Instant before = Instant.now().minusSeconds(1);
+    assertThat(run("tolerant").getString("status")).isEqualTo("PARTIAL"); // 1 of 4 requests failed: 25 % < 50 %
+    run("tolerant");
+
+    await().atMost(Duration.ofSeconds(5)).until(
+        () -> metric("cronloop_job_last_success_timestamp_seconds{job=\"tolerant\"}") > before.getEpochSecond());
+    assertThat(metric("cronloop_job_consecutive_failures{job=\"tolerant\"}")).isZero();
   }
 
   @Test
