@@ -24,7 +24,10 @@ import java.util.concurrent.TimeUnit;
  * start lag ({@code runs.started_at − runs.scheduled_at}) and the runs started 1 s late or more.
  *
  * <p>Run: {@code mvn -q exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.cronloop.bench.TickBench -Dexec.args="1000 30 5 45"} (J S W T)
+ * -Dexec.mainClass=dev.cronloop.bench.TickBench -Dexec.args="1000 30 5 45"} (J S W T). A fifth
+ * argument {@code notify} gives every job {@code notify:} with a webhook channel on the same
+ * loopback server, so each run is also counted for the job's health (src/docs/notifications.md);
+ * the runs all pass, so no notice is sent: the figure is the cost of the counting.
  */
 public final class TickBench {
   public static void main(String[] args) throws Exception {
@@ -32,16 +35,24 @@ public final class TickBench {
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     int settled = args.length > 3 ? Integer.parseInt(args[3]) : 45;
+    boolean notify = args.length > 4 && args[4].equals("notify");
     Path dir = Files.createTempDirectory("cronloop-tick");
     Path folder = dir.resolve("jobs");
     String db = "jdbc:h2:file:" + dir.resolve("db/cronloop");
     try (LoopbackServer server = LoopbackServer.start(1)) {
+      if (notify) {
+        JobFiles.write(folder, "channels.yaml", """
+            channels:
+              hook: { webhook: "%s" }
+            """.formatted(server.url("/status/200/hook")));
+      }
       for (int j = 0; j < jobs; j++) {
         JobFiles.write(folder, "tick-" + j + ".yaml", """
             schedule: "* * * * * ?"
+            %s
             requests:
               - %s
-            """.formatted(server.url("/delay/5/" + j)));
+            """.formatted(notify ? "notify: { channels: [hook] }" : "", server.url("/delay/5/" + j)));
       }
       Engine engine = Engine.builder().jobs(folder).database(db).build();
       engine.start().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
@@ -59,16 +70,19 @@ public final class TickBench {
       engine.close().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
 
       for (long start : windows) {
-        report(server, db, jobs, seconds, (start - started) / 1000, start, start + seconds * 1000L);
+        report(server, db, notify, jobs, seconds, (start - started) / 1000, start, start + seconds * 1000L);
       }
     }
   }
 
   /** One JSON line for the window [start, end), which began {@code after} seconds after the engine. */
-  private static void report(LoopbackServer server, String db, int jobs, int seconds, long after, long start,
-      long end) throws Exception {
+  private static void report(LoopbackServer server, String db, boolean notify, int jobs, int seconds, long after,
+      long start, long end) throws Exception {
     List<Long> lateness = new ArrayList<>();
     for (LoopbackServer.Arrival a : server.arrivals()) {
+      if (!a.path().startsWith("/delay/")) {
+        continue; // a notice, not a fire
+      }
       long second = a.epochMillis() / 1000 * 1000;
       if (second >= start && second < end) {
         lateness.add(a.epochMillis() - second);
@@ -76,10 +90,10 @@ public final class TickBench {
     }
     List<Long> lag = startLag(db, Instant.ofEpochMilli(start), Instant.ofEpochMilli(end));
     System.out.printf(
-        "{\"workload\":\"tick\",\"afterSeconds\":%d,\"jobs\":%d,\"seconds\":%d,\"arrivals\":%d,\"expected\":%d,"
+        "{\"workload\":\"tick\",\"notify\":%b,\"afterSeconds\":%d,\"jobs\":%d,\"seconds\":%d,\"arrivals\":%d,\"expected\":%d,"
             + "\"latenessP50Ms\":%d,\"latenessP99Ms\":%d,\"latenessMaxMs\":%d,\"lateBy1sOrMore\":%d,"
             + "\"startLagP50Ms\":%d,\"startLagP99Ms\":%d,\"startLagMaxMs\":%d,\"runs\":%d}%n",
-        after, jobs, seconds, lateness.size(), jobs * seconds,
+        notify, after, jobs, seconds, lateness.size(), jobs * seconds,
         pct(lateness, 50), pct(lateness, 99), pct(lateness, 100),
         lag.stream().filter(ms -> ms >= 1_000).count(),
         pct(lag, 50), pct(lag, 99), pct(lag, 100), lag.size());
