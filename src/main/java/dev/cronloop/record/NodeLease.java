@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -189,29 +188,14 @@ public final class NodeLease implements AutoCloseable {
         if (!v.kind().takes()) {
           return new Attempt(false, r, v.why());
         }
-        flushToDisk(c);
+        // Forced to disk on H2, whose write delay would let a kill -9 right after this lose the row,
+        // and the next start could not say whom it took over from.
+        Database.forceToDisk(c);
         return new Attempt(true, r == null || r.token().equals(token) ? null : r, v.why());
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
       }
-    }
-  }
-
-  /**
-   * H2 writes a commit to its file up to half a second later (its write delay): a process killed
-   * with -9 just after taking the lease would leave no row, and the next start could not say whom
-   * it took over from. A taken lease is forced to disk; PostgreSQL's commit already is.
-   */
-  private static void flushToDisk(Connection c) {
-    try {
-      if ("H2".equals(c.getMetaData().getDatabaseProductName())) {
-        try (Statement s = c.createStatement()) {
-          s.execute("CHECKPOINT SYNC");
-        }
-      }
-    } catch (SQLException e) {
-      log.debug("could not force the lease to disk: {}", e.getMessage());
     }
   }
 

@@ -142,30 +142,15 @@ public final class NoticeStore implements AutoCloseable {
         }
         c.commit();
         if (!stored.isEmpty()) {
-          flushToDisk(c);
+          // A kill -9 right after a transition must not lose the notice it owes (transitions are
+          // rare, runs are not: only these are forced).
+          Database.forceToDisk(c);
         }
         return stored;
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
       }
-    }
-  }
-
-  /**
-   * H2 writes a commit to its file up to half a second later (its write delay): a process killed
-   * with -9 right after a transition would lose the notice it owes. A transition that owes one is
-   * forced to disk (a rare event: transitions, not runs); PostgreSQL's commit already is.
-   */
-  private static void flushToDisk(Connection c) {
-    try {
-      if ("H2".equals(c.getMetaData().getDatabaseProductName())) {
-        try (java.sql.Statement s = c.createStatement()) {
-          s.execute("CHECKPOINT SYNC");
-        }
-      }
-    } catch (SQLException e) {
-      log.debug("could not force the notices to disk: {}", e.getMessage());
     }
   }
 
