@@ -11,13 +11,15 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The engine's HTTP clients: one speaking HTTP/1.1 only, one speaking HTTP/2 (ALPN over TLS,
- * prior knowledge in clear text). Per-job TLS trust goes into each request
+ * prior knowledge in clear text), each wrapped once in the WebClient the fetcher uses. Per-job TLS trust goes into each request
  * as {@link ClientSSLOptions}; Vert.x keys its connection pools by those options too, so a
  * connection opened without verification is never reused by a job that verifies.
  *
@@ -33,6 +35,8 @@ public final class HttpClients {
   private final int maxPerHost;
   private final HttpClient http1;
   private final HttpClient http2;
+  private final WebClient web1;
+  private final WebClient web2;
   private final Map<SslKey, ClientSSLOptions> ssl = new HashMap<>();
 
   public HttpClients(Vertx vertx, int maxPerHost) {
@@ -45,11 +49,25 @@ public final class HttpClients {
     // loop for a few hundred milliseconds inside the first request's timeout.
     this.http1 = create(HttpVersion.HTTP_1_1);
     this.http2 = create(HttpVersion.HTTP_2);
+    this.web1 = wrap(http1);
+    this.web2 = wrap(http2);
+  }
+
+  /**
+   * A WebClient over {@code client}, sharing its options and pool. It names itself "cronloop" and
+   * follows no redirect: an {@link Exchange} follows them, each request with its own limit.
+   */
+  private static WebClient wrap(HttpClient client) {
+    WebClient web =
+        WebClient.wrap(
+            client, new WebClientOptions().setUserAgent("cronloop").setFollowRedirects(false));
+    web.addInterceptor(Exchange::intercept);
+    return web;
   }
 
   /** The client for {@code protocol}; AUTO offers HTTP/2 over TLS and speaks HTTP/1.1 in clear. */
-  HttpClient client(Protocol protocol, boolean https) {
-    return speaksH2(protocol, https) ? http2 : http1;
+  WebClient web(Protocol protocol, boolean https) {
+    return speaksH2(protocol, https) ? web2 : web1;
   }
 
   static boolean speaksH2(Protocol protocol, boolean https) {

@@ -86,6 +86,21 @@ class RequestOptionsTest {
   }
 
   @Test
+  void a_basic_user_with_a_colon_is_sent_as_written() throws Exception {
+    // RFC 7617 forbids it and the WebClient refuses it; a job that writes one still gets its header
+    FetchRow row = fetch("""
+        auth: { user: "a:b", password: "${SECRET}" }
+        requests:
+          - url: %s
+            expect:
+              json: { /headers/authorization: "Basic YTpiOnMzY3JldA==" }
+        """.formatted(http.url("/echo")));
+
+    assertThat(row.error()).isNull();
+    assertThat(row.outcome()).isEqualTo(Outcome.OK);
+  }
+
+  @Test
   void redirects_are_followed_up_to_the_limit() throws Exception {
     FetchRow followed = fetch("requests:\n  - " + http.url("/redirect/4") + "\n");
     FetchRow tooMany = fetch("maxRedirects: 2\nrequests:\n  - " + http.url("/redirect/4") + "\n");
