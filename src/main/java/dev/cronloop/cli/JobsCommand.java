@@ -3,6 +3,7 @@ package dev.cronloop.cli;
 import dev.cronloop.definition.Catalog;
 import dev.cronloop.definition.JobFolder;
 import dev.cronloop.record.Database;
+import dev.cronloop.record.NoticeStore;
 import dev.cronloop.record.PausedJobs;
 import dev.cronloop.record.RunQueries;
 import dev.cronloop.record.RunRow;
@@ -107,7 +108,7 @@ final class JobsCommand implements Callable<Integer> {
       err.println("cronloop jobs: no database at " + FailureLine.h2File(url)
           + " yet, so no pauses or runs are shown; cronloop run creates it");
       err.flush();
-      return LocalJobs.of(catalog, Map.of(), Set.of(), clock.instant());
+      return LocalJobs.of(catalog, Map.of(), Set.of(), Map.of(), clock.instant());
     }
     try (Database database = Database.open(Database.existing(url), 1)) {
       Map<String, RunRow> last = new RunQueries(database.dataSource()).lastFinishedPerJob().stream()
@@ -116,7 +117,7 @@ final class JobsCommand implements Callable<Integer> {
       pauses.refresh();
       Set<String> paused = catalog.jobs().stream().map(j -> j.id()).filter(pauses::contains)
           .collect(Collectors.toSet());
-      return LocalJobs.of(catalog, last, paused, clock.instant());
+      return LocalJobs.of(catalog, last, paused, NoticeStore.healthOfAll(database.dataSource()), clock.instant());
     }
   }
 }

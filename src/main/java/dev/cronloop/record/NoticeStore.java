@@ -8,7 +8,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -279,6 +281,27 @@ public final class NoticeStore implements AutoCloseable {
         return rs.next() ? Optional.of(health(jobId, rs)) : Optional.empty();
       }
     }
+  }
+
+  /** {@link #healthOfAll(DataSource)} of this store's database. Blocking. */
+  public Map<String, JobHealth> healthOfAll() throws SQLException {
+    return healthOfAll(dataSource);
+  }
+
+  /** The health of every job that has been counted, by job id: one query for a list of jobs. Blocking. */
+  public static Map<String, JobHealth> healthOfAll(DataSource dataSource) throws SQLException {
+    Map<String, JobHealth> all = new HashMap<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(
+            "SELECT job_id, state, consecutive_failures, since, streak_since, last_notice_at, last_event, last_run_id"
+                + " FROM job_health");
+        ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        String id = rs.getString("job_id");
+        all.put(id, health(id, rs));
+      }
+    }
+    return all;
   }
 
   /** The newest notice of a job, if any. Blocking. */

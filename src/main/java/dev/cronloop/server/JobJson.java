@@ -1,5 +1,6 @@
 package dev.cronloop.server;
 
+import dev.cronloop.model.JobHealth;
 import dev.cronloop.definition.Expect;
 import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.Problem;
@@ -172,5 +173,16 @@ public final class JobJson {
       sb.append(s).append('s');
     }
     return sb.toString();
+  }
+
+  /**
+   * A notifying job's health as lists show it: {@code ok} or {@code failing}, failures in a row, and
+   * since when it fails ({@code GET /api/jobs/{id}} adds its channels and last notice).
+   */
+  public static JsonObject health(JobHealth h) {
+    return new JsonObject()
+        .put("state", h.state())
+        .put("consecutiveFailures", h.consecutiveFailures())
+        .put("since", instant(h.since()));
   }
 }

@@ -65,11 +65,14 @@ final class JobRoutes {
       ApiSupport.error(ctx, 400, e.getMessage());
       return;
     }
-    api.blocking(() -> lastRuns(engine.queries()))
-        .onSuccess(last -> {
+    NoticeStore notices = engine.notices();
+    api.blocking(() -> new ListData(lastRuns(engine.queries()), notices == null ? Map.of() : notices.healthOfAll()))
+        .onSuccess(data -> {
+          Map<String, RunRow> last = data.last();
           List<JobDefinition> matches = query.equals(StatusQuery.ALL) ? catalog.jobs() : matching(catalog, query, last);
           JsonArray jobs = new JsonArray();
-          query.page(matches).forEach(j -> jobs.add(jobSummary(catalog, j, last.get(j.id()), 1)));
+          query.page(matches).forEach(j -> jobs.add(withHealth(jobSummary(catalog, j, last.get(j.id()), 1), j,
+              data.health())));
           JsonObject answer = new JsonObject()
               .put("jobs", jobs)
               .put("invalidFiles", invalidFiles(catalog))
@@ -81,6 +84,15 @@ final class JobRoutes {
           ctx.json(answer);
         })
         .onFailure(ctx::fail);
+  }
+
+  /** What the job list reads from the database: each job's newest run and, for notifying jobs, health. */
+  private record ListData(Map<String, RunRow> last, Map<String, JobHealth> health) {}
+
+  /** Adds a notifying job's health ({@code ok} before its first counted run) to its summary. */
+  static JsonObject withHealth(JsonObject summary, JobDefinition job, Map<String, JobHealth> health) {
+    return job.notices() == null ? summary
+        : summary.put("health", JobJson.health(health.getOrDefault(job.id(), JobHealth.initial(job.id()))));
   }
 
   /** The jobs a query selects, in id order. */
@@ -127,10 +139,7 @@ final class JobRoutes {
     }
     JobHealth h = notices.health(job.id()).orElse(JobHealth.initial(job.id()));
     NoticeStore.LastNotice n = notices.lastNotice(job.id()).orElse(null);
-    return new JsonObject()
-        .put("state", h.state())
-        .put("consecutiveFailures", h.consecutiveFailures())
-        .put("since", JobJson.instant(h.since()))
+    return JobJson.health(h)
         .put("channels", new JsonArray(job.notices().channelNames()))
         .put("failWhen", job.failWhen().toString())
         .put("lastNotice", n == null ? null : new JsonObject()

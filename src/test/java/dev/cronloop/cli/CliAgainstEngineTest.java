@@ -81,6 +81,16 @@ class CliAgainstEngineTest {
         requests:
           - %s
         """.formatted(target.url("/never")));
+    JobFiles.write(jobs, "channels.yaml", """
+        channels:
+          hook: { webhook: "%s" }
+        """.formatted(target.url("/status/200/hook")));
+    JobFiles.write(jobs, "watched.yaml", """
+        schedule: "%s"
+        notify: { channels: [hook] }
+        requests:
+          - %s
+        """.formatted(NEVER, target.url("/status/503/watched")));
     tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
     db = "jdbc:h2:file:" + dir.resolve("db/cronloop");
     engine = invariants.share(Engine.builder()
@@ -173,6 +183,25 @@ class CliAgainstEngineTest {
     String quiet = table.out().lines().filter(l -> l.startsWith("quiet ")).findFirst().orElseThrow();
     assertThat(quiet).contains("scheduled", "2099-01-01T00:00:00.000Z", "OK 1/1", "(run " + run + ")");
     assertThat(table.out()).contains("broken.yaml:1:");
+  }
+
+  @Test
+  void jobs_shows_a_notifying_jobs_health_from_the_database_and_from_the_engine() throws Exception {
+    triggerAndWait("watched");
+    await().atMost(Duration.ofSeconds(10)).until(() -> "failing".equals(
+        get("/api/jobs/watched").getJsonObject("health").getString("state")));
+
+    JsonObject here = job(new JsonObject(cli("jobs", "--jobs", jobs.toString(), "--db", db, "--json").out()), "watched");
+    JsonObject there = job(new JsonObject(cli("jobs", "--api", api, "--json").out()), "watched");
+    Result table = cli("jobs", "--jobs", jobs.toString(), "--db", db);
+
+    assertThat(here.getJsonObject("health").getString("state")).isEqualTo("failing");
+    assertThat(here.getJsonObject("health").getInteger("consecutiveFailures")).isEqualTo(1);
+    assertThat(there.getJsonObject("health")).isEqualTo(here.getJsonObject("health"));
+    assertThat(job(new JsonObject(cli("jobs", "--api", api, "--json").out()), "quiet").containsKey("health"))
+        .as("a job without notify: has no health").isFalse();
+    String watched = table.out().lines().filter(l -> l.startsWith("watched ")).findFirst().orElseThrow();
+    assertThat(watched).contains("failing since " + here.getJsonObject("health").getString("since"));
   }
 
   @Test
