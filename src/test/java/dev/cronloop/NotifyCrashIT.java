@@ -63,6 +63,9 @@ class NotifyCrashIT {
         first.waitFor(Duration.ofSeconds(10));
         logs.append(first.output());
       }
+      // The killed process's H2 lock file may hold the file for a moment (H2 checks it is stale).
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> count(db, "SELECT COUNT(*) FROM notices WHERE status = 'PENDING'") >= 0);
       assertThat(count(db, "SELECT COUNT(*) FROM notices WHERE status = 'PENDING'")).isEqualTo(1);
 
       receiver.answer("/hook", 200);
@@ -117,6 +120,7 @@ class NotifyCrashIT {
         Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getLong(1) : -1;
     } catch (Exception e) {
+      System.err.println("NotifyCrashIT: cannot read the database yet: " + e);
       return -2;
     }
   }
