@@ -72,6 +72,8 @@ class CrashIT {
         first.waitFor(Duration.ofSeconds(10));
         killedAt = Instant.now();
       }
+      // The killed process's H2 lock file may hold the file for a moment (H2 checks it is stale).
+      await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> runs(db, null) != null);
 
       List<RunRow> left = runs(db, "slow");
       List<RunRow> leftRunning = left.stream().filter(r -> r.status() == RunStatus.RUNNING).toList();
