@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * by its {@code Idempotency-Key}. The channel's {@code ${VAR}} secrets reach the channel and
  * nowhere else: not the log, the API or the H2 file.
  */
-@Timeout(180)
+@Timeout(240)
 class NotifyCrashIT {
   private static final String TOKEN = "tok-7d1f0c55e2b94a6b";
   private static final String PATH_SECRET = "path-c0ffee4242";
@@ -71,8 +71,17 @@ class NotifyCrashIT {
       receiver.answer("/hook", 200);
       String api;
       try (ChildProcess second = cronloop(jobs, db)) {
-        await().atMost(Duration.ofSeconds(60))
-            .until(() -> count(db, "SELECT COUNT(*) FROM notices WHERE status = 'DELIVERED'") == 1);
+        try {
+          // A missed first sweep is caught by the next one (every 30 s), and retries back off.
+          await().atMost(Duration.ofSeconds(120))
+              .until(() -> count(db, "SELECT COUNT(*) FROM notices WHERE status = 'DELIVERED'") == 1);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          throw new AssertionError("the notice was not delivered after restart; notices "
+              + count(db, "SELECT COUNT(*) FROM notices WHERE status = 'PENDING'") + " pending, "
+              + count(db, "SELECT COUNT(*) FROM notices WHERE status = 'FAILED'") + " failed, "
+              + count(db, "SELECT COUNT(*) FROM notifications") + " attempts; hooks received "
+              + receiver.at("/hook").size() + "; the second process said:\n" + second.output(), e);
+        }
         api = get(port(second.output()), "/api/jobs/down");
         second.signalTerm();
         assertThat(second.waitFor(Duration.ofSeconds(60))).as(second.output()).isZero();

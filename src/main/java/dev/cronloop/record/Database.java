@@ -70,7 +70,7 @@ public final class Database implements AutoCloseable {
     config.setConnectionTimeout(connectionWait.toMillis());
     // Hikari's default of 5 s must not exceed the wait; a shorter wait validates faster too.
     config.setValidationTimeout(Math.min(5_000, connectionWait.toMillis()));
-    HikariDataSource pool = new HikariDataSource(config);
+    HikariDataSource pool = openPool(config);
     try {
       migrate(pool, url.startsWith("jdbc:postgresql:"));
     } catch (RuntimeException e) {
@@ -78,6 +78,39 @@ public final class Database implements AutoCloseable {
       throw e;
     }
     return new Database(url, pool);
+  }
+
+  /**
+   * The pool, retried for up to 5 s while H2 reports its lock file "recently modified": another
+   * process (a {@code cronloop runs}, or one just killed) held the file a moment ago, and H2 refuses
+   * until the lock file has been still for a while. Any other failure is thrown at once.
+   */
+  private static HikariDataSource openPool(HikariConfig config) {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (true) {
+      try {
+        return new HikariDataSource(config);
+      } catch (RuntimeException e) {
+        if (!lockRecentlyModified(e) || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        try {
+          Thread.sleep(250); // on the thread that opens the database, never the event loop
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static boolean lockRecentlyModified(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("Lock file recently modified")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
