@@ -261,7 +261,7 @@ public final class EngineBuilder {
     return this;
   }
 
-  /** Hears every fetch and run outcome, on the engine context. */
+  /** Hears every fetch and run outcome, on the event loop of each job's lane ({@link RunListener}). */
   public EngineBuilder listener(RunListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
     return this;

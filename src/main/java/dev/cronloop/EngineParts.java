@@ -6,7 +6,7 @@ import dev.cronloop.definition.JobCatalog;
 import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.Problem;
 import dev.cronloop.fetch.Dispatch;
-import dev.cronloop.fetch.HttpClients;
+import dev.cronloop.fetch.Lanes;
 import dev.cronloop.model.RunObserver;
 import dev.cronloop.notify.Notifier;
 import dev.cronloop.record.Database;
@@ -52,7 +52,7 @@ final class EngineParts {
   private volatile Dispatch dispatch;
   private volatile Notifier notifier;
   private volatile Scheduling scheduling;
-  private volatile HttpClients clients;
+  private volatile Lanes lanes;
   private volatile JobCatalog jobCatalog;
   private volatile Catalog catalog;
   private volatile boolean closing;
@@ -102,7 +102,7 @@ final class EngineParts {
             config.recorderCapacity(), config.spillAfter(), config.retention(), config.leaseRenewal(),
             config.clock()),
         fence, vertx,
-        task -> loop.runOnContext(v -> task.run()), // the recorder posts its acks back to the engine context
+        task -> loop.runOnContext(v -> task.run()), // acks of writers that name no lane of their own
         this::retentionPerJob);
     metrics.watch(stores.recorder());
     return null;
@@ -125,13 +125,12 @@ final class EngineParts {
         .mapEmpty();
   }
 
-  /** On the engine context. */
+  /** On the engine context: the lanes the runs live on, and the dispatch that feeds them. */
   private Void startDispatch() {
-    clients = new HttpClients(vertx, config.maxConnectionsPerHost());
     RunObserver observers = notifier == null ? metrics : metrics.andThen(notifier);
-    dispatch = new Dispatch(vertx, loop, clients, config.node(), stores.ids(), stores.recorder(),
-        config.maxInFlight(), fence, stores::paused, metrics, observers.andThen(listener),
-        config.clock());
+    lanes = Lanes.open(vertx, config.maxConnectionsPerHost(), config.maxInFlight(), config.node(), stores.recorder(),
+        observers.andThen(listener), config.clock());
+    dispatch = new Dispatch(vertx, loop, lanes, stores.ids(), fence, stores::paused, metrics, config.clock());
     return null;
   }
 
@@ -205,7 +204,7 @@ final class EngineParts {
             : Future.fromCompletionStage(stores.stopRecorder(), loop))
         .compose(v -> api.close())
         .compose(v -> loop.executeBlocking(this::closeStores, false))
-        .compose(v -> clients == null ? Future.<Void>succeededFuture() : clients.close())
+        .compose(v -> lanes == null ? Future.<Void>succeededFuture() : lanes.close())
         .andThen(v -> metrics.close())
         .onSuccess(v -> log.info("cronloop stopped: {} outcomes written in {} batches",
             stores == null ? 0 : stores.recorder().written(), stores == null ? 0 : stores.recorder().batches()))
