@@ -139,6 +139,44 @@ class LanesTest {
   }
 
   /**
+   * The one bound on requests in flight holds across lanes, and a slot freed on one lane goes to
+   * a lane that waits for one: "tiny" (lane 1) runs while "big" (lane 0) keeps every slot of the
+   * engine busy, instead of waiting for the big job's line to empty.
+   */
+  @Test
+  void a_job_on_one_lane_gets_slots_while_a_big_job_on_another_holds_the_whole_limit() throws Exception {
+    int urls = 1_000;
+    int maxInFlight = 40;
+    JobFiles.urls(jobs(), "big.txt", server.url("/delay/100/big/"), urls);
+    JobFiles.write(jobs(), "big.yaml", """
+        schedule: "0 0 0 1 1 ? 2099"
+        concurrency: 1000
+        timeout: 30s
+        urlsFrom: big.txt
+        """);
+    JobFiles.write(jobs(), "tiny.yaml", """
+        schedule: "0 0 0 1 1 ? 2099"
+        requests:
+          - %s
+        """.formatted(server.url("/delay/5/tiny")));
+    start(b -> b.maxInFlight(maxInFlight).schedule(false));
+    var big = engine.fire("big").toCompletionStage().toCompletableFuture();
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.inFlight() >= maxInFlight - 2);
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(engine.fire("tiny").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).status())
+          .isEqualTo(RunStatus.OK);
+    }
+    int bigSentMeanwhile = server.received() - 3;
+
+    assertThat(big.get(60, TimeUnit.SECONDS).ok()).isEqualTo(urls);
+    assertThat(threads.get("big")).as("the two jobs on two lanes").doesNotContainAnyElementsOf(threads.get("tiny"));
+    assertThat(bigSentMeanwhile).as("requests of the big job sent before the tiny job's three runs ended")
+        .isLessThan(urls / 2);
+    assertThat(server.peakInFlight()).isLessThanOrEqualTo(maxInFlight);
+  }
+
+  /**
    * Jobs firing every second with one quick URL each, enough that both lanes get some; a manual
    * fire of one always runs (overlap: allow), so its run's start is seen.
    */
@@ -191,10 +229,14 @@ class LanesTest {
   }
 
   private void start() throws Exception {
-    engine = invariants.watch(Engine.builder()
+    start(b -> b);
+  }
+
+  private void start(java.util.function.UnaryOperator<EngineBuilder> options) throws Exception {
+    engine = invariants.watch(options.apply(Engine.builder()
         .jobs(jobs())
         .database("jdbc:h2:file:" + dir.resolve("db/cronloop"))
-        .listener(new Listener())
+        .listener(new Listener()))
         .build());
     engine.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
