@@ -144,7 +144,8 @@ public final class EngineBuilder {
 
   /**
    * Connections kept to one host and port. Requests beyond it wait for a free connection, and
-   * that wait counts against their connect timeout.
+   * that wait counts against their connect timeout. The engine's event loops share it: each keeps
+   * at most {@code ceil(max / event loops)}, and one job's requests all go out on one of them.
    */
   public EngineBuilder maxConnectionsPerHost(int max) {
     if (max < 1) {
