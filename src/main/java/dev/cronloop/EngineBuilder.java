@@ -46,6 +46,7 @@ public final class EngineBuilder {
   private int quartzThreads = DEFAULT_QUARTZ_THREADS;
   private InetSocketAddress http;
   private int maxConnectionsPerHost = DEFAULT_MAX_CONNECTIONS_PER_HOST;
+  private int lanes;
   private Duration clusterCheckin = DEFAULT_CLUSTER_CHECKIN;
   private Duration leaseRenewal = NodeLease.DEFAULT_RENEW_EVERY;
   private RunListener listener = new RunListener() {};
@@ -152,6 +153,19 @@ public final class EngineBuilder {
       throw new IllegalArgumentException("maxConnectionsPerHost must be >= 1, got " + max);
     }
     this.maxConnectionsPerHost = max;
+    return this;
+  }
+
+  /**
+   * How many event loops runs are spread over (issue 18, "lanes"); each job runs on one of them.
+   * Default: every event loop of the engine's Vert.x, up to the processors. {@code 1} puts every
+   * run on one event loop, as before lanes.
+   */
+  public EngineBuilder lanes(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("lanes must be >= 1, got " + n);
+    }
+    this.lanes = n;
     return this;
   }
 
@@ -287,7 +301,7 @@ public final class EngineBuilder {
             jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
             http, token, maxConnectionsPerHost,
             journal != null ? journal : Database.journalFor(jdbcUrl, node), spillAfter, retention, clusterCheckin,
-            leaseRenewal, clock, notify),
+            leaseRenewal, clock, notify, lanes),
         listener,
         metrics);
   }

@@ -31,6 +31,7 @@ import java.time.InstantSource;
  *     taken over
  * @param clock where the engine reads the time: fire, start and end instants, lateness
  * @param notices how notices are delivered, and the public URL their links start with
+ * @param lanes event loops the runs are spread over, at most; 0 for all of them (up to the processors)
  */
 public record EngineConfig(
     Path jobs,
@@ -50,4 +51,5 @@ public record EngineConfig(
     Duration clusterCheckin,
     Duration leaseRenewal,
     InstantSource clock,
-    Notifier.Settings notices) {}
+    Notifier.Settings notices,
+    int lanes) {}

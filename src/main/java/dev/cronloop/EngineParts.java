@@ -128,8 +128,8 @@ final class EngineParts {
   /** On the engine context: the lanes the runs live on, and the dispatch that feeds them. */
   private Void startDispatch() {
     RunObserver observers = notifier == null ? metrics : metrics.andThen(notifier);
-    lanes = Lanes.open(vertx, config.maxConnectionsPerHost(), config.maxInFlight(), config.node(), stores.recorder(),
-        observers.andThen(listener), config.clock());
+    lanes = Lanes.open(vertx, config.lanes(), config.maxConnectionsPerHost(), config.maxInFlight(), config.node(),
+        stores.recorder(), observers.andThen(listener), config.clock());
     dispatch = new Dispatch(vertx, loop, lanes, stores.ids(), fence, stores::paused, metrics, config.clock());
     return null;
   }

@@ -123,6 +123,19 @@ class LanesTest {
   }
 
   @Test
+  void one_lane_puts_every_run_on_one_event_loop() throws Exception {
+    noiseJobs();
+    start(b -> b.lanes(1));
+
+    await().atMost(Duration.ofSeconds(15)).until(
+        () -> ended.size() == NOISE_JOBS && ended.values().stream().allMatch(n -> n >= 2));
+
+    Set<String> all = new java.util.HashSet<>();
+    threads.values().forEach(all::addAll);
+    assertThat(all).hasSize(1);
+  }
+
+  @Test
   void a_manual_trigger_runs_on_the_lane_of_the_jobs_scheduled_fires() throws Exception {
     noiseJobs();
     start();

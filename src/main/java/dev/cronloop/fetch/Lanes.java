@@ -55,12 +55,13 @@ public final class Lanes {
   /**
    * The lanes of an engine on {@code vertx}: call on the engine context.
    *
+   * @param most lanes at most, or 0 for one per event loop up to the processors
    * @param maxConnectionsPerHost connections to one host and port across the lanes, per HTTP version
    * @param maxInFlight requests in flight across the lanes
    */
-  public static Lanes open(Vertx vertx, int maxConnectionsPerHost, int maxInFlight, String node, Recorder recorder,
-      RunObserver observer, InstantSource clock) {
-    List<Context> contexts = contexts(vertx);
+  public static Lanes open(Vertx vertx, int most, int maxConnectionsPerHost, int maxInFlight, String node,
+      Recorder recorder, RunObserver observer, InstantSource clock) {
+    List<Context> contexts = contexts(vertx, most > 0 ? most : Math.max(1, Runtime.getRuntime().availableProcessors()));
     int perHost = (maxConnectionsPerHost + contexts.size() - 1) / contexts.size();
     Slots slots = new Slots(maxInFlight);
     List<Lane> lanes = new ArrayList<>(contexts.size());
@@ -71,12 +72,11 @@ public final class Lanes {
     return new Lanes(vertx, List.copyOf(lanes));
   }
 
-  /** One new event-loop context on each event loop of {@code vertx}, up to the processors. */
-  private static List<Context> contexts(Vertx vertx) {
+  /** One new event-loop context on each event loop of {@code vertx}, up to {@code max}. */
+  private static List<Context> contexts(Vertx vertx, int max) {
     if (!(vertx instanceof VertxInternal internal)) {
       return List.of(vertx.getOrCreateContext());
     }
-    int max = Math.max(1, Runtime.getRuntime().availableProcessors());
     List<Context> contexts = new ArrayList<>();
     for (EventExecutor loop : internal.nettyEventLoopGroup()) {
       if (contexts.size() == max) {
