@@ -38,7 +38,8 @@ import java.util.TreeMap;
  *
  * <p>Run (about 4 minutes): {@code mvn -q -DskipTests package && mvn -q exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=dev.cronloop.bench.FleetBench
- * -Dexec.args="10000 10 2 60"} (J U M W).
+ * -Dexec.args="10000 10 2 60"} (J U M W); a fifth argument sets the child's heap (default 256m), a
+ * sixth, {@code histogram}, prints its class histogram in the middle of the window ({@code jcmd}).
  */
 public final class FleetBench {
   private static final Duration WINDOW = Duration.ofSeconds(60);
@@ -54,6 +55,8 @@ public final class FleetBench {
     int urls = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int minutes = args.length > 2 ? Integer.parseInt(args[2]) : 2;
     int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 60;
+    String heap = args.length > 4 ? args[4] : "256m";
+    boolean histogram = args.length > 5 && args[5].equals("histogram");
     Path dir = Files.createTempDirectory("cronloop-fleet");
     Path folder = dir.resolve("jobs");
     String db = "jdbc:h2:file:" + dir.resolve("db/cronloop");
@@ -62,7 +65,7 @@ public final class FleetBench {
       writeJobs(folder, server, jobs, urls);
       int port = ChildJvm.freePort();
       String metrics = "http://127.0.0.1:" + port + "/metrics";
-      try (ChildProcess child = ChildProcess.cronloop(ChildJvm.options("256m", jfr),
+      try (ChildProcess child = ChildProcess.cronloop(ChildJvm.options(heap, jfr),
           "run", "--jobs", folder.toString(), "--db", db, "--http", "127.0.0.1:" + port)) {
         ChildJvm.awaitReady(port, Duration.ofMinutes(2), child);
         long ready = System.currentTimeMillis();
@@ -70,36 +73,43 @@ public final class FleetBench {
         long end = start + minutes * 60_000L;
         long cpuAtStart = -1;
         long ownCpuAtStart = -1;
-        double queuePeak = 0;
-        double heapPeak = 0;
-        double inFlightPeak = 0;
         List<String> loads = new ArrayList<>();
         while (System.currentTimeMillis() < end + 5_000) {
           if (cpuAtStart < 0 && System.currentTimeMillis() >= start) {
             cpuAtStart = ChildJvm.cpuMillis(child.pid());
             ownCpuAtStart = ChildJvm.ownCpuMillis();
           }
-          String text = ChildJvm.get(metrics);
-          if (text != null) {
-            queuePeak = Math.max(queuePeak, ChildJvm.metric(text, "cronloop_recorder_queue_depth"));
-            heapPeak = Math.max(heapPeak, ChildJvm.metric(text, "jvm_memory_used_bytes{area=\"heap\""));
-            inFlightPeak = Math.max(inFlightPeak, ChildJvm.metric(text, "cronloop_requests_in_flight"));
-          }
           if (loads.size() < (System.currentTimeMillis() - ready) / 30_000) {
             loads.add(ChildJvm.load());
           }
-          Thread.sleep(1_000);
+          if (histogram && System.currentTimeMillis() >= (start + end) / 2) {
+            histogram = false; // once, in the middle of the window (it costs a full GC)
+            Process p = new ProcessBuilder("jcmd", Long.toString(child.pid()), "GC.class_histogram")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("histogram.txt").toFile()).start();
+            p.waitFor();
+            Files.readAllLines(dir.resolve("histogram.txt")).stream().limit(30).forEach(System.out::println);
+          }
+          Thread.sleep(200);
         }
         long engineCpu = ChildJvm.cpuMillis(child.pid()) - cpuAtStart;
         long targetCpu = ChildJvm.ownCpuMillis() - ownCpuAtStart;
         double measuredSeconds = (System.currentTimeMillis() - start) / 1000.0;
+        // One scrape, after the window: with a meter set per job it is large, and a scrape every
+        // second would be a workload of its own.
+        long t0 = System.nanoTime();
+        String text = ChildJvm.get(metrics);
+        long scrapeMs = (System.nanoTime() - t0) / 1_000_000;
+        Scrape scrape = text == null ? new Scrape(-1, scrapeMs, -1)
+            : new Scrape(text.length(), scrapeMs, ChildJvm.metric(text, "cronloop_recorder_queue_depth"));
         child.signalTerm();
         int exit = child.waitFor(Duration.ofMinutes(2));
         if (exit != 0) {
-          System.out.println("engine exited " + exit + ":\n" + child.output());
+          System.out.println("engine exited " + exit);
         }
+        child.output().lines().filter(l -> l.contains("started in") || l.contains("WARN") || l.contains("ERROR")
+            || l.contains("OutOfMemoryError")).limit(20).forEach(System.out::println);
         ChildJvm.Gc gc = ChildJvm.Gc.read(jfr);
-        report(server, db, jobs, urls, minutes, start, end, gc, queuePeak, heapPeak, inFlightPeak,
+        report(server, db, jobs, urls, minutes, heap, start, end, gc, scrape,
             engineCpu / 1000.0 / measuredSeconds, targetCpu / 1000.0 / measuredSeconds, loads,
             child.output().contains("OutOfMemoryError"));
       }
@@ -128,8 +138,9 @@ public final class FleetBench {
     return 5 + Math.floorMod(tail.hashCode() * 31 + 17, 46);
   }
 
-  private static void report(LoopbackServer server, String db, int jobs, int urls, int minutes, long start,
-      long end, ChildJvm.Gc gc, double queuePeak, double heapPeak, double inFlightPeak, double engineCores,
+  private static void report(LoopbackServer server, String db, int jobs, int urls, int minutes, String heap,
+      long start,
+      long end, ChildJvm.Gc gc, Scrape scrape, double engineCores,
       double targetCores, List<String> loads, boolean oom) throws Exception {
     Map<String, Long> offsets = new java.util.HashMap<>();
     List<Long> lateness = new ArrayList<>();
@@ -148,24 +159,26 @@ public final class FleetBench {
     }
     Runs runs = runs(db, start, end, offsets);
     System.out.printf(
-        "{\"workload\":\"fleet\",\"jobs\":%d,\"urlsPerJob\":%d,\"minutes\":%d,\"heap\":\"256m\","
+        "{\"workload\":\"fleet\",\"jobs\":%d,\"urlsPerJob\":%d,\"minutes\":%d,\"heap\":\"%s\","
             + "\"arrivals\":%d,\"expected\":%d,\"arrivalsPerMinute\":%s,"
             + "\"latenessP50Ms\":%d,\"latenessP90Ms\":%d,\"latenessP99Ms\":%d,\"latenessMaxMs\":%d,"
             + "\"startLagP50Ms\":%d,\"startLagP99Ms\":%d,\"startLagMaxMs\":%d,"
             + "\"runs\":%d,\"missedFires\":%d,\"misplacedFires\":%d,\"runsNotOk\":%d,"
             + "\"fetchRows\":%d,\"fetchRowsNotOk\":%d,\"rowsMissing\":%d,"
-            + "\"heapPeakMb\":%.0f,\"heapAfterGcMaxMb\":%.0f,\"heapMetricPeakMb\":%.0f,\"gcPauseMaxMs\":%.1f,"
-            + "\"gcPauseTotalMs\":%.0f,\"gcCount\":%d,\"oom\":%b,\"recorderQueuePeak\":%.0f,\"inFlightPeak\":%.0f,"
+            + "\"heapPeakMb\":%.0f,\"heapAfterGcMaxMb\":%.0f,\"gcPauseMaxMs\":%.1f,"
+            + "\"gcPauseTotalMs\":%.0f,\"gcCount\":%d,\"oom\":%b,\"metricsBytes\":%d,\"metricsScrapeMs\":%d,\"recorderQueueAtEnd\":%.0f,"
             + "\"engineCpuCores\":%.2f,\"targetCpuCores\":%.2f,\"loadAverage\":\"%s\"}%n",
-        jobs, urls, minutes, lateness.size(), (long) jobs * urls * minutes, java.util.Arrays.toString(perMinute),
+        jobs, urls, minutes, heap, lateness.size(), (long) jobs * urls * minutes, java.util.Arrays.toString(perMinute),
         TickBench.pct(lateness, 50), TickBench.pct(lateness, 90), TickBench.pct(lateness, 99),
         TickBench.pct(lateness, 100), TickBench.pct(runs.lag, 50), TickBench.pct(runs.lag, 99),
         TickBench.pct(runs.lag, 100), runs.count, (long) jobs * minutes - runs.onTime.size(), runs.misplaced,
         runs.notOk, runs.rows, runs.rowsNotOk, lateness.size() - runs.rows,
-        gc.heapPeakMb(), gc.heapAfterGcMaxMb(), heapPeak / 1048576, gc.pauseMaxMs(), gc.pauseTotalMs(),
-        gc.collections(), oom || gc.outOfMemory(), queuePeak, inFlightPeak, engineCores, targetCores,
+        gc.heapPeakMb(), gc.heapAfterGcMaxMb(), gc.pauseMaxMs(), gc.pauseTotalMs(),
+        gc.collections(), oom || gc.outOfMemory(), scrape.bytes, scrape.millis, scrape.queue, engineCores, targetCores,
         String.join(" ", loads));
   }
+
+  private record Scrape(long bytes, long millis, double queue) {}
 
   private static final class Runs {
     final List<Long> lag = new ArrayList<>();

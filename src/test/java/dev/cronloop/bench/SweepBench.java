@@ -139,6 +139,7 @@ public final class SweepBench {
   private static void warm(Path jobs, Path dir, int urls, int concurrency, int fires, double idealMs)
       throws Exception {
     String db = "jdbc:h2:file:" + dir.resolve("cronloop");
+    Files.createDirectories(dir); // the flight recording's folder must exist before the JVM starts
     Path jfr = dir.resolve("run.jfr");
     int port = ChildJvm.freePort();
     String api = "http://127.0.0.1:" + port;
