@@ -58,11 +58,8 @@ final class JobRoutes {
     if (catalog == null) {
       return;
     }
-    StatusQuery query;
-    try {
-      query = StatusQuery.parse(ctx.queryParams().names(), ctx::queryParam);
-    } catch (IllegalArgumentException e) {
-      ApiSupport.error(ctx, 400, e.getMessage());
+    StatusQuery query = StatusQuery.from(ctx);
+    if (query == null) {
       return;
     }
     NoticeStore notices = engine.notices();

@@ -44,11 +44,8 @@ final class StatusRoutes {
     if (catalog == null) {
       return;
     }
-    StatusQuery query;
-    try {
-      query = StatusQuery.parse(ctx.queryParams().names(), ctx::queryParam);
-    } catch (IllegalArgumentException e) {
-      ApiSupport.error(ctx, 400, e.getMessage());
+    StatusQuery query = StatusQuery.from(ctx);
+    if (query == null) {
       return;
     }
     Instant now = api.engine.clock().instant();

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What the status page reads: {@code GET /api/status} pages, filters and searches jobs, carries
@@ -114,16 +116,19 @@ class StatusApiTest {
     assertThat(ids(http.get("/api/status").json())).hasSize(6);
   }
 
-  @Test
-  void bad_status_parameters_are_a_400_that_names_the_fix() throws Exception {
-    Http.Answer unknown = http.get("/api/status?page=2");
-    Http.Answer state = http.get("/api/status?state=sleepy");
-    Http.Answer limit = http.get("/api/status?limit=5000");
+  @ParameterizedTest
+  @ValueSource(strings = {"/api/status", "/api/jobs"})
+  void bad_status_parameters_are_a_400_that_names_the_fix_on_both_routes(String route) throws Exception {
+    Http.Answer unknown = http.get(route + "?page=2");
+    Http.Answer state = http.get(route + "?state=sleepy");
+    Http.Answer limit = http.get(route + "?limit=5000");
+    Http.Answer twice = http.get(route + "?q=a&q=b");
 
-    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(List.of(unknown.status(), state.status(), limit.status(), twice.status())).containsOnly(400);
     assertThat(unknown.json().getString("error")).contains("q, state, offset or limit");
     assertThat(state.json().getString("error")).contains("failing, paused, invalid, disabled, scheduled", "sleepy");
     assertThat(limit.json().getString("error")).contains("1 to 100");
+    assertThat(twice.json().getString("error")).contains("\"q\" is given more than once");
   }
 
   @Test
