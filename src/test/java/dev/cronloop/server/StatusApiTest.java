@@ -5,16 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cronloop.Engine;
 import dev.cronloop.testkit.EngineInvariants;
-import dev.cronloop.testkit.JobFiles;
+import dev.cronloop.testkit.EngineWithApi;
 import dev.cronloop.testkit.LoopbackServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,58 +31,48 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(120)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StatusApiTest {
-  static final String NEVER = "0 0 0 1 1 ? 2099";
+  static final String NEVER = EngineWithApi.NEVER;
 
   @RegisterExtension final EngineInvariants invariants = new EngineInvariants();
   @TempDir static Path dir;
-  private LoopbackServer target;
-  private Engine engine;
+  private EngineWithApi<LoopbackServer> app;
   private Http http;
 
   @BeforeAll
   void start() throws Exception {
-    target = LoopbackServer.start();
-    Path jobs = dir.resolve("jobs");
+    app = EngineWithApi.in(dir).checkedBy(invariants);
+    LoopbackServer target = app.target();
     for (String id : List.of("alpha", "bravo", "charlie", "delta")) {
-      JobFiles.write(jobs, id + ".yaml", """
+      app.job(id + ".yaml", """
           schedule: "%s"
           overlap: allow
           requests:
             - %s
           """.formatted(NEVER, target.url("/" + id)));
     }
-    JobFiles.write(jobs, "failing.yaml", """
+    app.job("failing.yaml", """
         schedule: "%s"
         overlap: allow
         requests:
           - %s
         """.formatted(NEVER, target.url("/status/503")));
-    JobFiles.write(jobs, "ticker.yaml", """
+    app.job("ticker.yaml", """
         schedule: "* * * * * ?"
         requests:
           - %s
         """.formatted(target.url("/tick")));
-    engine = invariants.share(Engine.builder()
-        .jobs(jobs)
-        .database("jdbc:h2:file:" + dir.resolve("db/cronloop"))
-        .http(new InetSocketAddress("127.0.0.1", 0))
-        .build());
-    engine.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    http = new Http("http://127.0.0.1:" + engine.httpPort());
+    Engine engine = app.start();
+    http = new Http(app.url());
     for (int i = 0; i < 3; i++) {
-      engine.fire("alpha").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      app.fire("alpha");
     }
-    engine.fire("failing").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    engine.pause("delta").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    app.fire("failing");
+    app.await(engine.pause("delta"));
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (engine != null) {
-      engine.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      invariants.checkEngines();
-    }
-    target.close();
+    app.close();
   }
 
   @Test
