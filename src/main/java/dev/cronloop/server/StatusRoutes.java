@@ -49,7 +49,7 @@ final class StatusRoutes {
       return;
     }
     Instant now = api.engine.clock().instant();
-    api.blocking(() -> StatusData.read(catalog, api.engine.queries(), query, now, jobRoutes::state))
+    api.blocking(() -> StatusData.read(jobRoutes.index(catalog), api.engine.queries(), query, now))
         .onSuccess(data -> ctx.json(new StatusJson(jobRoutes, api.engine).render(catalog, query, data)))
         .onFailure(ctx::fail);
   }
