@@ -161,6 +161,22 @@ class StatusApiTest {
   }
 
   @Test
+  void a_pause_and_a_resume_show_in_the_state_filter_and_the_counts_at_the_next_poll() throws Exception {
+    assertThat(ids(http.get("/api/status?state=paused&limit=10").json())).containsExactly("delta");
+
+    app.await(app.engine().pause("bravo"));
+    JsonObject paused = http.get("/api/status?state=paused&limit=10").json();
+    JsonObject jobs = http.get("/api/jobs?state=paused&limit=10").json();
+    app.await(app.engine().resume("bravo"));
+    JsonObject resumed = http.get("/api/status?state=paused&limit=10").json();
+
+    assertThat(ids(paused)).containsExactly("bravo", "delta");
+    assertThat(paused.getJsonObject("counts").getInteger("paused")).isEqualTo(2);
+    assertThat(ids(jobs)).containsExactly("bravo", "delta");
+    assertThat(ids(resumed)).containsExactly("delta");
+  }
+
+  @Test
   void the_chart_library_is_served_from_the_jar() throws Exception {
     Http.Answer js = http.get("/vendor/uplot/uPlot.iife.min.js");
     Http.Answer css = http.get("/vendor/uplot/uPlot.min.css");
