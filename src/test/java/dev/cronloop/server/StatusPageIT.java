@@ -247,6 +247,30 @@ class StatusPageIT {
   }
 
   @Test
+  void the_filter_search_and_page_live_in_the_url_so_reload_and_back_keep_them() throws Exception {
+    open("");
+    shownAfter("state", "failing");
+    String filtered = browser.text("location.hash");
+
+    open(filtered); // a reload: a new document from the same URL
+    List<String> reloaded = cards();
+    String checked = browser.text("document.querySelector('#states input:checked').value");
+    shownAfter("state", "paused");
+    browser.eval("history.back()");
+    await().atMost(WAIT).until(() -> browser.text("document.getElementById('jobs').dataset.query").contains("state=failing")
+        && cards().equals(List.of("orders-sync")));
+    String checkedAfterBack = browser.text("document.querySelector('#states input:checked').value");
+    open("#/?q=night&offset=24");
+
+    assertThat(filtered).isEqualTo("#/?state=failing");
+    assertThat(reloaded).containsExactly("orders-sync");
+    assertThat(checked).isEqualTo("failing");
+    assertThat(checkedAfterBack).isEqualTo("failing");
+    assertThat(browser.text("document.getElementById('search').value")).isEqualTo("night");
+    assertThat(browser.text("document.getElementById('jobs').dataset.query")).contains("offset=24", "q=night");
+  }
+
+  @Test
   void the_keyboard_reaches_a_run_from_its_bar() throws Exception {
     open("");
 
@@ -362,6 +386,11 @@ class StatusPageIT {
       String query = browser.text("document.getElementById('jobs').dataset.query");
       return value.isEmpty() ? !query.contains(param + "=") : query.contains(param + "=" + value);
     });
+    return cards();
+  }
+
+  /** The ids of the job cards shown, in order. */
+  private List<String> cards() throws Exception {
     return List.of(browser.text("[...document.querySelectorAll('[data-job]')].map(c => c.dataset.job).join(',')").split(","));
   }
 }
