@@ -97,7 +97,13 @@ public final class NoticeStore implements AutoCloseable {
     return submit(() -> countNow(jobId, runId, decide));
   }
 
-  /** The notices claimed by this node and not yet delivered or given up: after a restart, say. */
+  /**
+   * The notices claimed by this node and not yet delivered or given up: after a restart, say. First
+   * takes over the pending notices of nodes that hold no live lease ({@code node_leases}): a node
+   * that died, or stopped and did not come back, would otherwise leave them PENDING forever. A
+   * notice keeps its id, the {@code Idempotency-Key}: its receiver may see it twice (from the node
+   * that lost it, then from this one), never under two keys.
+   */
   public CompletableFuture<List<Notice>> pending() {
     return submit(this::pendingNow);
   }
@@ -223,8 +229,31 @@ public final class NoticeStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Claims for this node the PENDING notices whose claimer's lease has expired or is gone, in one
+   * statement: of two live nodes that sweep at once, the second finds the notices claimed by the
+   * first, whose lease is live, and leaves them. Times are the database's, as the leases' are.
+   */
+  private int takeOver(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "UPDATE notices SET claimed_by = ? WHERE status = 'PENDING' AND claimed_by <> ?"
+            + " AND NOT EXISTS (SELECT 1 FROM node_leases l WHERE l.node = notices.claimed_by"
+            + " AND l.expires_at > CURRENT_TIMESTAMP)")) {
+      s.setString(1, node);
+      s.setString(2, node);
+      int taken = s.executeUpdate();
+      if (taken > 0) {
+        log.info("took over {} pending notice(s) of nodes without a live lease", taken);
+      }
+      return taken;
+    }
+  }
+
   private List<Notice> pendingNow() throws SQLException {
     List<Notice> out = new ArrayList<>();
+    try (Connection c = dataSource.getConnection()) {
+      takeOver(c);
+    }
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(
             "SELECT id, job_id, run_id, event, channel, payload, attempts FROM notices"
