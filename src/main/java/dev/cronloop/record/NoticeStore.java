@@ -70,6 +70,10 @@ public final class NoticeStore implements AutoCloseable {
   public record LastNotice(String id, String event, String channel, String status, int attempts, Instant createdAt,
       Instant doneAt) {}
 
+  /** The columns of a {@code job_health} row that {@link #health(String, ResultSet)} reads. */
+  private static final String HEALTH_COLUMNS =
+      "state, consecutive_failures, since, streak_since, last_notice_at, last_event, last_run_id";
+
   private final DataSource dataSource;
   private final String node;
   private final InstantSource clock;
@@ -180,8 +184,7 @@ public final class NoticeStore implements AutoCloseable {
 
   private static JobHealth lock(Connection c, String jobId) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(
-        "SELECT state, consecutive_failures, since, streak_since, last_notice_at, last_event, last_run_id"
-            + " FROM job_health WHERE job_id = ? FOR UPDATE")) {
+        "SELECT " + HEALTH_COLUMNS + " FROM job_health WHERE job_id = ? FOR UPDATE")) {
       s.setString(1, jobId);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
@@ -303,8 +306,7 @@ public final class NoticeStore implements AutoCloseable {
   public Optional<JobHealth> health(String jobId) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(
-            "SELECT state, consecutive_failures, since, streak_since, last_notice_at, last_event, last_run_id"
-                + " FROM job_health WHERE job_id = ?")) {
+            "SELECT " + HEALTH_COLUMNS + " FROM job_health WHERE job_id = ?")) {
       s.setString(1, jobId);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? Optional.of(health(jobId, rs)) : Optional.empty();
@@ -322,8 +324,7 @@ public final class NoticeStore implements AutoCloseable {
     Map<String, JobHealth> all = new HashMap<>();
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(
-            "SELECT job_id, state, consecutive_failures, since, streak_since, last_notice_at, last_event, last_run_id"
-                + " FROM job_health");
+            "SELECT job_id, " + HEALTH_COLUMNS + " FROM job_health");
         ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
         String id = rs.getString("job_id");
