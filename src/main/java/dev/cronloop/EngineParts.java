@@ -8,6 +8,7 @@ import dev.cronloop.definition.Problem;
 import dev.cronloop.fetch.Dispatch;
 import dev.cronloop.fetch.HttpClients;
 import dev.cronloop.model.RunObserver;
+import dev.cronloop.model.RunResult;
 import dev.cronloop.notify.Notifier;
 import dev.cronloop.record.Database;
 import dev.cronloop.record.Fence;
@@ -23,6 +24,8 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +57,14 @@ final class EngineParts {
   private volatile Scheduling scheduling;
   private volatile HttpClients clients;
   private volatile JobCatalog jobCatalog;
+  private final AtomicLong runsEnded = new AtomicLong();
+  /** Counts the runs that end, so that the status page's index knows when to build again. */
+  private final RunObserver endings = new RunObserver() {
+    @Override
+    public void runEnded(RunResult run) {
+      runsEnded.incrementAndGet();
+    }
+  };
   private volatile Catalog catalog;
   private volatile boolean closing;
   private volatile int httpPort = -1;
@@ -128,7 +139,7 @@ final class EngineParts {
   /** On the engine context. */
   private Void startDispatch() {
     clients = new HttpClients(vertx, config.maxConnectionsPerHost());
-    RunObserver observers = notifier == null ? metrics : metrics.andThen(notifier);
+    RunObserver observers = (notifier == null ? metrics : metrics.andThen(notifier)).andThen(endings);
     dispatch = new Dispatch(vertx, loop, clients, config.node(), stores.ids(), stores.recorder(),
         config.maxInFlight(), fence, stores::paused, metrics, observers.andThen(listener),
         config.clock());
@@ -255,6 +266,16 @@ final class EngineParts {
   boolean paused(String jobId) {
     Stores s = stores;
     return s != null && s.paused().contains(jobId);
+  }
+
+  /** Runs that have ended on this engine so far (their last row committed). */
+  long runsEnded() {
+    return runsEnded.get();
+  }
+
+  Set<String> pausedJobs() {
+    Stores s = stores;
+    return s == null ? Set.of() : s.paused().ids();
   }
 
   int httpPort() {

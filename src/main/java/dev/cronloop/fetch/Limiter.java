@@ -10,8 +10,8 @@ import java.util.List;
  * keeps the recorder from overflowing.
  *
  * <p>A request may start when a global slot is free and the recorder has room for its outcome
- * (reserved now, so the loop never waits on the queue later). When either is missing, the run
- * joins a round-robin line: each freed slot goes to the run at the head, which then goes to the
+ * and the body it may capture (reserved now, so the loop never waits on the queue later). When
+ * either is missing, the run joins a round-robin line: each freed slot goes to the run at the head, which then goes to the
  * back if it wants more. A 100,000-URL job therefore gets one slot per turn, like every other job,
  * and a 1-URL job never waits behind more than one request of each other run.
  *
@@ -29,6 +29,9 @@ final class Limiter {
 
     /** Starts its next request with a slot the limiter granted. */
     void startOne();
+
+    /** The characters of body its next request may capture (0 for none): reserved with its slot. */
+    int nextBodyChars();
   }
 
   /** Default number of requests in flight across all runs. */
@@ -51,7 +54,7 @@ final class Limiter {
 
   /** Takes a slot for one request of {@code run}, or puts the run in line and returns false. */
   boolean tryAcquire(Taker run) {
-    if (line.isEmpty() && inFlight < max && recorder.tryReserve(1)) {
+    if (line.isEmpty() && inFlight < max && recorder.tryReserve(1, run.nextBodyChars())) {
       inFlight++;
       return true;
     }
@@ -97,7 +100,7 @@ final class Limiter {
 
   private void grant() {
     while (inFlight < max && !line.isEmpty()) {
-      if (!recorder.tryReserve(1)) {
+      if (!recorder.tryReserve(1, line.peek().nextBodyChars())) {
         askRecorder();
         return;
       }
