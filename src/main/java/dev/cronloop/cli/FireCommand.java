@@ -52,7 +52,7 @@ final class FireCommand implements Callable<Integer> {
         Engine.builder()
             .jobs(jobs.dir)
             .database(databaseUrl())
-            .schedule(false)
+            .oneOff()
             .listener(progress)
             .build();
     // An engine whose start failed is left to the process's exit: its close() would wait for the

@@ -42,7 +42,8 @@ public final class Main implements Runnable {
     if (System.getProperty("h2.bindAddress") == null) {
       System.setProperty("h2.bindAddress", "127.0.0.1");
     }
-    System.exit(commandLine().execute(args));
+    Integer plain = PlainArgs.run(args); // next and validate with plain arguments, without picocli
+    System.exit(plain != null ? plain : commandLine().execute(args));
   }
 
   /**

@@ -87,7 +87,7 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
   private final Timer handoffLateness = lateness("handoff");
   private final Timer loopLateness = lateness("loop");
   private final Timer firstRequestLateness = lateness("first_request");
-  private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final JvmGcMetrics gc; // null without the JVM's meters
   private final AtomicLong loopLagMs = new AtomicLong();
   private Timer loopLag;
   private long lastSample;
@@ -102,14 +102,21 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
 
   /** Metrics that read the time from {@code clock} (the engine's clock) for lateness. */
   public Metrics(InstantSource clock) {
+    this(clock, true);
+  }
+
+  /**
+   * Metrics that read the time from {@code clock}; with {@code jvm} false, without the JVM's own
+   * meters (memory, GC, threads, classes, CPU, uptime). Binding those starts JMX and registers GC
+   * listeners, about a tenth of a second that a one-off {@code cronloop fire}, which serves no
+   * {@code /metrics}, has no use for.
+   */
+  public Metrics(InstantSource clock, boolean jvm) {
     this.clock = clock;
-    new JvmMemoryMetrics().bindTo(registry);
-    gc.bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ClassLoaderMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    lintClean(registry);
-    new UptimeMetrics().bindTo(registry);
+    this.gc = jvm ? new JvmGcMetrics() : null;
+    if (jvm) {
+      bindJvm();
+    }
     Gauge.builder("cronloop.requests.in.flight", inFlight, AtomicInteger::get)
         .description("Requests in flight across all runs, sampled on the engine context")
         .register(registry);
@@ -123,6 +130,16 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
     loopLag = Timer.builder("cronloop.loop.lag.samples")
         .description("Lateness of each once-a-second sample on the engine context")
         .register(registry);
+  }
+
+  private void bindJvm() {
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    lintClean(registry);
+    new UptimeMetrics().bindTo(registry);
   }
 
   /**
@@ -394,7 +411,9 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
 
   @Override
   public void close() {
-    gc.close();
+    if (gc != null) {
+      gc.close();
+    }
     registry.close();
   }
 }
