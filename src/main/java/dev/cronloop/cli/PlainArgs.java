@@ -33,13 +33,18 @@ final class PlainArgs {
 
   /** Runs the command {@code args} name and returns its exit code, or null to leave it to picocli. */
   static Integer run(String[] args) {
+    return run(args, stdout(), stderr());
+  }
+
+  /** {@link #run(String[])} printing on {@code out} and {@code err}; for tests. */
+  static Integer run(String[] args, PrintWriter out, PrintWriter err) {
     if (args.length == 0) {
       return null;
     }
     try {
       return switch (args[0]) {
-        case "next" -> next(args);
-        case "validate" -> validate(args);
+        case "next" -> next(args, out, err);
+        case "validate" -> validate(args, out);
         default -> null;
       };
     } catch (RuntimeException e) {
@@ -47,7 +52,7 @@ final class PlainArgs {
     }
   }
 
-  private static Integer next(String[] args) {
+  private static Integer next(String[] args, PrintWriter out, PrintWriter err) {
     NextCommand next = new NextCommand();
     Set<String> seen = new HashSet<>();
     for (int i = 1; i < args.length; i++) {
@@ -82,10 +87,10 @@ final class PlainArgs {
         }
       }
     }
-    return next.expression == null ? null : next.call(stdout(), stderr());
+    return next.expression == null ? null : next.call(out, err);
   }
 
-  private static Integer validate(String[] args) {
+  private static Integer validate(String[] args, PrintWriter out) {
     ValidateCommand validate = new ValidateCommand();
     Set<String> seen = new HashSet<>();
     for (int i = 1; i < args.length; i++) {
@@ -106,7 +111,7 @@ final class PlainArgs {
         return null;
       }
     }
-    return validate.call(stdout());
+    return validate.call(out);
   }
 
   /**
