@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Builds an {@link Engine}. Every setter checks its value; {@link #build()} yields an engine on
@@ -296,16 +297,23 @@ public final class EngineBuilder {
           + (schedule ? "schedule(true)" : "http(" + http + ")") + "; leave that out or oneOff()");
     }
     Metrics metrics = new Metrics(clock, !oneOff);
-    return new Engine(
-        ownsVertx ? EngineVertx.create(oneOff ? null : metrics) : vertx,
-        ownsVertx,
-        new EngineConfig(
-            jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
-            http, token, maxConnectionsPerHost,
-            journal != null ? journal : Database.journalFor(jdbcUrl, node), spillAfter, retention, clusterCheckin,
-            leaseRenewal, clock, notify, oneOff),
-        listener,
-        metrics);
+    EngineConfig config = new EngineConfig(
+        jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
+        http, token, maxConnectionsPerHost,
+        journal != null ? journal : Database.journalFor(jdbcUrl, node), spillAfter, retention, clusterCheckin,
+        leaseRenewal, clock, notify, oneOff);
+    // A one-off engine on its own Vert.x opens its database while that Vert.x is made.
+    CompletableFuture<Database> early = oneOff && ownsVertx ? EngineParts.openDatabase(config) : null;
+    Vertx engineVertx;
+    try {
+      engineVertx = ownsVertx ? EngineVertx.create(oneOff ? null : metrics) : vertx;
+    } catch (RuntimeException | Error e) {
+      if (early != null) {
+        early.thenAccept(Database::close);
+      }
+      throw e;
+    }
+    return new Engine(engineVertx, ownsVertx, config, listener, metrics, early);
   }
 
   /**
