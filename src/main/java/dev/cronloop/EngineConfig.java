@@ -31,6 +31,8 @@ import java.time.InstantSource;
  *     taken over
  * @param clock where the engine reads the time: fire, start and end instants, lateness
  * @param notices how notices are delivered, and the public URL their links start with
+ * @param oneOff an engine for one fire and exit ({@link EngineBuilder#oneOff()}): no triggers, no
+ *     JVM or Vert.x meters, no HTTP API
  */
 public record EngineConfig(
     Path jobs,
@@ -50,4 +52,5 @@ public record EngineConfig(
     Duration clusterCheckin,
     Duration leaseRenewal,
     InstantSource clock,
-    Notifier.Settings notices) {}
+    Notifier.Settings notices,
+    boolean oneOff) {}
