@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Set;
 
 /** The engine as the HTTP API sees it: thread-safe reads and the few actions it may take. */
 final class ApiView implements EngineView {
@@ -32,6 +33,16 @@ final class ApiView implements EngineView {
   @Override
   public boolean paused(String jobId) {
     return engine.paused(jobId);
+  }
+
+  @Override
+  public long runsEnded() {
+    return engine.parts.runsEnded();
+  }
+
+  @Override
+  public Set<String> pausedJobs() {
+    return engine.parts.pausedJobs();
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.cronloop.definition.Catalog;
 import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.fetch.Dispatch;
 import dev.cronloop.model.RunResult;
+import dev.cronloop.record.Database;
 import dev.cronloop.schedule.FireTimes;
 import dev.cronloop.schedule.Spread;
 import dev.cronloop.server.ApiServer;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.quartz.Scheduler;
 
 /**
@@ -48,11 +50,13 @@ public final class Engine {
   private final ApiServer api;
   final EngineParts parts; // for ApiView
 
-  Engine(Vertx vertx, boolean ownsVertx, EngineConfig config, RunListener listener, Metrics metrics) {
+  /** @param early the database opening since before {@code vertx} was made, or null */
+  Engine(Vertx vertx, boolean ownsVertx, EngineConfig config, RunListener listener, Metrics metrics,
+      CompletableFuture<Database> early) {
     this.config = config;
     this.metrics = metrics;
     this.api = new ApiServer(vertx, new ApiView(this), metrics, config.token());
-    this.parts = new EngineParts(vertx, ownsVertx, config, listener, metrics, api);
+    this.parts = new EngineParts(vertx, ownsVertx, config, listener, metrics, api, early);
   }
 
   /**

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Builds an {@link Engine}. Every setter checks its value; {@link #build()} yields an engine on
@@ -55,6 +56,7 @@ public final class EngineBuilder {
   private Duration spillAfter = Recorder.DEFAULT_SPILL_AFTER;
   private Duration retention;
   private Notifier.Settings notify = Notifier.Settings.DEFAULT;
+  private boolean oneOff;
 
   /**
    * @param vertx the host's Vert.x, or null when the engine makes its own in {@link #build()}
@@ -91,6 +93,18 @@ public final class EngineBuilder {
   /** False to load jobs without arming triggers: fires happen only through {@link Engine#fire}. */
   public EngineBuilder schedule(boolean on) {
     this.schedule = on;
+    return this;
+  }
+
+  /**
+   * An engine for one command that fires and exits, as {@code cronloop fire}: it arms no trigger
+   * (as {@link #schedule} false) and leaves out what only a long-running engine needs, the JVM's
+   * and Vert.x's own meters (binding them starts JMX); the fetch and run meters remain. A one-off
+   * engine serves no HTTP API, so it does not go with {@link #http}.
+   */
+  public EngineBuilder oneOff() {
+    this.oneOff = true;
+    this.schedule = false;
     return this;
   }
 
@@ -293,17 +307,28 @@ public final class EngineBuilder {
               + " who can reach it could trigger and pause jobs; pass --token-file FILE or set"
               + " CRONLOOP_TOKEN (EngineBuilder.token when embedding), or listen on 127.0.0.1");
     }
-    Metrics metrics = new Metrics(clock);
-    return new Engine(
-        ownsVertx ? EngineVertx.create(metrics) : vertx,
-        ownsVertx,
-        new EngineConfig(
-            jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
-            http, token, maxConnectionsPerHost,
-            journal != null ? journal : Database.journalFor(jdbcUrl, node), spillAfter, retention, clusterCheckin,
-            leaseRenewal, clock, notify, lanes),
-        listener,
-        metrics);
+    if (oneOff && (schedule || http != null)) {
+      throw new IllegalStateException("a one-off engine fires only when asked and serves no API, got "
+          + (schedule ? "schedule(true)" : "http(" + http + ")") + "; leave that out or oneOff()");
+    }
+    Metrics metrics = new Metrics(clock, !oneOff);
+    EngineConfig config = new EngineConfig(
+        jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
+        http, token, maxConnectionsPerHost,
+        journal != null ? journal : Database.journalFor(jdbcUrl, node), spillAfter, retention, clusterCheckin,
+        leaseRenewal, clock, notify, lanes, oneOff);
+    // A one-off engine on its own Vert.x opens its database while that Vert.x is made.
+    CompletableFuture<Database> early = oneOff && ownsVertx ? EngineParts.openDatabase(config) : null;
+    Vertx engineVertx;
+    try {
+      engineVertx = ownsVertx ? EngineVertx.create(oneOff ? null : metrics) : vertx;
+    } catch (RuntimeException | Error e) {
+      if (early != null) {
+        early.thenAccept(Database::close);
+      }
+      throw e;
+    }
+    return new Engine(engineVertx, ownsVertx, config, listener, metrics, early);
   }
 
   /**

@@ -32,6 +32,8 @@ import java.time.InstantSource;
  * @param clock where the engine reads the time: fire, start and end instants, lateness
  * @param notices how notices are delivered, and the public URL their links start with
  * @param lanes event loops the runs are spread over, at most; 0 for all of them (up to the processors)
+ * @param oneOff an engine for one fire and exit ({@link EngineBuilder#oneOff()}): no triggers, no
+ *     JVM or Vert.x meters, no HTTP API
  */
 public record EngineConfig(
     Path jobs,
@@ -52,4 +54,5 @@ public record EngineConfig(
     Duration leaseRenewal,
     InstantSource clock,
     Notifier.Settings notices,
-    int lanes) {}
+    int lanes,
+    boolean oneOff) {}

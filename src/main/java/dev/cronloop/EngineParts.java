@@ -8,6 +8,7 @@ import dev.cronloop.definition.Problem;
 import dev.cronloop.fetch.Dispatch;
 import dev.cronloop.fetch.Lanes;
 import dev.cronloop.model.RunObserver;
+import dev.cronloop.model.RunResult;
 import dev.cronloop.notify.Notifier;
 import dev.cronloop.record.Database;
 import dev.cronloop.record.Fence;
@@ -23,6 +24,11 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,18 +60,50 @@ final class EngineParts {
   private volatile Scheduling scheduling;
   private volatile Lanes lanes;
   private volatile JobCatalog jobCatalog;
+  private final AtomicLong runsEnded = new AtomicLong();
+  /** Counts the runs that end, so that the status page's index knows when to build again. */
+  private final RunObserver endings = new RunObserver() {
+    @Override
+    public void runEnded(RunResult run) {
+      runsEnded.incrementAndGet();
+    }
+  };
   private volatile Catalog catalog;
   private volatile boolean closing;
   private volatile int httpPort = -1;
+  /** The database opening since before the engine's Vert.x was made, or null (see {@link #openDatabase}). */
+  private final CompletableFuture<Database> early;
+  private final AtomicBoolean earlyTaken = new AtomicBoolean();
 
   EngineParts(Vertx vertx, boolean ownsVertx, EngineConfig config, RunListener listener, Metrics metrics,
-      ApiServer api) {
+      ApiServer api, CompletableFuture<Database> early) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.config = config;
     this.listener = listener;
     this.metrics = metrics;
     this.api = api;
+    this.early = early;
+  }
+
+  /**
+   * Starts opening the database of an engine with {@code config} on a thread of its own, for
+   * {@link EngineBuilder#build()} to call before it makes the engine's Vert.x: the two are
+   * independent and the largest parts of a one-off start, and each is mostly class loading on a
+   * core of its own. The engine's start takes the database from here instead of opening it.
+   */
+  static CompletableFuture<Database> openDatabase(EngineConfig config) {
+    CompletableFuture<Database> opened = new CompletableFuture<>();
+    Thread opener = new Thread(() -> {
+      try {
+        opened.complete(Stores.openDatabase(storeSettings(config)));
+      } catch (Throwable e) {
+        opened.completeExceptionally(e);
+      }
+    }, "cronloop-db-open");
+    opener.setDaemon(true);
+    opener.start();
+    return opened;
   }
 
   Future<Void> start() {
@@ -96,16 +134,40 @@ final class EngineParts {
   }
 
   private Void openStores() throws Exception {
-    int pool = clustered() ? 8 + 2 * schedulingSettings().threads() : 4;
-    stores = Stores.open(
-        new Stores.Settings(config.jdbcUrl(), config.node(), config.schedule(), clustered(), pool, config.journal(),
-            config.recorderCapacity(), config.spillAfter(), config.retention(), config.leaseRenewal(),
-            config.clock()),
-        fence, vertx,
+    Stores.Settings settings = storeSettings(config);
+    Database db = early != null && earlyTaken.compareAndSet(false, true) ? opened(early)
+        : Stores.openDatabase(settings);
+    stores = Stores.open(settings, db, fence, vertx,
         task -> loop.runOnContext(v -> task.run()), // acks of writers that name no lane of their own
         this::retentionPerJob);
     metrics.watch(stores.recorder());
     return null;
+  }
+
+  private static Stores.Settings storeSettings(EngineConfig config) {
+    boolean clustered = clustered(config);
+    int pool = clustered ? 8 + 2 * schedulingSettings(config).threads() : 4;
+    return new Stores.Settings(config.jdbcUrl(), config.node(), config.schedule(), clustered, pool, config.journal(),
+        config.recorderCapacity(), config.spillAfter(), config.retention(), config.leaseRenewal(), config.clock());
+  }
+
+  /** The database {@link #openDatabase} opened, or the reason it could not, as opening would throw it. */
+  private static Database opened(CompletableFuture<Database> early) throws Exception {
+    try {
+      return early.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw (Error) e.getCause();
+    }
+  }
+
+  /** The early database when no start took it (never started, or failed before): closed once open. */
+  private void closeUntaken() {
+    if (early != null && earlyTaken.compareAndSet(false, true)) {
+      early.thenAccept(Database::close);
+    }
   }
 
   /** On the engine context: the catalog read at start. */
@@ -127,7 +189,7 @@ final class EngineParts {
 
   /** On the engine context: the lanes the runs live on, and the dispatch that feeds them. */
   private Void startDispatch() {
-    RunObserver observers = notifier == null ? metrics : metrics.andThen(notifier);
+    RunObserver observers = (notifier == null ? metrics : metrics.andThen(notifier)).andThen(endings);
     lanes = Lanes.open(vertx, config.lanes(), config.maxConnectionsPerHost(), config.maxInFlight(), config.node(),
         stores.recorder(), observers.andThen(listener), config.clock());
     dispatch = new Dispatch(vertx, loop, lanes, stores.ids(), fence, stores::paused, metrics, config.clock());
@@ -144,7 +206,11 @@ final class EngineParts {
   }
 
   private Scheduling.Settings schedulingSettings() {
-    return new Scheduling.Settings(config.node(), clustered(), config.quartzThreads(), config.clusterCheckin(),
+    return schedulingSettings(config);
+  }
+
+  private static Scheduling.Settings schedulingSettings(EngineConfig config) {
+    return new Scheduling.Settings(config.node(), clustered(config), config.quartzThreads(), config.clusterCheckin(),
         config.clock());
   }
 
@@ -156,6 +222,10 @@ final class EngineParts {
 
   /** A cluster: Quartz's clustered JDBC store on the outcome database (DESIGN.md, "Cluster"). */
   private boolean clustered() {
+    return clustered(config);
+  }
+
+  private static boolean clustered(EngineConfig config) {
     return config.jdbcUrl().startsWith("jdbc:postgresql:");
   }
 
@@ -192,6 +262,7 @@ final class EngineParts {
    * database. Each step skips a part that never started.
    */
   Future<Void> close() {
+    closeUntaken();
     if (loop == null) {
       return api.close().eventually(this::closeVertx);
     }
@@ -254,6 +325,16 @@ final class EngineParts {
   boolean paused(String jobId) {
     Stores s = stores;
     return s != null && s.paused().contains(jobId);
+  }
+
+  /** Runs that have ended on this engine so far (their last row committed). */
+  long runsEnded() {
+    return runsEnded.get();
+  }
+
+  Set<String> pausedJobs() {
+    Stores s = stores;
+    return s == null ? Set.of() : s.paused().ids();
   }
 
   int httpPort() {

@@ -14,12 +14,17 @@ import java.util.concurrent.CompletableFuture;
 final class EngineVertx {
   private EngineVertx() {}
 
-  /** The engine's own Vert.x, made by {@link EngineBuilder#build()} once the options check out. */
+  /**
+   * The engine's own Vert.x, made by {@link EngineBuilder#build()} once the options check out;
+   * reporting to {@code metrics}, or to none when null (a one-off engine).
+   */
   static Vertx create(Metrics metrics) {
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true);
+    if (metrics == null) {
+      return Vertx.builder().with(options).build();
+    }
     return Vertx.builder()
-        .with(new VertxOptions()
-            .setEventLoopPoolSize(2)
-            .setPreferNativeTransport(true)
+        .with(options
             // HTTP client and server metrics are left out: vertx-micrometer 5.0.10 registers
             // their gauges once per target or connection under one meter id, which Micrometer
             // 1.15 reports with a WARN. cronloop's own fetch metrics cover every request by job

@@ -1,17 +1,50 @@
 // The list of jobs: one page of cards at a time (the server pages, filters and searches, so
 // 10,000 jobs cost one page), the counts per state, the files that do not load and the failures
-// of the last 24 hours grouped by job.
+// of the last 24 hours grouped by job. The search, the state filter and the page live in the
+// URL's hash (#/?q=orders&state=failing&offset=24), so a reload, a bookmark or the browser's back
+// and forward buttons show the same jobs.
 import { el, ago, local, focusKey, restoreFocus } from './dom.js';
 import { getJson } from './api.js';
 import { card } from './cards.js';
 import { prune } from './charts.js';
 
 export const PAGE = 24;
+const STATES = ['failing', 'paused', 'invalid', 'disabled', 'scheduled'];
 const query = { q: '', state: '', offset: 0 };
 let last = null;
 
-export function setQuery(change) {
+// The hash that shows the jobs as they are chosen now: #/ when nothing is.
+export function jobsHash() {
+  const params = new URLSearchParams();
+  if (query.q) { params.set('q', query.q); }
+  if (query.state) { params.set('state', query.state); }
+  if (query.offset > 0) { params.set('offset', query.offset); }
+  const s = params.toString();
+  return s ? '#/?' + s : '#/';
+}
+
+// Takes the search, filter and page from a jobs hash (#/?q=..., or # and #/ for none) and shows
+// them in the controls; a value the page does not know is left out.
+export function restore(hash) {
+  const at = hash.indexOf('?');
+  const params = new URLSearchParams(at < 0 ? '' : hash.slice(at + 1));
+  const offset = Number.parseInt(params.get('offset') || '0', 10);
+  query.q = (params.get('q') || '').trim();
+  query.state = STATES.includes(params.get('state')) ? params.get('state') : '';
+  query.offset = Number.isInteger(offset) && offset > 0 ? offset : 0;
+  document.getElementById('search').value = query.q;
+  const radio = document.querySelector('#states input[value="' + query.state + '"]');
+  if (radio) { radio.checked = true; }
+}
+
+// Applies a change to the search, filter or page: a new history entry (replacing the current one
+// while typing), then the jobs it selects.
+export function setQuery(change, replace) {
   Object.assign(query, change);
+  const hash = jobsHash();
+  if (hash !== location.hash) {
+    history[replace ? 'replaceState' : 'pushState'](null, '', hash);
+  }
   return load();
 }
 
@@ -19,8 +52,7 @@ export function page(step) {
   if (!last) { return Promise.resolve(); }
   const next = step > 0 ? last.nextOffset : Math.max(0, query.offset - PAGE);
   if (next === null || next === undefined) { return Promise.resolve(); }
-  query.offset = next;
-  return load().then(() => document.getElementById('jobs').focus());
+  return setQuery({ offset: next }).then(() => document.getElementById('jobs').focus());
 }
 
 export async function load() {

@@ -1,6 +1,7 @@
-// cronloop status page. Routes: #/ the jobs, #/runs/ID one run. Reads api/status every few
-// seconds while the jobs are shown. Nothing is loaded from outside this server.
-import { load, setQuery, page } from './jobsview.js';
+// cronloop status page. Routes: #/ the jobs (#/?q=&state=&offset= a search, filter and page of
+// them), #/runs/ID one run. Reads api/status every few seconds while the jobs are shown. Nothing
+// is loaded from outside this server.
+import { load, setQuery, page, restore } from './jobsview.js';
 import { showRun } from './runview.js';
 import { onActionDone } from './actions.js';
 import { legend } from './strip.js';
@@ -31,6 +32,7 @@ function route() {
     load().catch(report); // the header's counts and the title, once
     showRun(m[1]).then(() => document.body.setAttribute('data-loaded', 'true'));
   } else {
+    restore(location.hash);
     refresh();
   }
 }
@@ -41,7 +43,7 @@ function wire() {
   const search = document.getElementById('search');
   search.addEventListener('input', () => {
     clearTimeout(typing);
-    typing = setTimeout(() => setQuery({ q: search.value.trim(), offset: 0 }).catch(report), 200);
+    typing = setTimeout(() => setQuery({ q: search.value.trim(), offset: 0 }, true).catch(report), 200);
   });
   document.getElementById('toolbar').addEventListener('submit', (e) => e.preventDefault());
   document.getElementById('states').addEventListener('change', (e) => {

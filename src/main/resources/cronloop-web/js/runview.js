@@ -2,6 +2,7 @@
 // captured body when there is one; sortable by any column, filterable by outcome.
 import { el, local, ms } from './dom.js';
 import { getJson } from './api.js';
+import { jobsHash } from './jobsview.js';
 
 const COLUMNS = [
   ['url', 'URL'], ['outcome', 'Outcome'], ['statusCode', 'Status'], ['latencyMs', 'Latency'],
@@ -26,7 +27,7 @@ export async function showRun(id) {
 
 function back() {
   const p = el('p');
-  p.appendChild(el('a', { href: '#/' }, '← all jobs'));
+  p.appendChild(el('a', { href: jobsHash() }, '← all jobs'));
   return p;
 }
 

@@ -68,7 +68,11 @@ public final class ClassDataTraining {
     return yaml.toString();
   }
 
+  /** Runs a command as {@link Main#main} does (its output, if any, goes to the build's log). */
   private static void run(String... args) {
+    if (PlainArgs.run(args) != null) {
+      return;
+    }
     CommandLine cli = Main.commandLine();
     PrintWriter quiet = new PrintWriter(Writer.nullWriter());
     cli.setOut(quiet);

@@ -1,6 +1,10 @@
 package dev.cronloop.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.OptionSpec;
@@ -15,19 +19,27 @@ import picocli.CommandLine.UnmatchedArgumentException;
     name = "cronloop",
     mixinStandardHelpOptions = true,
     version = "cronloop 0.1.0",
-    description = "Scheduled async HTTP jobs: cron schedules, concurrent fetches, recorded outcomes.",
-    subcommands = {
-      RunCommand.class,
-      FireCommand.class,
-      ValidateCommand.class,
-      NextCommand.class,
-      RunsCommand.class,
-      JobsCommand.class,
-      JobAction.Trigger.class,
-      JobAction.Pause.class,
-      JobAction.Resume.class
-    })
+    description = "Scheduled async HTTP jobs: cron schedules, concurrent fetches, recorded outcomes.")
 public final class Main implements Runnable {
+  /**
+   * The commands, in the order help lists them. Added in code rather than in {@code @Command}, so
+   * that {@link #commandLine(String...)} can leave out the ones a command line does not name.
+   */
+  private static final Map<String, Supplier<Object>> COMMANDS = commands();
+
+  private static Map<String, Supplier<Object>> commands() {
+    Map<String, Supplier<Object>> c = new LinkedHashMap<>();
+    c.put("run", RunCommand::new);
+    c.put("fire", FireCommand::new);
+    c.put("validate", ValidateCommand::new);
+    c.put("next", NextCommand::new);
+    c.put("runs", RunsCommand::new);
+    c.put("jobs", JobsCommand::new);
+    c.put("trigger", JobAction.Trigger::new);
+    c.put("pause", JobAction.Pause::new);
+    c.put("resume", JobAction.Resume::new);
+    return c;
+  }
 
   @Option(
       names = "--verbose",
@@ -42,7 +54,8 @@ public final class Main implements Runnable {
     if (System.getProperty("h2.bindAddress") == null) {
       System.setProperty("h2.bindAddress", "127.0.0.1");
     }
-    System.exit(commandLine().execute(args));
+    Integer plain = PlainArgs.run(args); // next and validate with plain arguments, without picocli
+    System.exit(plain != null ? plain : commandLine(args).execute(args));
   }
 
   /**
@@ -50,11 +63,33 @@ public final class Main implements Runnable {
    * time (DESIGN.md, "Command line"); see {@link FailureLine}.
    */
   public static CommandLine commandLine() {
+    return tree(COMMANDS.keySet());
+  }
+
+  /**
+   * The command tree for {@code args}: when they start with a command's name, with that command
+   * alone. It parses, prints and fails as the whole tree does, as the parent's part in a
+   * subcommand's parse is its name and its inherited {@code --verbose}; and picocli, which builds
+   * every command of a tree by reflection before it reads a word, then builds one command instead
+   * of nine (a tenth of a second of a one-off {@code cronloop fire}).
+   */
+  public static CommandLine commandLine(String... args) {
+    return args.length > 0 && COMMANDS.containsKey(args[0]) ? tree(Set.of(args[0])) : commandLine();
+  }
+
+  private static CommandLine tree(Set<String> names) {
     CommandLine cli = new CommandLine(new Main());
+    COMMANDS.forEach((name, command) -> {
+      if (names.contains(name)) {
+        cli.addSubcommand(name, command.get());
+      }
+    });
     cli.setParameterExceptionHandler(Main::usageError);
     cli.setExecutionExceptionHandler(Main::failed);
-    // An expression such as "-1 * * * *" is a bad minute field, never an option.
-    cli.getSubcommands().get("next").setUnmatchedOptionsArePositionalParams(true);
+    CommandLine next = cli.getSubcommands().get("next");
+    if (next != null) { // an expression such as "-1 * * * *" is a bad minute field, never an option
+      next.setUnmatchedOptionsArePositionalParams(true);
+    }
     return cli;
   }
 

@@ -38,32 +38,35 @@ public final class NextCommand implements Callable<Integer> {
 
   @Option(names = "--from", paramLabel = "INSTANT",
       description = "Start strictly after this ISO instant or offset date-time (default: now).")
-  private String from;
+  String from;
 
   @Option(names = "--count", paramLabel = "N", defaultValue = "" + DEFAULT_COUNT,
       description = "How many fire times to print (default: ${DEFAULT-VALUE}).")
-  private int count;
+  int count = DEFAULT_COUNT;
 
   @Option(names = "--zone", paramLabel = "ZONE", defaultValue = "UTC",
       description = "IANA zone the expression is read in and times are printed in"
           + " (default: ${DEFAULT-VALUE}).")
-  private String zone;
+  String zone = "UTC";
 
   @Option(names = "--spread", paramLabel = "DURATION",
       description = "Spread window, e.g. 5m; needs --id.")
-  private String spread;
+  String spread;
 
   @Option(names = "--id", paramLabel = "JOB", description = "Job id whose spread offset to add.")
-  private String id;
+  String id;
 
   @Parameters(index = "0", paramLabel = "EXPRESSION",
       description = "Unix 5 fields, Quartz 6-7 fields, @daily.., or @every 90s.")
-  private String expression;
+  String expression;
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    return call(spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  /** Prints the fire times on {@code out}, or a bad value on {@code err}; the exit code. */
+  int call(PrintWriter out, PrintWriter err) {
     try {
       ZoneId zoneId = zone();
       Instant after = from();

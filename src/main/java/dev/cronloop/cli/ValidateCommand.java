@@ -33,7 +33,7 @@ public final class ValidateCommand implements Callable<Integer> {
       paramLabel = "DIR",
       defaultValue = "./jobs",
       description = "The jobs folder (default: ${DEFAULT-VALUE}).")
-  Path jobs;
+  Path jobs = Path.of("./jobs");
 
   @Option(names = "--json", description = "Print one JSON object instead of text.")
   boolean json;
@@ -52,9 +52,13 @@ public final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    return call(spec.commandLine().getOut());
+  }
+
+  /** Reads the folder and prints on {@code out} what DESIGN.md says; the exit code. */
+  int call(PrintWriter out) {
     Path dir = jobs.normalize().toString().isEmpty() ? Path.of(".") : jobs.normalize();
     Catalog catalog = JobFolder.load(dir, env);
-    PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(json(catalog));
     } else if (catalog.ok()) {

@@ -27,13 +27,21 @@ public record Expect(
     Map<String, HeaderCheck> headers,
     Duration certExpiresIn) {
 
+  /** The header checks of an Expect that has none: one map for all, not one per request. */
+  private static final Map<String, HeaderCheck> NO_HEADERS =
+      Collections.unmodifiableMap(new TreeMap<>(String.CASE_INSENSITIVE_ORDER));
+
   public static final Expect DEFAULT = new Expect(StatusSet.SUCCESS, null, null);
 
   public Expect {
     json = List.copyOf(json);
-    TreeMap<String, HeaderCheck> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    h.putAll(headers);
-    headers = Collections.unmodifiableMap(h);
+    if (headers.isEmpty()) {
+      headers = NO_HEADERS;
+    } else {
+      TreeMap<String, HeaderCheck> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      h.putAll(headers);
+      headers = Collections.unmodifiableMap(h);
+    }
   }
 
   public Expect(StatusSet status, Duration maxLatency, String bodyContains) {

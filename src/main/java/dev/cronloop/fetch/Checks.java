@@ -24,7 +24,13 @@ import java.util.function.Supplier;
  * with "; ", and the outcome is CHECK_FAILED.
  */
 final class Checks {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Made on the first JSON check: starting Jackson's data binding loads some 300 classes, which a
+   * run without JSON checks (a one-off fire of one URL) has no use for.
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
   private static final int SHOWN = 60;
 
   private Checks() {}
@@ -100,7 +106,7 @@ final class Checks {
   private static void json(List<JsonCheck> checks, String body, List<String> failed) {
     JsonNode root;
     try {
-      root = JSON.readTree(body);
+      root = Json.MAPPER.readTree(body);
     } catch (JsonProcessingException e) {
       failed.add("body is not JSON (" + shorten(e.getOriginalMessage()) + ")");
       return;
@@ -128,7 +134,7 @@ final class Checks {
   private static String equals(JsonCheck c, JsonNode actual) {
     JsonNode expected;
     try {
-      expected = JSON.readTree(c.expected());
+      expected = Json.MAPPER.readTree(c.expected());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("the parser writes valid JSON, got " + c.expected(), e);
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the gate that keeps the recorder from overflowing.
  *
  * <p>A request may start when a slot of the engine-wide bound ({@link Slots}) is free and the
- * recorder has room for its outcome (reserved now, so the loop never waits on the queue later).
+ * recorder has room for its outcome and the body it may capture (reserved now, so the loop never waits on the queue later).
  * When either is missing, the run joins a round-robin line: each slot this lane gets goes to the
  * run at the head, which then goes to the back if it wants more. A 100,000-URL job therefore gets
  * one slot per turn, like every other job of its lane, and a 1-URL job never waits behind more
@@ -34,6 +34,9 @@ final class Limiter {
 
     /** Starts its next request with a slot the limiter granted. */
     void startOne();
+
+    /** The characters of body its next request may capture (0 for none): reserved with its slot. */
+    int nextBodyChars();
   }
 
   /** Default number of requests in flight across all runs. */
@@ -60,7 +63,7 @@ final class Limiter {
   /** Takes a slot for one request of {@code run}, or puts the run in line and returns false. */
   boolean tryAcquire(Taker run) {
     if (line.isEmpty() && slots.tryTake()) {
-      if (recorder.tryReserve(1)) {
+      if (recorder.tryReserve(1, run.nextBodyChars())) {
         inFlight++;
         return true;
       }
@@ -151,7 +154,7 @@ final class Limiter {
    * none, or no room in the recorder, hands the slot on and returns false.
    */
   private boolean useSlot() {
-    if (line.isEmpty() || !recorder.tryReserve(1)) {
+    if (line.isEmpty() || !recorder.tryReserve(1, line.peek().nextBodyChars())) {
       handOn();
       if (!line.isEmpty()) {
         askRecorder();

@@ -104,6 +104,17 @@ final class Run implements Limiter.Taker {
     return !cancelled && next < requests.size() && inFlight.size() < job().concurrency();
   }
 
+  @Override
+  public int nextBodyChars() {
+    return next < requests.size() ? bodyChars(next) : 0;
+  }
+
+  /** The body budget request {@code index} reserves: what its {@code capture} may keep. */
+  private int bodyChars(int index) {
+    RequestSpec r = requests.get(index);
+    return r.capture().wanted() ? (int) r.capture().maxBytes() : 0;
+  }
+
   /** Starts the next request with a slot the limiter granted. */
   @Override
   public void startOne() {
@@ -132,7 +143,8 @@ final class Run implements Limiter.Taker {
           new Write.InsertFetch(
               new FetchRow(
                   id, job().id(), r.urlAsWritten(), r.method(), 1, 0, Outcome.CANCELLED, "run cancelled",
-                  0, 0, now, now)));
+                  0, 0, now, now)),
+          bodyChars(index));
       failed++;
     }
     finishIfDone();
@@ -156,7 +168,7 @@ final class Run implements Limiter.Taker {
       row = new FetchRow(id, job().id(), requests.get(index).urlAsWritten(), requests.get(index).method(),
           1, 0, Outcome.HTTP_ERROR, "internal error", 0, 0, clock.instant(), clock.instant());
     }
-    recorder.submit(new Write.InsertFetch(row));
+    recorder.submit(new Write.InsertFetch(row), bodyChars(index));
     observer.fetchEnded(row);
     if (row.ok()) {
       ok++;

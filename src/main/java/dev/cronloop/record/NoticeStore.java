@@ -70,6 +70,10 @@ public final class NoticeStore implements AutoCloseable {
   public record LastNotice(String id, String event, String channel, String status, int attempts, Instant createdAt,
       Instant doneAt) {}
 
+  /** The columns of a {@code job_health} row that {@link #health(String, ResultSet)} reads. */
+  private static final String HEALTH_COLUMNS =
+      "state, consecutive_failures, since, streak_since, last_notice_at, last_event, last_run_id";
+
   private final DataSource dataSource;
   private final String node;
   private final InstantSource clock;
@@ -97,7 +101,13 @@ public final class NoticeStore implements AutoCloseable {
     return submit(() -> countNow(jobId, runId, decide));
   }
 
-  /** The notices claimed by this node and not yet delivered or given up: after a restart, say. */
+  /**
+   * The notices claimed by this node and not yet delivered or given up: after a restart, say. First
+   * takes over the pending notices of nodes that hold no live lease ({@code node_leases}): a node
+   * that died, or stopped and did not come back, would otherwise leave them PENDING forever. A
+   * notice keeps its id, the {@code Idempotency-Key}: its receiver may see it twice (from the node
+   * that lost it, then from this one), never under two keys.
+   */
   public CompletableFuture<List<Notice>> pending() {
     return submit(this::pendingNow);
   }
@@ -174,8 +184,7 @@ public final class NoticeStore implements AutoCloseable {
 
   private static JobHealth lock(Connection c, String jobId) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(
-        "SELECT state, consecutive_failures, since, streak_since, last_notice_at, last_event, last_run_id"
-            + " FROM job_health WHERE job_id = ? FOR UPDATE")) {
+        "SELECT " + HEALTH_COLUMNS + " FROM job_health WHERE job_id = ? FOR UPDATE")) {
       s.setString(1, jobId);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
@@ -223,8 +232,31 @@ public final class NoticeStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Claims for this node the PENDING notices whose claimer's lease has expired or is gone, in one
+   * statement: of two live nodes that sweep at once, the second finds the notices claimed by the
+   * first, whose lease is live, and leaves them. Times are the database's, as the leases' are.
+   */
+  private int takeOver(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "UPDATE notices SET claimed_by = ? WHERE status = 'PENDING' AND claimed_by <> ?"
+            + " AND NOT EXISTS (SELECT 1 FROM node_leases l WHERE l.node = notices.claimed_by"
+            + " AND l.expires_at > CURRENT_TIMESTAMP)")) {
+      s.setString(1, node);
+      s.setString(2, node);
+      int taken = s.executeUpdate();
+      if (taken > 0) {
+        log.info("took over {} pending notice(s) of nodes without a live lease", taken);
+      }
+      return taken;
+    }
+  }
+
   private List<Notice> pendingNow() throws SQLException {
     List<Notice> out = new ArrayList<>();
+    try (Connection c = dataSource.getConnection()) {
+      takeOver(c);
+    }
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(
             "SELECT id, job_id, run_id, event, channel, payload, attempts FROM notices"
@@ -274,8 +306,7 @@ public final class NoticeStore implements AutoCloseable {
   public Optional<JobHealth> health(String jobId) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(
-            "SELECT state, consecutive_failures, since, streak_since, last_notice_at, last_event, last_run_id"
-                + " FROM job_health WHERE job_id = ?")) {
+            "SELECT " + HEALTH_COLUMNS + " FROM job_health WHERE job_id = ?")) {
       s.setString(1, jobId);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? Optional.of(health(jobId, rs)) : Optional.empty();
@@ -293,8 +324,7 @@ public final class NoticeStore implements AutoCloseable {
     Map<String, JobHealth> all = new HashMap<>();
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(
-            "SELECT job_id, state, consecutive_failures, since, streak_since, last_notice_at, last_event, last_run_id"
-                + " FROM job_health");
+            "SELECT job_id, " + HEALTH_COLUMNS + " FROM job_health");
         ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
         String id = rs.getString("job_id");

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,11 @@ public final class PausedJobs {
   /** True while a job is paused (as far as this node knows). */
   public boolean contains(String jobId) {
     return paused.containsKey(jobId);
+  }
+
+  /** The ids of the paused jobs (as far as this node knows), an immutable set. */
+  public Set<String> ids() {
+    return paused.keySet();
   }
 
   /** Reads every pause from the table, replacing the copy in memory. Blocking. */

@@ -56,6 +56,9 @@ public final class Recorder implements AutoCloseable {
   /** Writes the queue holds, reserved or queued. */
   public static final int DEFAULT_CAPACITY = 50_000;
 
+  /** Characters of captured bodies the queue holds, reserved or queued: 64 Mi (1,024 bodies of 64 KiB). */
+  public static final int DEFAULT_BODY_BUDGET = 64 << 20;
+
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   /** How long the database may fail before outcomes go to the journal. */
   public static final Duration DEFAULT_SPILL_AFTER = Outage.DEFAULT_SPILL_AFTER;
@@ -89,10 +92,18 @@ public final class Recorder implements AutoCloseable {
    * @param callbacks where commit callbacks and room notices run (the engine context)
    */
   public Recorder(DataSource dataSource, int capacity, Executor callbacks) {
+    this(dataSource, capacity, DEFAULT_BODY_BUDGET, callbacks);
+  }
+
+  /** @param bodyBudget how many characters of captured bodies may be queued or reserved at once */
+  public Recorder(DataSource dataSource, int capacity, int bodyBudget, Executor callbacks) {
     if (capacity < 2) {
       throw new IllegalArgumentException("recorder capacity must be >= 2, got " + capacity);
     }
-    this.queue = new WriteQueue(capacity);
+    if (bodyBudget < 1) {
+      throw new IllegalArgumentException("recorder body budget must be >= 1, got " + bodyBudget);
+    }
+    this.queue = new WriteQueue(capacity, bodyBudget);
     this.callbacks = callbacks;
     this.notices = new Notices();
     this.store = new OutcomeStore(dataSource, rejections);
@@ -157,9 +168,14 @@ public final class Recorder implements AutoCloseable {
     return this;
   }
 
-  /** Reserves room for {@code n} writes without waiting; false when there is not enough. */
+  /** Reserves room for {@code n} writes without bodies, without waiting; false when there is not enough. */
   public boolean tryReserve(int n) {
-    return queue.tryReserve(n);
+    return queue.tryReserve(n, 0);
+  }
+
+  /** {@link #tryReserve(int)} for writes whose captured bodies hold at most {@code bodyChars} characters. */
+  public boolean tryReserve(int n, int bodyChars) {
+    return queue.tryReserve(n, bodyChars);
   }
 
   /**
@@ -167,7 +183,15 @@ public final class Recorder implements AutoCloseable {
    * slot.
    */
   public void submit(Write write) {
-    queue.offer(write);
+    queue.offer(write, 0);
+  }
+
+  /**
+   * Queues a fetch for which room and {@code reservedChars} of body budget were reserved; what its
+   * body does not use is freed now. Never blocks.
+   */
+  public void submit(Write.InsertFetch fetch, int reservedChars) {
+    queue.offer(fetch, reservedChars);
   }
 
   /**
@@ -312,7 +336,7 @@ public final class Recorder implements AutoCloseable {
       survive(failure, batch.size() + " writes of " + jobsOf(batch) + " (given up)");
     }
     Instant at = clock.instant();
-    queue.free(batch.size());
+    queue.free(batch);
     for (Write w : batch) {
       if (w instanceof Write.FinishRun f) {
         try {

@@ -48,7 +48,21 @@ public final class Stores implements AutoCloseable {
    */
   public static Stores open(Settings s, Fence fence, Vertx vertx, Executor callbacks,
       Supplier<Map<String, Duration>> perJob) throws Exception {
-    Stores stores = new Stores(Database.open(s.jdbcUrl(), s.poolSize(), Database.connectionWaitFor(s.spillAfter())));
+    return open(s, openDatabase(s), fence, vertx, callbacks, perJob);
+  }
+
+  /** The database of {@code s}, opened and migrated as {@link #open} does first. Blocking. */
+  public static Database openDatabase(Settings s) {
+    return Database.open(s.jdbcUrl(), s.poolSize(), Database.connectionWaitFor(s.spillAfter()));
+  }
+
+  /**
+   * {@link #open} on {@code db}, opened beforehand by {@link #openDatabase} with the same settings;
+   * closed here when the rest fails.
+   */
+  public static Stores open(Settings s, Database db, Fence fence, Vertx vertx, Executor callbacks,
+      Supplier<Map<String, Duration>> perJob) throws Exception {
+    Stores stores = new Stores(db);
     try {
       stores.start(s, fence, vertx, callbacks, perJob);
       return stores;

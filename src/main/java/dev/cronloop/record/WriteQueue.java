@@ -11,6 +11,12 @@ import java.util.concurrent.TimeUnit;
  * The recorder's bounded queue: producers reserve room first, so that queueing never blocks and
  * never fails, and the writer takes batches off it. Room is freed only once a batch is settled.
  *
+ * <p>Room is counted twice: in writes, and in the characters of captured bodies (a body of up to
+ * 64 KiB would otherwise let a queue of 50,000 writes hold some 3.2 GB). A fetch reserves what its
+ * request may capture; queueing it gives back what its body did not use, or, for a body longer than
+ * its reservation (a note on a binary body of a 1-byte capture), takes the difference even when it
+ * overdraws the budget, so that queueing still never fails; the next reservations then wait.
+ *
  * <p>Runs on: any thread for {@link #tryReserve}, {@link #offer} and the counts; the {@code
  * cronloop-recorder} thread for {@link #collect}.
  */
@@ -18,33 +24,97 @@ final class WriteQueue {
   static final int MAX_BATCH = 2_000;
   static final Duration LINGER = Duration.ofMillis(3);
 
+  /** The largest body a request may capture (a job file's {@code capture} limit), in characters. */
+  static final int LARGEST_BODY = 64 << 10;
+
   private final BlockingQueue<Write> queue;
   private final Semaphore room;
+  private final Budget bodies;
+  private final int bodyBudget;
 
-  WriteQueue(int capacity) {
+  /** A semaphore whose permits may be overdrawn. */
+  private static final class Budget extends Semaphore {
+    private static final long serialVersionUID = 1L;
+
+    Budget(int permits) {
+      super(permits);
+    }
+
+    void overdraw(int n) {
+      reducePermits(n);
+    }
+  }
+
+  /**
+   * @param capacity writes queued or reserved at once
+   * @param bodyBudget characters of captured bodies queued or reserved at once
+   */
+  WriteQueue(int capacity, int bodyBudget) {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.room = new Semaphore(capacity);
+    this.bodies = new Budget(bodyBudget);
+    this.bodyBudget = bodyBudget;
   }
 
-  /** Reserves room for {@code n} writes without waiting; false when there is not enough. */
-  boolean tryReserve(int n) {
-    return room.tryAcquire(n);
+  /**
+   * Reserves room for {@code n} writes whose captured bodies hold at most {@code bodyChars}
+   * characters together, without waiting; false when there is not enough of either.
+   */
+  boolean tryReserve(int n, int bodyChars) {
+    if (!room.tryAcquire(n)) {
+      return false;
+    }
+    if (bodyChars > 0 && !bodies.tryAcquire(fit(bodyChars))) {
+      room.release(n);
+      return false;
+    }
+    return true;
   }
 
-  /** Queues a write for which room was reserved. */
-  void offer(Write write) {
+  /**
+   * Queues a write for which room was reserved, {@code reservedChars} of it for its body: what the
+   * body does not use is given back at once.
+   */
+  void offer(Write write, int reservedChars) {
+    int reserved = fit(reservedChars);
+    int used = bodyChars(write);
+    if (used < reserved) {
+      bodies.release(reserved - used);
+    } else if (used > reserved) {
+      bodies.overdraw(used - reserved);
+    }
     if (!queue.offer(write)) {
       throw new IllegalStateException("recorder queue full although room was reserved");
     }
   }
 
-  /** Frees the room of {@code n} settled writes. */
-  void free(int n) {
-    room.release(n);
+  /** Frees the room of settled writes. */
+  void free(List<Write> settled) {
+    int chars = 0;
+    for (Write w : settled) {
+      chars += bodyChars(w);
+    }
+    room.release(settled.size());
+    if (chars > 0) {
+      bodies.release(chars);
+    }
   }
 
+  /**
+   * True when one more write fits, with the largest body: a waiter told of room then gets its
+   * reservation rather than asking again at once.
+   */
   boolean hasRoom() {
-    return room.availablePermits() > 0;
+    return room.availablePermits() > 0 && bodies.availablePermits() >= fit(LARGEST_BODY);
+  }
+
+  /** A reservation no larger than the whole budget, so that one always fits an empty queue. */
+  private int fit(int bodyChars) {
+    return Math.min(bodyChars, bodyBudget);
+  }
+
+  private static int bodyChars(Write w) {
+    return w instanceof Write.InsertFetch f && f.fetch().body() != null ? f.fetch().body().length() : 0;
   }
 
   /** Writes queued and not yet taken. */

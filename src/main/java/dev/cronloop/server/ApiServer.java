@@ -21,14 +21,18 @@ import java.nio.charset.StandardCharsets;
  * <p>The routes are grouped by resource: {@link HealthRoutes} (health, readiness, metrics),
  * {@link JobRoutes}, {@link RunRoutes} and {@link StatusRoutes} (the status page and its data);
  * {@link ApiSupport} holds what they share and {@link BearerToken} guards the mutating calls.
+ *
+ * <p>The routes and their {@code cronloop-db} executor are made on first use ({@link #router()} or
+ * {@link #listen}): an engine that serves no API, such as a one-off {@code cronloop fire}, loads
+ * none of Vert.x Web's classes for them.
  */
 public final class ApiServer {
   private final Vertx vertx;
-  private final ApiSupport api;
+  private final EngineView engine;
   private final Metrics metrics;
-  private final BearerToken authorized;
-  private final Router router;
-  private final WorkerExecutor db;
+  private final Secret token;
+  private Router router; // guarded by this; null until first use
+  private WorkerExecutor db; // guarded by this
   private HttpServer server;
 
   /**
@@ -36,19 +40,23 @@ public final class ApiServer {
    */
   public ApiServer(Vertx vertx, EngineView engine, Metrics metrics, Secret token) {
     this.vertx = vertx;
+    this.engine = engine;
     this.metrics = metrics;
-    this.authorized = new BearerToken(token == null ? null : token.reveal().getBytes(StandardCharsets.UTF_8));
-    this.db = vertx.createSharedWorkerExecutor("cronloop-db", 2);
-    this.api = new ApiSupport(engine, db);
-    this.router = routes();
+    this.token = token;
   }
 
-  /** The routes, for a host application to mount under a sub-router. */
-  public Router router() {
+  /** The routes, for a host application to mount under a sub-router; made on the first call. */
+  public synchronized Router router() {
+    if (router == null) {
+      db = vertx.createSharedWorkerExecutor("cronloop-db", 2);
+      router = routes(new ApiSupport(engine, db));
+    }
     return router;
   }
 
-  private Router routes() {
+  private Router routes(ApiSupport api) {
+    BearerToken authorized =
+        new BearerToken(token == null ? null : token.reveal().getBytes(StandardCharsets.UTF_8));
     Router r = Router.router(vertx);
     new HealthRoutes(api, metrics).mount(r);
     JobRoutes jobs = new JobRoutes(vertx, api);
@@ -64,7 +72,7 @@ public final class ApiServer {
 
   /** Starts listening; fails with a message naming the fix when the port is taken. */
   public Future<Integer> listen(InetSocketAddress address) {
-    server = vertx.createHttpServer().requestHandler(router);
+    server = vertx.createHttpServer().requestHandler(router());
     return server
         .listen(address.getPort(), address.getHostString())
         .map(HttpServer::actualPort)
@@ -74,9 +82,13 @@ public final class ApiServer {
             err)));
   }
 
-  /** Stops listening (when it did) and closes the database worker executor. */
+  /** Stops listening (when it did) and closes the database worker executor (when made). */
   public Future<Void> close() {
     Future<Void> stopped = server == null ? Future.succeededFuture() : server.close();
-    return stopped.eventually(() -> db.close());
+    WorkerExecutor executor;
+    synchronized (this) {
+      executor = db;
+    }
+    return executor == null ? stopped : stopped.eventually(executor::close);
   }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What the HTTP API needs from the engine. The engine implements it; the API never reaches into
@@ -21,6 +22,12 @@ public interface EngineView {
   List<Instant> nextFires(String jobId, int n);
 
   boolean paused(String jobId);
+
+  /** The ids of the paused jobs now, an immutable set. */
+  Set<String> pausedJobs();
+
+  /** How many runs have ended on this engine so far, their last row committed. */
+  long runsEnded();
 
   /**
    * Pauses scheduled fires of a job, on behalf of the HTTP API; completes once the pause is

@@ -34,11 +34,18 @@ final class JobRoutes {
   private final Vertx vertx;
   private final ApiSupport api;
   private final EngineView engine;
+  private final StatusIndexCache index;
 
   JobRoutes(Vertx vertx, ApiSupport api) {
     this.vertx = vertx;
     this.api = api;
     this.engine = api.engine;
+    this.index = new StatusIndexCache(engine, this::state);
+  }
+
+  /** The status index of {@code catalog} as it is now, for the filters and counts. Blocking. */
+  StatusIndex index(Catalog catalog) throws Exception {
+    return index.current(catalog);
   }
 
   void mount(Router r, Handler<RoutingContext> authorized) {
@@ -58,18 +65,15 @@ final class JobRoutes {
     if (catalog == null) {
       return;
     }
-    StatusQuery query;
-    try {
-      query = StatusQuery.parse(ctx.queryParams().names(), ctx::queryParam);
-    } catch (IllegalArgumentException e) {
-      ApiSupport.error(ctx, 400, e.getMessage());
+    StatusQuery query = StatusQuery.from(ctx);
+    if (query == null) {
       return;
     }
     NoticeStore notices = engine.notices();
-    api.blocking(() -> new ListData(lastRuns(engine.queries()), notices == null ? Map.of() : notices.healthOfAll()))
+    api.blocking(() -> listData(catalog, query, notices))
         .onSuccess(data -> {
           Map<String, RunRow> last = data.last();
-          List<JobDefinition> matches = query.equals(StatusQuery.ALL) ? catalog.jobs() : matching(catalog, query, last);
+          List<JobDefinition> matches = data.matches();
           JsonArray jobs = new JsonArray();
           query.page(matches).forEach(j -> jobs.add(withHealth(jobSummary(catalog, j, last.get(j.id()), 1), j,
               data.health())));
@@ -86,23 +90,29 @@ final class JobRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** What the job list reads from the database: each job's newest run and, for notifying jobs, health. */
-  private record ListData(Map<String, RunRow> last, Map<String, JobHealth> health) {}
+  /**
+   * What the job list reads: the jobs the query selects, each job's newest run and, for notifying
+   * jobs, health.
+   */
+  private record ListData(List<JobDefinition> matches, Map<String, RunRow> last, Map<String, JobHealth> health) {}
+
+  /**
+   * The unpaged list reads the newest runs afresh, as it always did; a filtered or paged one reads
+   * the status index, as the status page does. Blocking.
+   */
+  private ListData listData(Catalog catalog, StatusQuery query, NoticeStore notices) throws Exception {
+    Map<String, JobHealth> health = notices == null ? Map.of() : notices.healthOfAll();
+    if (query.equals(StatusQuery.ALL)) {
+      return new ListData(catalog.jobs(), lastRuns(engine.queries()), health);
+    }
+    StatusIndex i = index.current(catalog);
+    return new ListData(i.matching(query), i.last(), health);
+  }
 
   /** Adds a notifying job's health ({@code ok} before its first counted run) to its summary. */
   static JsonObject withHealth(JsonObject summary, JobDefinition job, Map<String, JobHealth> health) {
     return job.notices() == null ? summary
         : summary.put("health", JobJson.health(health.getOrDefault(job.id(), JobHealth.initial(job.id()))));
-  }
-
-  /** The jobs a query selects, in id order. */
-  private List<JobDefinition> matching(Catalog catalog, StatusQuery query, Map<String, RunRow> last) {
-    return catalog.jobs().stream()
-        .filter(j -> query.matchesText(j.id(), j.file() == null || j.file().getFileName() == null
-            ? null : j.file().getFileName().toString()))
-        .filter(j -> query.matchesState(state(catalog, j), StatusData.failing(last.get(j.id()))))
-        .sorted(java.util.Comparator.comparing(JobDefinition::id))
-        .toList();
   }
 
   private void job(RoutingContext ctx) {

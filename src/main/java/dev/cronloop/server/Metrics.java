@@ -18,15 +18,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -89,7 +82,7 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
   private final Timer handoffLateness = lateness("handoff");
   private final Timer loopLateness = lateness("loop");
   private final Timer firstRequestLateness = lateness("first_request");
-  private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final JvmMeters jvm; // null without the JVM's meters
   private final AtomicLong loopLagMs = new AtomicLong();
   private Timer loopLag;
   private long lastSample;
@@ -104,14 +97,13 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
 
   /** Metrics that read the time from {@code clock} (the engine's clock) for lateness. */
   public Metrics(InstantSource clock) {
+    this(clock, true);
+  }
+
+  /** Metrics that read the time from {@code clock}; with {@code jvm} false, without {@link JvmMeters}. */
+  public Metrics(InstantSource clock, boolean jvm) {
     this.clock = clock;
-    new JvmMemoryMetrics().bindTo(registry);
-    gc.bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ClassLoaderMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    lintClean(registry);
-    new UptimeMetrics().bindTo(registry);
+    this.jvm = jvm ? new JvmMeters(registry) : null;
     Gauge.builder("cronloop.requests.in.flight", inFlight, AtomicInteger::get)
         .description("Requests in flight across all runs, sampled on the engine context")
         .register(registry);
@@ -125,33 +117,6 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
     loopLag = Timer.builder("cronloop.loop.lag.samples")
         .description("Lateness of each once-a-second sample on the engine context")
         .register(registry);
-  }
-
-  /**
-   * Keeps {@code /metrics} clean for {@code promtool check metrics}, which rejects two of the
-   * meters {@link ProcessorMetrics} binds: {@code process_cpu_time_ns_total} (an abbreviated unit)
-   * becomes {@code process_cpu_seconds_total}, the name Prometheus's own clients use, and {@code
-   * system_cpu_count} (a {@code _count} suffix on a gauge) becomes {@code system_cpu_cores}.
-   * Removed and registered anew rather than by a MeterFilter, which Micrometer wants configured
-   * before the registry's first meter.
-   */
-  private static void lintClean(MeterRegistry registry) {
-    for (String name : new String[] {"process.cpu.time", "system.cpu.count"}) {
-      Meter m = registry.find(name).meter();
-      if (m != null) {
-        registry.remove(m);
-      }
-    }
-    Gauge.builder("system.cpu.cores", Runtime.getRuntime(), Runtime::availableProcessors)
-        .description("The number of processors available to the Java virtual machine")
-        .register(registry);
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9)
-          .description("CPU time the JVM process used")
-          .baseUnit("seconds")
-          .register(registry);
-    }
   }
 
   /**
@@ -392,7 +357,9 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
 
   @Override
   public void close() {
-    gc.close();
+    if (jvm != null) {
+      jvm.close();
+    }
     registry.close();
   }
 }

@@ -1,6 +1,5 @@
 package dev.cronloop.server;
 
-import dev.cronloop.definition.Catalog;
 import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.model.FetchRow;
 import dev.cronloop.model.RunStatus;
@@ -13,11 +12,9 @@ import dev.cronloop.record.Uptime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 
 /**
  * What one answer of {@code GET /api/status} shows, read from the database for one page of jobs:
@@ -54,35 +51,15 @@ record StatusData(
   }
 
   /**
-   * Reads the page of jobs {@code query} selects. Blocking.
-   *
-   * @param stateOf the state the API shows for a job ({@code scheduled}, {@code paused} ...)
+   * Reads the page of jobs {@code query} selects; the counts, the filters and each job's newest run
+   * come from {@code index}. Blocking.
    */
-  static StatusData read(Catalog catalog, RunQueries q, StatusQuery query, Instant now,
-      BiFunction<Catalog, JobDefinition, String> stateOf) throws Exception {
-    Map<String, RunRow> last = JobRoutes.lastRuns(q);
-    Map<String, Integer> counts = new HashMap<>();
-    List.of("jobs", "failing", "paused", "invalid", "disabled", "scheduled").forEach(k -> counts.put(k, 0));
-    List<JobDefinition> matches = new ArrayList<>();
-    List<JobDefinition> all = new ArrayList<>(catalog.jobs());
-    all.sort(Comparator.comparing(JobDefinition::id));
-    for (JobDefinition j : all) {
-      String state = stateOf.apply(catalog, j);
-      boolean failing = failing(last.get(j.id()));
-      counts.merge("jobs", 1, Integer::sum);
-      counts.merge(state, 1, Integer::sum);
-      if (failing) {
-        counts.merge("failing", 1, Integer::sum);
-      }
-      String file = j.file() == null || j.file().getFileName() == null ? null : j.file().getFileName().toString();
-      if (query.matchesText(j.id(), file) && query.matchesState(state, failing)) {
-        matches.add(j);
-      }
-    }
+  static StatusData read(StatusIndex index, RunQueries q, StatusQuery query, Instant now) throws Exception {
+    List<JobDefinition> matches = index.matching(query);
     List<JobDefinition> page = List.copyOf(query.page(matches));
     List<String> ids = page.stream().map(JobDefinition::id).toList();
     HistoryQueries h = q.history();
-    return new StatusData(now, page, matches.size(), Map.copyOf(counts), last,
+    return new StatusData(now, page, matches.size(), index.counts(), index.last(),
         h.recentRuns(ids, HISTORY), h.uptime(ids, now), charts(h, ids, now),
         q.recentFailures(FAILURES), h.failuresByJob(now.minus(ChartBuckets.WINDOW), FAILURES));
   }

@@ -1,5 +1,6 @@
 package dev.cronloop.server;
 
+import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -8,7 +9,7 @@ import java.util.function.Function;
 /**
  * The validated query of {@code GET /api/status} and {@code GET /api/jobs}: a search text, a state
  * filter and a page. Without {@code limit} every matching job is returned, as before paging
- * existed. Pure.
+ * existed. Pure but for {@link #from}, which reads a request and answers a bad one.
  *
  * @param text a case-insensitive part of the job id or file name, or null for every job
  * @param state {@code failing}, {@code paused}, {@code invalid}, {@code disabled} or {@code
@@ -22,6 +23,19 @@ record StatusQuery(String text, String state, int offset, int limit) {
   private static final Set<String> PARAMS = Set.of("q", "state", "offset", "limit");
 
   static final StatusQuery ALL = new StatusQuery(null, null, 0, 0);
+
+  /**
+   * The query of a request to either route, or null after answering 400 with what is wrong and how
+   * to fix it.
+   */
+  static StatusQuery from(RoutingContext ctx) {
+    try {
+      return parse(ctx.queryParams().names(), ctx::queryParam);
+    } catch (IllegalArgumentException e) {
+      ApiSupport.error(ctx, 400, e.getMessage());
+      return null;
+    }
+  }
 
   static StatusQuery parse(Set<String> names, Function<String, List<String>> values) {
     for (String n : names) {

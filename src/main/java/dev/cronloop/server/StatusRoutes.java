@@ -44,15 +44,12 @@ final class StatusRoutes {
     if (catalog == null) {
       return;
     }
-    StatusQuery query;
-    try {
-      query = StatusQuery.parse(ctx.queryParams().names(), ctx::queryParam);
-    } catch (IllegalArgumentException e) {
-      ApiSupport.error(ctx, 400, e.getMessage());
+    StatusQuery query = StatusQuery.from(ctx);
+    if (query == null) {
       return;
     }
     Instant now = api.engine.clock().instant();
-    api.blocking(() -> StatusData.read(catalog, api.engine.queries(), query, now, jobRoutes::state))
+    api.blocking(() -> StatusData.read(jobRoutes.index(catalog), api.engine.queries(), query, now))
         .onSuccess(data -> ctx.json(new StatusJson(jobRoutes, api.engine).render(catalog, query, data)))
         .onFailure(ctx::fail);
   }

@@ -12,7 +12,7 @@ import java.nio.file.StandardOpenOption;
  * Every workload of the benchmark suite in one run, each bounded in count and time, loopback
  * only; prints one JSON line per workload and appends them to {@code target/bench/results.jsonl}.
  *
- * <p>Run (about 4 minutes; needs {@code apt-get install -y nginx-light wrk}):
+ * <p>Run (about 9 minutes; needs {@code apt-get install -y nginx-light wrk}):
  *
  * <pre>
  * mvn -q -DskipTests package &amp;&amp; mvn -q exec:java -Dexec.classpathScope=test \
@@ -29,6 +29,10 @@ public final class BenchSuite {
     run(console, results, () -> ThroughputBench.main(new String[] {"50000", "64"}));
     run(console, results, () -> ScaleBench.run(new String[] {"10000", "100"}));
     run(console, results, () -> RecorderBench.main(new String[] {"300000"}));
+    // The engine of these two runs in a child JVM with -Xmx256m: fleet 1 measured minute after a
+    // warm one (about 3 minutes), sweep 1 cold fire and 2 warm (about 1.5 minutes).
+    run(console, results, () -> FleetBench.run(new String[] {"10000", "10", "1", "60"}));
+    run(console, results, () -> SweepBench.run(new String[] {"100000", "500", "1", "2"}));
     System.exit(0); // exec:java would otherwise wait for Vert.x and H2 threads it did not start
   }
 

@@ -3,15 +3,14 @@ package dev.cronloop.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cronloop.Engine;
 import dev.cronloop.testkit.EngineInvariants;
+import dev.cronloop.testkit.EngineWithApi;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,12 +40,11 @@ import picocli.CommandLine;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CliAgainstEngineTest {
   static final String TOKEN = "cli-token-0123456789abcdef";
-  static final String NEVER = "0 0 0 1 1 ? 2099";
+  static final String NEVER = EngineWithApi.NEVER;
 
   @RegisterExtension final EngineInvariants invariants = new EngineInvariants();
   @TempDir static Path dir;
-  private LoopbackServer target;
-  private Engine engine;
+  private EngineWithApi<LoopbackServer> app;
   private String api;
   private String db;
   private Path jobs;
@@ -56,8 +53,9 @@ class CliAgainstEngineTest {
 
   @BeforeAll
   void start() throws Exception {
-    target = LoopbackServer.start();
-    jobs = dir.resolve("jobs");
+    app = EngineWithApi.in(dir).token(TOKEN).checkedBy(invariants);
+    LoopbackServer target = app.target();
+    jobs = app.jobs();
     JobFiles.write(jobs, "mixed.yaml", """
         schedule: "%s"
         overlap: allow
@@ -92,24 +90,14 @@ class CliAgainstEngineTest {
           - %s
         """.formatted(NEVER, target.url("/status/503/watched")));
     tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
-    db = "jdbc:h2:file:" + dir.resolve("db/cronloop");
-    engine = invariants.share(Engine.builder()
-        .jobs(jobs)
-        .database(db)
-        .http(new InetSocketAddress("127.0.0.1", 0))
-        .token(TOKEN)
-        .build());
-    engine.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    api = "http://127.0.0.1:" + engine.httpPort();
+    db = app.database();
+    app.start();
+    api = app.url();
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (engine != null) {
-      engine.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      invariants.checkEngines();
-    }
-    target.close();
+    app.close();
   }
 
   @Test

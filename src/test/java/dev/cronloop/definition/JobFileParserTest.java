@@ -72,6 +72,27 @@ class JobFileParserTest {
     assertThat(r.problems()).hasSize(4);
   }
 
+  /**
+   * Issue 18 (the sweep): a job of 100,000 URLs keeps 100,000 specs in the engine's heap; what is
+   * the same for every URL (the default checks, the URL as written when nothing was substituted)
+   * is one object, not one per URL.
+   */
+  @Test
+  void a_long_url_list_shares_its_default_checks_and_keeps_each_url_once() throws IOException {
+    Files.writeString(dir.resolve("many.txt"), "https://example.org/1\nhttps://example.org/2\n");
+
+    JobFileParser.Result r = parse("many.yaml", "schedule: \"0 0 12 * * ?\"\nurlsFrom: many.txt\n"
+        + "requests:\n  - https://example.org/0\n  - url: https://example.org/q\n    query: { a: b }\n");
+
+    List<RequestSpec> requests = r.jobs().get(0).requests();
+    assertThat(requests).hasSize(4);
+    assertThat(requests).allSatisfy(q -> assertThat(q.expect()).isSameAs(Expect.DEFAULT));
+    assertThat(requests).allSatisfy(q -> assertThat(q.urlAsWritten()).isSameAs(q.url()));
+    assertThat(requests).extracting(RequestSpec::url).contains("https://example.org/q?a=b", "https://example.org/2");
+    assertThat(new Expect(StatusSet.SUCCESS, null, null).headers()).isEmpty();
+    assertThat(new Expect(StatusSet.SUCCESS, null, null).headers()).isSameAs(Expect.DEFAULT.headers());
+  }
+
   @Test
   void minimal_job_gets_every_default() throws IOException {
     JobFileParser.Result r =

@@ -18,6 +18,13 @@ class NoticeStorePostgresIT {
   }
 
   @Test
+  void a_live_node_takes_over_the_pending_notices_of_a_node_whose_lease_expired() throws Exception {
+    try (Postgres pg = Postgres.freshDatabase(); Database db = Database.open(pg.url(), 4)) {
+      NoticeStoreTest.takeOver(db);
+    }
+  }
+
+  @Test
   void a_pending_notice_is_found_again_by_its_node_and_ends_with_its_attempts() throws Exception {
     try (Postgres pg = Postgres.freshDatabase(); Database db = Database.open(pg.url(), 4)) {
       NoticeStoreTest.pendingAndAttempts(db);

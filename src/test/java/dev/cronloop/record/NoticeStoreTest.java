@@ -45,6 +45,13 @@ class NoticeStoreTest {
     }
   }
 
+  @Test
+  void a_live_node_takes_over_the_pending_notices_of_a_node_whose_lease_expired() throws Exception {
+    try (Database db = Database.open("jdbc:h2:file:" + dir.resolve("db"), 4)) {
+      takeOver(db);
+    }
+  }
+
   /** The fifth failed run in a row owes one notice; the others none. */
   static Function<JobHealth, Transition> failed(long runId) {
     return h -> {
@@ -56,6 +63,8 @@ class NoticeStoreTest {
   }
 
   static void countConcurrently(Database db) throws Exception {
+    lease(db, "node-a", Instant.now().plusSeconds(3600));
+    lease(db, "node-b", Instant.now().plusSeconds(3600));
     NoticeStore a = new NoticeStore(db.dataSource(), "node-a", 100, InstantSource.system());
     NoticeStore b = new NoticeStore(db.dataSource(), "node-b", 100, InstantSource.system());
     try {
@@ -108,6 +117,62 @@ class NoticeStoreTest {
       assertThat(last.doneAt()).isEqualTo(at.plusSeconds(1));
     } finally {
       again.close();
+    }
+  }
+
+  /**
+   * Node "node-dead" owes a notice and its lease has expired; "node-busy" owes one and renews its
+   * lease. A live node's sweep takes over the first, under the same id (its Idempotency-Key), and
+   * leaves the second; a second live node's sweep then finds nothing to take.
+   */
+  static void takeOver(Database db) throws Exception {
+    lease(db, "node-dead", Instant.now().minusSeconds(60));
+    lease(db, "node-busy", Instant.now().plusSeconds(3600));
+    lease(db, "node-live", Instant.now().plusSeconds(3600));
+    lease(db, "node-late", Instant.now().plusSeconds(3600));
+    NoticeStore dead = new NoticeStore(db.dataSource(), "node-dead", 100, InstantSource.system());
+    NoticeStore busy = new NoticeStore(db.dataSource(), "node-busy", 100, InstantSource.system());
+    NoticeStore live = new NoticeStore(db.dataSource(), "node-live", 100, InstantSource.system());
+    NoticeStore late = new NoticeStore(db.dataSource(), "node-late", 100, InstantSource.system());
+    try {
+      Notice owed = null;
+      Notice kept = null;
+      for (int run = 1; run <= 5; run++) {
+        List<Notice> n = dead.count("routers", run, failed(run)).get(5, TimeUnit.SECONDS);
+        owed = n.isEmpty() ? owed : n.get(0);
+        List<Notice> k = busy.count("switches", 100 + run, failed(100 + run)).get(5, TimeUnit.SECONDS);
+        kept = k.isEmpty() ? kept : k.get(0);
+      }
+
+      List<Notice> taken = live.pending().get(5, TimeUnit.SECONDS);
+      List<Notice> second = late.pending().get(5, TimeUnit.SECONDS);
+
+      assertThat(taken).extracting(Notice::id).containsExactly(owed.id());
+      assertThat(taken.get(0).payload()).isEqualTo(owed.payload());
+      assertThat(second).isEmpty();
+      assertThat(busy.pending().get(5, TimeUnit.SECONDS)).extracting(Notice::id).containsExactly(kept.id());
+      assertThat(rows(db, "SELECT COUNT(*) FROM notices WHERE claimed_by = 'node-live'")).isEqualTo(1);
+      assertThat(rows(db, "SELECT COUNT(*) FROM notices")).as("one notice each, no copy").isEqualTo(2);
+    } finally {
+      dead.close();
+      busy.close();
+      live.close();
+      late.close();
+    }
+  }
+
+  /** A lease row of a cluster node, renewed until {@code expires}. */
+  static void lease(Database db, String node, Instant expires) throws Exception {
+    try (Connection c = db.dataSource().getConnection();
+        java.sql.PreparedStatement s = c.prepareStatement("INSERT INTO node_leases (lease_key, node, pid, host,"
+            + " pid_ns, token, epoch, started_at, renewed_at, expires_at) VALUES (?, ?, 1, 'test', NULL, ?, 1, ?, ?, ?)")) {
+      s.setString(1, NodeLease.nodeKey(node));
+      s.setString(2, node);
+      s.setString(3, java.util.UUID.randomUUID().toString());
+      OutcomeStore.setInstant(s, 4, expires.minusSeconds(15));
+      OutcomeStore.setInstant(s, 5, expires.minusSeconds(15));
+      OutcomeStore.setInstant(s, 6, expires);
+      s.executeUpdate();
     }
   }
 

@@ -107,6 +107,60 @@ class RecorderTest {
     assertThat(Database.redact("jdbc:postgresql://h/x?user=a&password=s3cret")).doesNotContain("s3cret");
   }
 
+  @Test
+  void big_captured_bodies_fill_the_body_budget_long_before_the_count_and_room_comes_back_after_a_commit()
+      throws Exception {
+    int body = 64 << 10;
+    try (Database db = Database.open(url(), 2)) {
+      ConcurrentLinkedQueue<String> notices = new ConcurrentLinkedQueue<>();
+      Recorder recorder = new Recorder(db.dataSource(), 1_000, 3 * body, direct);
+      Instant t = Instant.now();
+
+      assertThat(recorder.tryReserve(1)).as("the run row").isTrue();
+      List<Boolean> bodies = List.of(recorder.tryReserve(1, body), recorder.tryReserve(1, body),
+          recorder.tryReserve(1, body), recorder.tryReserve(1, body));
+      boolean bodiless = recorder.tryReserve(1);
+      recorder.whenRoom(() -> notices.add("room"));
+      recorder.submit(new Write.InsertRun(new RunRow(1, "big", "n1", Trigger.MANUAL, null, t,
+          null, null, RunStatus.RUNNING, 3, 0, 0)));
+      for (int i = 0; i < 3; i++) {
+        recorder.submit(new Write.InsertFetch(new FetchRow(1, "big", "http://x/" + i, "GET", 1, 500,
+            Outcome.HTTP_ERROR, "status 500", 1, 2, t, t, "x".repeat(body))), body);
+      }
+      recorder.submit(new Write.InsertRun(new RunRow(2, "big", "n1", Trigger.MANUAL, null, t,
+          null, null, RunStatus.RUNNING, 0, 0, 0)));
+      boolean fullWhileQueued = recorder.tryReserve(1, 1);
+      recorder.start();
+
+      assertThat(bodies).as("three 64 KiB bodies fill a 192 KiB budget").containsExactly(true, true, true, false);
+      assertThat(bodiless).as("a write without a body still fits the count").isTrue();
+      assertThat(fullWhileQueued).isFalse();
+      await().atMost(Duration.ofSeconds(10)).until(() -> notices.size() == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> recorder.tryReserve(1, 3 * body));
+      recorder.stop().get(10, TimeUnit.SECONDS);
+      assertThat(new RunQueries(db.dataSource()).fetchCount(1)).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void a_body_shorter_than_its_reservation_gives_the_rest_back_when_queued() throws Exception {
+    try (Database db = Database.open(url(), 2)) {
+      Recorder recorder = new Recorder(db.dataSource(), 100, 1_000, direct);
+      Instant t = Instant.now();
+
+      assertThat(recorder.tryReserve(1, 1_000)).isTrue();
+      boolean before = recorder.tryReserve(1, 990);
+      recorder.submit(new Write.InsertFetch(new FetchRow(1, "small", "http://x/", "GET", 1, 500,
+          Outcome.HTTP_ERROR, "status 500", 1, 2, t, t, "0123456789")), 1_000);
+      boolean after = recorder.tryReserve(1, 990);
+      boolean more = recorder.tryReserve(1, 1);
+
+      assertThat(before).isFalse();
+      assertThat(after).as("990 of the 1,000 reserved came back").isTrue();
+      assertThat(more).isFalse();
+    }
+  }
+
   private String url() {
     return "jdbc:h2:file:" + dir.resolve("db/test");
   }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cronloop.Engine;
 import dev.cronloop.testkit.EngineInvariants;
+import dev.cronloop.testkit.EngineWithApi;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LogCapture;
 import dev.cronloop.testkit.LoopbackServer;
@@ -35,20 +36,21 @@ import org.junit.jupiter.params.provider.CsvSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiTest {
   static final String TOKEN = "test-token-0123456789abcdef";
-  static final String NEVER = "0 0 0 1 1 ? 2099";
+  static final String NEVER = EngineWithApi.NEVER;
 
   // The engine is shared by the class: the logs are checked after each test, the engine and the
   // threads once it is closed, in stop().
   @RegisterExtension final EngineInvariants invariants = new EngineInvariants();
   @TempDir static Path dir;
+  private EngineWithApi<LoopbackServer> app;
   private LoopbackServer target;
-  private Engine engine;
   private Http http;
 
   @BeforeAll
   void start() throws Exception {
-    target = LoopbackServer.start();
-    Path jobs = dir.resolve("jobs");
+    app = EngineWithApi.in(dir).token(TOKEN).checkedBy(invariants);
+    target = app.target();
+    Path jobs = app.jobs();
     JobFiles.write(jobs, "ping.yaml", """
         schedule: "%s"
         overlap: allow
@@ -92,23 +94,13 @@ class ApiTest {
         requests:
           - %s
         """.formatted(target.url("/never")));
-    engine = invariants.share(Engine.builder()
-        .jobs(jobs)
-        .database("jdbc:h2:file:" + dir.resolve("db/cronloop"))
-        .http(new InetSocketAddress("127.0.0.1", 0))
-        .token(TOKEN)
-        .build());
-    engine.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    http = new Http("http://127.0.0.1:" + engine.httpPort());
+    app.start();
+    http = new Http(app.url());
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (engine != null) {
-      engine.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      invariants.checkEngines();
-    }
-    target.close();
+    app.close();
   }
 
   @Test

@@ -3,19 +3,17 @@ package dev.cronloop.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cronloop.Engine;
 import dev.cronloop.testkit.BodyServer;
 import dev.cronloop.testkit.EngineInvariants;
+import dev.cronloop.testkit.EngineWithApi;
 import dev.cronloop.testkit.JobFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,19 +31,20 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HealthAndCaptureApiTest {
   private static final String TOKEN = "test-token-0123456789abcdef";
-  private static final String NEVER = "0 0 0 1 1 ? 2099";
+  private static final String NEVER = EngineWithApi.NEVER;
 
   @RegisterExtension final EngineInvariants invariants = new EngineInvariants();
   @TempDir static Path dir;
+  private EngineWithApi<BodyServer> app;
   private BodyServer target;
-  private Engine engine;
   private Http http;
   private Path jobs;
 
   @BeforeAll
   void start() throws Exception {
-    target = BodyServer.start();
-    jobs = dir.resolve("jobs");
+    app = EngineWithApi.in(dir, BodyServer.start()).token(TOKEN).checkedBy(invariants);
+    target = app.target();
+    jobs = app.jobs();
     job("down", target.url("status=503&type=application/json&text=%7B%22error%22%3A%22db%20down%22%7D"));
     job("up", target.url("type=text/plain&text=fine"));
     job("flaky", target.url("status=500&text=no"));
@@ -61,14 +60,8 @@ class HealthAndCaptureApiTest {
         schedule: "* * * * * ?"
         requests: ["%s"]
         """.formatted(target.url("text=tick")));
-    engine = invariants.share(Engine.builder()
-        .jobs(jobs)
-        .database("jdbc:h2:file:" + dir.resolve("db/cronloop"))
-        .http(new InetSocketAddress("127.0.0.1", 0))
-        .token(TOKEN)
-        .build());
-    engine.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    http = new Http("http://127.0.0.1:" + engine.httpPort());
+    app.start();
+    http = new Http(app.url());
   }
 
   private void job(String id, String url) throws IOException {
@@ -82,11 +75,7 @@ class HealthAndCaptureApiTest {
 
   @AfterAll
   void stop() throws Exception {
-    if (engine != null) {
-      engine.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      invariants.checkEngines();
-    }
-    target.close();
+    app.close();
   }
 
   /** Triggers {@code job} and waits for its run to end; returns the run as the API shows it. */

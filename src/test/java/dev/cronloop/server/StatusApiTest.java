@@ -5,16 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cronloop.Engine;
 import dev.cronloop.testkit.EngineInvariants;
-import dev.cronloop.testkit.JobFiles;
+import dev.cronloop.testkit.EngineWithApi;
 import dev.cronloop.testkit.LoopbackServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +20,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What the status page reads: {@code GET /api/status} pages, filters and searches jobs, carries
@@ -31,58 +31,48 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StatusApiTest {
-  static final String NEVER = "0 0 0 1 1 ? 2099";
+  static final String NEVER = EngineWithApi.NEVER;
 
   @RegisterExtension final EngineInvariants invariants = new EngineInvariants();
   @TempDir static Path dir;
-  private LoopbackServer target;
-  private Engine engine;
+  private EngineWithApi<LoopbackServer> app;
   private Http http;
 
   @BeforeAll
   void start() throws Exception {
-    target = LoopbackServer.start();
-    Path jobs = dir.resolve("jobs");
+    app = EngineWithApi.in(dir).checkedBy(invariants);
+    LoopbackServer target = app.target();
     for (String id : List.of("alpha", "bravo", "charlie", "delta")) {
-      JobFiles.write(jobs, id + ".yaml", """
+      app.job(id + ".yaml", """
           schedule: "%s"
           overlap: allow
           requests:
             - %s
           """.formatted(NEVER, target.url("/" + id)));
     }
-    JobFiles.write(jobs, "failing.yaml", """
+    app.job("failing.yaml", """
         schedule: "%s"
         overlap: allow
         requests:
           - %s
         """.formatted(NEVER, target.url("/status/503")));
-    JobFiles.write(jobs, "ticker.yaml", """
+    app.job("ticker.yaml", """
         schedule: "* * * * * ?"
         requests:
           - %s
         """.formatted(target.url("/tick")));
-    engine = invariants.share(Engine.builder()
-        .jobs(jobs)
-        .database("jdbc:h2:file:" + dir.resolve("db/cronloop"))
-        .http(new InetSocketAddress("127.0.0.1", 0))
-        .build());
-    engine.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    http = new Http("http://127.0.0.1:" + engine.httpPort());
+    Engine engine = app.start();
+    http = new Http(app.url());
     for (int i = 0; i < 3; i++) {
-      engine.fire("alpha").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      app.fire("alpha");
     }
-    engine.fire("failing").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    engine.pause("delta").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    app.fire("failing");
+    app.await(engine.pause("delta"));
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (engine != null) {
-      engine.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      invariants.checkEngines();
-    }
-    target.close();
+    app.close();
   }
 
   @Test
@@ -114,16 +104,19 @@ class StatusApiTest {
     assertThat(ids(http.get("/api/status").json())).hasSize(6);
   }
 
-  @Test
-  void bad_status_parameters_are_a_400_that_names_the_fix() throws Exception {
-    Http.Answer unknown = http.get("/api/status?page=2");
-    Http.Answer state = http.get("/api/status?state=sleepy");
-    Http.Answer limit = http.get("/api/status?limit=5000");
+  @ParameterizedTest
+  @ValueSource(strings = {"/api/status", "/api/jobs"})
+  void bad_status_parameters_are_a_400_that_names_the_fix_on_both_routes(String route) throws Exception {
+    Http.Answer unknown = http.get(route + "?page=2");
+    Http.Answer state = http.get(route + "?state=sleepy");
+    Http.Answer limit = http.get(route + "?limit=5000");
+    Http.Answer twice = http.get(route + "?q=a&q=b");
 
-    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(List.of(unknown.status(), state.status(), limit.status(), twice.status())).containsOnly(400);
     assertThat(unknown.json().getString("error")).contains("q, state, offset or limit");
     assertThat(state.json().getString("error")).contains("failing, paused, invalid, disabled, scheduled", "sleepy");
     assertThat(limit.json().getString("error")).contains("1 to 100");
+    assertThat(twice.json().getString("error")).contains("\"q\" is given more than once");
   }
 
   @Test
@@ -165,6 +158,22 @@ class StatusApiTest {
     assertThat(ids(page)).containsExactly("charlie", "delta");
     assertThat(page.getInteger("total")).isEqualTo(6);
     assertThat(page.getInteger("nextOffset")).isEqualTo(4);
+  }
+
+  @Test
+  void a_pause_and_a_resume_show_in_the_state_filter_and_the_counts_at_the_next_poll() throws Exception {
+    assertThat(ids(http.get("/api/status?state=paused&limit=10").json())).containsExactly("delta");
+
+    app.await(app.engine().pause("bravo"));
+    JsonObject paused = http.get("/api/status?state=paused&limit=10").json();
+    JsonObject jobs = http.get("/api/jobs?state=paused&limit=10").json();
+    app.await(app.engine().resume("bravo"));
+    JsonObject resumed = http.get("/api/status?state=paused&limit=10").json();
+
+    assertThat(ids(paused)).containsExactly("bravo", "delta");
+    assertThat(paused.getJsonObject("counts").getInteger("paused")).isEqualTo(2);
+    assertThat(ids(jobs)).containsExactly("bravo", "delta");
+    assertThat(ids(resumed)).containsExactly("delta");
   }
 
   @Test

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.cronloop.Engine;
 import dev.cronloop.definition.JobState;
 import dev.cronloop.testkit.Chromium;
+import dev.cronloop.testkit.EngineWithApi;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,7 +20,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -41,12 +40,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StatusPageIT {
-  static final String NEVER = "0 0 0 1 1 ? 2099";
+  static final String NEVER = EngineWithApi.NEVER;
   static final String TOKEN = "status-page-token-0123456789";
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   @TempDir static Path dir;
-  private LoopbackServer target;
+  private EngineWithApi<LoopbackServer> app;
   private Engine engine;
   private Chromium browser;
   private Http http;
@@ -55,8 +54,9 @@ class StatusPageIT {
   @BeforeAll
   void start() throws Exception {
     Chromium.find();
-    target = LoopbackServer.start();
-    Path jobs = dir.resolve("jobs");
+    app = EngineWithApi.in(dir).token(TOKEN);
+    LoopbackServer target = app.target();
+    Path jobs = app.jobs();
     JobFiles.write(jobs, "api-health.yaml", """
         schedule: "*/30 * * * * ?"
         overlap: allow
@@ -102,19 +102,13 @@ class StatusPageIT {
         requests:
           - %s
         """.formatted(target.url("/never")));
-    engine = Engine.builder()
-        .jobs(jobs)
-        .database("jdbc:h2:file:" + dir.resolve("db/cronloop"))
-        .http(new InetSocketAddress("127.0.0.1", 0))
-        .token(TOKEN)
-        .build();
-    engine.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    engine = app.start();
     for (int i = 0; i < 4; i++) {
-      fire("api-health");
-      fire("orders-sync");
-      fire("nightly-report");
+      app.fire("api-health");
+      app.fire("orders-sync");
+      app.fire("nightly-report");
     }
-    engine.pause("api-health").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    app.await(engine.pause("api-health"));
     // legacy.yaml breaks after it loaded: its job keeps running its last good version, INVALID.
     JobFiles.write(jobs, "legacy.yaml", """
         schedule: "%s"
@@ -124,8 +118,8 @@ class StatusPageIT {
         """.formatted(NEVER, target.url("/legacy")));
     await().atMost(Duration.ofSeconds(10)).until(() -> engine.catalog().state("legacy")
         .map(s -> s.status() == JobState.Status.INVALID).orElse(false));
-    url = "http://127.0.0.1:" + engine.httpPort() + "/";
-    http = new Http("http://127.0.0.1:" + engine.httpPort());
+    url = app.url() + "/";
+    http = new Http(app.url());
     browser = Chromium.start(dir);
   }
 
@@ -134,11 +128,8 @@ class StatusPageIT {
     if (browser != null) {
       browser.close();
     }
-    if (engine != null) {
-      engine.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    }
-    if (target != null) {
-      target.close();
+    if (app != null) {
+      app.close();
     }
   }
 
@@ -256,6 +247,30 @@ class StatusPageIT {
   }
 
   @Test
+  void the_filter_search_and_page_live_in_the_url_so_reload_and_back_keep_them() throws Exception {
+    open("");
+    shownAfter("state", "failing");
+    String filtered = browser.text("location.hash");
+
+    open(filtered); // a reload: a new document from the same URL
+    List<String> reloaded = cards();
+    String checked = browser.text("document.querySelector('#states input:checked').value");
+    shownAfter("state", "paused");
+    browser.eval("history.back()");
+    await().atMost(WAIT).until(() -> browser.text("document.getElementById('jobs').dataset.query").contains("state=failing")
+        && cards().equals(List.of("orders-sync")));
+    String checkedAfterBack = browser.text("document.querySelector('#states input:checked').value");
+    open("#/?q=night&offset=24");
+
+    assertThat(filtered).isEqualTo("#/?state=failing");
+    assertThat(reloaded).containsExactly("orders-sync");
+    assertThat(checked).isEqualTo("failing");
+    assertThat(checkedAfterBack).isEqualTo("failing");
+    assertThat(browser.text("document.getElementById('search').value")).isEqualTo("night");
+    assertThat(browser.text("document.getElementById('jobs').dataset.query")).contains("offset=24", "q=night");
+  }
+
+  @Test
   void the_keyboard_reaches_a_run_from_its_bar() throws Exception {
     open("");
 
@@ -278,7 +293,7 @@ class StatusPageIT {
 
     assertThat(browser.problems).as("console errors, exceptions and failed loads").isEmpty();
     assertThat(browser.requested).as("requests").isNotEmpty();
-    assertThat(browser.requestedOutside("http://127.0.0.1:" + engine.httpPort() + "/")).isEmpty();
+    assertThat(browser.requestedOutside(url)).isEmpty();
     assertThat(browser.requested).anyMatch(u -> u.endsWith("/vendor/uplot/uPlot.iife.min.js"));
   }
 
@@ -317,7 +332,7 @@ class StatusPageIT {
     // The engine opens its H2 file in mixed mode (AUTO_SERVER), so a second process or reader may.
     List<String> rows = new ArrayList<>();
     try (Connection c = DriverManager.getConnection(
-            "jdbc:h2:file:" + dir.resolve("db/cronloop") + ";AUTO_SERVER=TRUE");
+            app.database() + ";AUTO_SERVER=TRUE");
         PreparedStatement s = c.prepareStatement(
             "SELECT id, status FROM runs WHERE job_id = ? ORDER BY id DESC LIMIT 50")) {
       s.setString(1, job);
@@ -328,10 +343,6 @@ class StatusPageIT {
       }
     }
     return rows;
-  }
-
-  private void fire(String job) throws Exception {
-    engine.fire(job).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   /** Opens the page afresh (a new document, so a previous load does not count) and waits for it. */
@@ -375,6 +386,11 @@ class StatusPageIT {
       String query = browser.text("document.getElementById('jobs').dataset.query");
       return value.isEmpty() ? !query.contains(param + "=") : query.contains(param + "=" + value);
     });
+    return cards();
+  }
+
+  /** The ids of the job cards shown, in order. */
+  private List<String> cards() throws Exception {
     return List.of(browser.text("[...document.querySelectorAll('[data-job]')].map(c => c.dataset.job).join(',')").split(","));
   }
 }
