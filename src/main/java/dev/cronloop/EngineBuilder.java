@@ -47,6 +47,7 @@ public final class EngineBuilder {
   private int quartzThreads = DEFAULT_QUARTZ_THREADS;
   private InetSocketAddress http;
   private int maxConnectionsPerHost = DEFAULT_MAX_CONNECTIONS_PER_HOST;
+  private int lanes;
   private Duration clusterCheckin = DEFAULT_CLUSTER_CHECKIN;
   private Duration leaseRenewal = NodeLease.DEFAULT_RENEW_EVERY;
   private RunListener listener = new RunListener() {};
@@ -158,13 +159,27 @@ public final class EngineBuilder {
 
   /**
    * Connections kept to one host and port. Requests beyond it wait for a free connection, and
-   * that wait counts against their connect timeout.
+   * that wait counts against their connect timeout. The engine's event loops share it: each keeps
+   * at most {@code ceil(max / event loops)}, and one job's requests all go out on one of them.
    */
   public EngineBuilder maxConnectionsPerHost(int max) {
     if (max < 1) {
       throw new IllegalArgumentException("maxConnectionsPerHost must be >= 1, got " + max);
     }
     this.maxConnectionsPerHost = max;
+    return this;
+  }
+
+  /**
+   * How many event loops runs are spread over (issue 18, "lanes"); each job runs on one of them.
+   * Default: every event loop of the engine's Vert.x, up to the processors. {@code 1} puts every
+   * run on one event loop, as before lanes.
+   */
+  public EngineBuilder lanes(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("lanes must be >= 1, got " + n);
+    }
+    this.lanes = n;
     return this;
   }
 
@@ -275,7 +290,7 @@ public final class EngineBuilder {
     return this;
   }
 
-  /** Hears every fetch and run outcome, on the engine context. */
+  /** Hears every fetch and run outcome, on the event loop of each job's lane ({@link RunListener}). */
   public EngineBuilder listener(RunListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
     return this;
@@ -301,7 +316,7 @@ public final class EngineBuilder {
         jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
         http, token, maxConnectionsPerHost,
         journal != null ? journal : Database.journalFor(jdbcUrl, node), spillAfter, retention, clusterCheckin,
-        leaseRenewal, clock, notify, oneOff);
+        leaseRenewal, clock, notify, lanes, oneOff);
     // A one-off engine on its own Vert.x opens its database while that Vert.x is made.
     CompletableFuture<Database> early = oneOff && ownsVertx ? EngineParts.openDatabase(config) : null;
     Vertx engineVertx;

@@ -31,6 +31,7 @@ import java.time.InstantSource;
  *     taken over
  * @param clock where the engine reads the time: fire, start and end instants, lateness
  * @param notices how notices are delivered, and the public URL their links start with
+ * @param lanes event loops the runs are spread over, at most; 0 for all of them (up to the processors)
  * @param oneOff an engine for one fire and exit ({@link EngineBuilder#oneOff()}): no triggers, no
  *     JVM or Vert.x meters, no HTTP API
  */
@@ -53,4 +54,5 @@ public record EngineConfig(
     Duration leaseRenewal,
     InstantSource clock,
     Notifier.Settings notices,
+    int lanes,
     boolean oneOff) {}

@@ -6,7 +6,7 @@ import dev.cronloop.definition.JobCatalog;
 import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.Problem;
 import dev.cronloop.fetch.Dispatch;
-import dev.cronloop.fetch.HttpClients;
+import dev.cronloop.fetch.Lanes;
 import dev.cronloop.model.RunObserver;
 import dev.cronloop.model.RunResult;
 import dev.cronloop.notify.Notifier;
@@ -58,7 +58,7 @@ final class EngineParts {
   private volatile Dispatch dispatch;
   private volatile Notifier notifier;
   private volatile Scheduling scheduling;
-  private volatile HttpClients clients;
+  private volatile Lanes lanes;
   private volatile JobCatalog jobCatalog;
   private final AtomicLong runsEnded = new AtomicLong();
   /** Counts the runs that end, so that the status page's index knows when to build again. */
@@ -138,7 +138,7 @@ final class EngineParts {
     Database db = early != null && earlyTaken.compareAndSet(false, true) ? opened(early)
         : Stores.openDatabase(settings);
     stores = Stores.open(settings, db, fence, vertx,
-        task -> loop.runOnContext(v -> task.run()), // the recorder posts its acks back to the engine context
+        task -> loop.runOnContext(v -> task.run()), // acks of writers that name no lane of their own
         this::retentionPerJob);
     metrics.watch(stores.recorder());
     return null;
@@ -187,13 +187,12 @@ final class EngineParts {
         .mapEmpty();
   }
 
-  /** On the engine context. */
+  /** On the engine context: the lanes the runs live on, and the dispatch that feeds them. */
   private Void startDispatch() {
-    clients = new HttpClients(vertx, config.maxConnectionsPerHost());
     RunObserver observers = (notifier == null ? metrics : metrics.andThen(notifier)).andThen(endings);
-    dispatch = new Dispatch(vertx, loop, clients, config.node(), stores.ids(), stores.recorder(),
-        config.maxInFlight(), fence, stores::paused, metrics, observers.andThen(listener),
-        config.clock());
+    lanes = Lanes.open(vertx, config.lanes(), config.maxConnectionsPerHost(), config.maxInFlight(), config.node(),
+        stores.recorder(), observers.andThen(listener), config.clock());
+    dispatch = new Dispatch(vertx, loop, lanes, stores.ids(), fence, stores::paused, metrics, config.clock());
     return null;
   }
 
@@ -276,7 +275,7 @@ final class EngineParts {
             : Future.fromCompletionStage(stores.stopRecorder(), loop))
         .compose(v -> api.close())
         .compose(v -> loop.executeBlocking(this::closeStores, false))
-        .compose(v -> clients == null ? Future.<Void>succeededFuture() : clients.close())
+        .compose(v -> lanes == null ? Future.<Void>succeededFuture() : lanes.close())
         .andThen(v -> metrics.close())
         .onSuccess(v -> log.info("cronloop stopped: {} outcomes written in {} batches",
             stores == null ? 0 : stores.recorder().written(), stores == null ? 0 : stores.recorder().batches()))

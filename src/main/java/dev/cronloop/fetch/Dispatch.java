@@ -2,18 +2,15 @@ package dev.cronloop.fetch;
 
 import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.model.Fire;
-import dev.cronloop.model.RunObserver;
 import dev.cronloop.model.RunResult;
 import dev.cronloop.record.Fence;
 import dev.cronloop.record.PausedJobs;
-import dev.cronloop.record.Recorder;
 import dev.cronloop.record.RunIds;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +22,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine's loop side: where fires go once on the engine context, forward only. Scheduled fires
  * come from the hand-off ({@code bridge.FireHandoff}) into {@link #admit}: lease guard → start gate
- * → pause filter → launcher. A manual trigger enters the same path at the launcher ({@link
- * #trigger}). It also drains the runs on close.
+ * → pause filter → run ids → the jobs' {@link Lanes}, where each lane's launcher applies the
+ * overlap policy. A manual trigger enters the same path at the run ids ({@link #trigger}). It also
+ * drains the runs on close.
  *
- * <p>Confined to the engine context, except {@link #trigger}, which posts to it.
+ * <p>Confined to the engine context, except {@link #trigger} and {@link #drain}, which post to it.
+ * The runs themselves live on the lanes.
  */
 public final class Dispatch {
   private static final Logger log = LoggerFactory.getLogger(Dispatch.class);
@@ -48,28 +47,31 @@ public final class Dispatch {
   private final Context loop;
   private final Meter meter;
   private final Supplier<PausedJobs> paused;
-  private final RunLauncher launcher;
+  private final Lanes lanes;
+  private final RunIds ids;
   private final StartGate gate;
   private final LeaseGuard guard;
   private final long sampler;
   private final InstantSource clock;
+  private boolean closed;
 
   /**
-   * The dispatch of an engine on {@code loop}: it launches runs with ids from {@code ids}, records
-   * them with {@code recorder}, and leaves out the fires of jobs {@code paused} names.
+   * The dispatch of an engine on {@code loop}: it numbers fires with run ids from {@code ids},
+   * launches them on their jobs' {@code lanes}, and leaves out the fires of jobs {@code paused}
+   * names.
    */
-  public Dispatch(Vertx vertx, Context loop, HttpClients clients, String node, RunIds ids, Recorder recorder,
-      int maxInFlight, Fence fence, Supplier<PausedJobs> paused, Meter meter, RunObserver observer,
-      InstantSource clock) {
+  public Dispatch(Vertx vertx, Context loop, Lanes lanes, RunIds ids, Fence fence, Supplier<PausedJobs> paused,
+      Meter meter, InstantSource clock) {
     this.clock = clock;
     this.vertx = vertx;
     this.loop = loop;
     this.meter = meter;
     this.paused = paused;
-    this.launcher = new RunLauncher(vertx, loop, clients, node, ids, recorder, maxInFlight, observer, clock);
+    this.lanes = lanes;
+    this.ids = ids;
     this.gate = new StartGate(LoopTimer.of(vertx), clock, this::launchScheduled);
     this.guard = new LeaseGuard(fence, gate);
-    this.sampler = vertx.setPeriodic(1_000, t -> meter.sample(launcher.inFlight(), launcher.active()));
+    this.sampler = vertx.setPeriodic(1_000, t -> meter.sample(lanes.inFlight(), lanes.active()));
   }
 
   /** On the engine context: the fires one hand-off brought, in the lease term it saw. */
@@ -81,16 +83,28 @@ public final class Dispatch {
   /**
    * Fires {@code job} now, from any thread: completes with the run id as soon as it is taken, and
    * {@code result} with how the run ended. Not a Quartz crossing: the caller is the API or an
-   * embedder, and this post is how it reaches the engine context.
+   * embedder, and this post is how it reaches the engine context, which takes the run id and
+   * passes the fire on to the job's lane.
    */
   public Future<Long> trigger(JobDefinition job, Promise<RunResult> result) {
     Promise<Long> id = Promise.promise();
-    loop.runOnContext(v -> { // caller thread → engine context (manual trigger, not Quartz)
-      Fire fire = Fire.manual(job, clock.instant());
-      meter.fired(fire);
-      launcher.launch(fire, id).onComplete(result);
-    });
+    loop.runOnContext(v -> triggerOnLoop(job, id, result)); // caller thread → engine context (manual trigger)
     return id.future();
+  }
+
+  private void triggerOnLoop(JobDefinition job, Promise<Long> id, Promise<RunResult> result) {
+    Fire fire = Fire.manual(job, clock.instant());
+    meter.fired(fire);
+    if (closed) {
+      String why = "the engine is shutting down; fire of " + job.id() + " not run";
+      id.fail(why);
+      result.fail(why);
+      return;
+    }
+    ids.next()
+        .andThen(id)
+        .onSuccess(runId -> lanes.launch(new Ticket(runId, fire)).onComplete(result))
+        .onFailure(result::fail);
   }
 
   /**
@@ -110,7 +124,26 @@ public final class Dispatch {
       meter.fired(fire);
       due.add(fire);
     }
-    launcher.launchAll(due);
+    launchNumbered(due);
+  }
+
+  /**
+   * Takes a run id for each fire, here, so that ids rise with time across lanes, and hands the
+   * fires to their lanes in one task per lane. Ids come from the current block at once; a fire
+   * that must wait for the next block (a slow or absent database) goes to its lane alone once it
+   * has one.
+   */
+  private void launchNumbered(List<Fire> fires) {
+    List<Ticket> ready = new ArrayList<>(fires.size());
+    for (Fire fire : fires) {
+      Future<Long> id = ids.next();
+      if (id.succeeded()) {
+        ready.add(new Ticket(id.result(), fire));
+      } else {
+        id.onSuccess(runId -> lanes.launch(new Ticket(runId, fire)));
+      }
+    }
+    lanes.launchAll(ready);
   }
 
   /**
@@ -125,23 +158,17 @@ public final class Dispatch {
 
   private void drainOnLoop(Duration grace, Promise<Void> drained) {
     vertx.cancelTimer(sampler);
+    closed = true;
     int held = gate.close();
     if (held > 0) {
       log.info("{} fires handed over ahead of their instant not run: the engine is closing", held);
     }
-    launcher.close();
-    int active = launcher.active();
-    if (active > 0) {
-      log.info("waiting up to {} s for {} runs in flight", grace.toSeconds(), active);
-    }
-    long timer = vertx.setTimer(Math.max(1, grace.toMillis()), id -> {
-      log.warn("grace period over: cancelling {} runs", launcher.active());
-      launcher.cancelAll();
-    });
-    launcher.idle().onComplete(done -> {
-      vertx.cancelTimer(timer);
-      meter.counts(launcher.inFlight(), launcher.active());
-      drained.complete();
-    });
+    ids.close();
+    lanes.drain(grace).onComplete(done -> loop.runOnContext(v -> drained(drained))); // last lane → engine context
+  }
+
+  private void drained(Promise<Void> drained) {
+    meter.counts(lanes.inFlight(), lanes.active());
+    drained.complete();
   }
 }

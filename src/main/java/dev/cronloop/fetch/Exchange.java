@@ -41,7 +41,7 @@ import java.util.Map;
  * the stream it makes, and {@link #intercept}, the one interceptor of each of the engine's
  * WebClients, hands it the per-request TLS options, the request (to reset it and read the peer's
  * certificate) and the response head (to choose between following a redirect and reading the
- * body). Confined to the engine context.
+ * body). Confined to its lane's context.
  */
 final class Exchange implements BodyCodec<Void> {
   private static final VertxException OVER = new VertxException("attempt over", true);

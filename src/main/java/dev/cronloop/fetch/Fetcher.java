@@ -23,7 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * outcome tells what happened, so one dead target never stops a run. The row names the URL as
  * written, so a substituted secret never reaches the database.
  *
- * <p>Confined to the engine context.
+ * <p>Confined to its lane's context: each lane has its own fetcher over its own {@link
+ * HttpClients}; timers set here run on the lane.
  */
 final class Fetcher {
   private final Vertx vertx;

@@ -26,7 +26,9 @@ import java.util.Map;
  * <p>Each client keeps at most {@code maxPerHost} connections to one host and port; requests
  * beyond that wait in the client's pool, and that wait counts against the connect timeout.
  *
- * <p>Confined to the engine context.
+ * <p>Confined to its lane's context: each lane has its own clients, so the connections of a
+ * pool all live on that lane's event loop and a request searches only its lane's connections.
+ * {@link #close()} from any thread.
  */
 public final class HttpClients {
   private static final String VERIFY_HOST = "HTTPS";

@@ -15,7 +15,10 @@ public interface LoopTimer {
   /** Cancels a timer that has not run yet; true when it was still pending. */
   boolean cancel(long id);
 
-  /** The timers of {@code vertx}, run on the context that sets them. */
+  /**
+   * The timers of {@code vertx}, run on the context that sets them: the start gate sets them on the
+   * engine context, so its releases run there, whatever lane the fires then go to.
+   */
   static LoopTimer of(Vertx vertx) {
     return new LoopTimer() {
       @Override

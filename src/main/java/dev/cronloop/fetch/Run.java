@@ -24,7 +24,8 @@ import java.util.Set;
  * One run of one job: its requests go out with at most {@code concurrency} in flight, each
  * outcome is recorded as it arrives, and the run completes when its last row is committed.
  *
- * <p>Confined to the engine context.
+ * <p>Confined to its lane's context ({@code loop}): its requests, their outcomes, its end and the
+ * recorder's word that the end committed all come to it there.
  */
 final class Run implements Limiter.Taker {
   private final long id;
@@ -193,9 +194,15 @@ final class Run implements Limiter.Taker {
     RunStatus status = cancelled ? RunStatus.CANCELLED : RunStatus.of(ok, failed);
     recorder.submit(
         new Write.FinishRun(id, startedAt, clock.instant(), status, requests.size(), ok, failed),
+        this::onLane,
         committed -> result.complete(
             new RunResult(id, job().id(), status, requests.size(), ok, failed, startedAt, committed)));
     ended.complete();
+  }
+
+  /** Runs {@code task} on the run's lane: the recorder tells the run there that its end committed. */
+  private void onLane(Runnable task) {
+    loop.runOnContext(v -> task.run()); // recorder thread → the run's lane
   }
 
   private RunRow row(RunStatus status) {

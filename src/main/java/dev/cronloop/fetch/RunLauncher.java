@@ -6,7 +6,6 @@ import dev.cronloop.model.RunObserver;
 import dev.cronloop.model.RunResult;
 import dev.cronloop.model.RunStatus;
 import dev.cronloop.record.Recorder;
-import dev.cronloop.record.RunIds;
 import dev.cronloop.record.RunRow;
 import dev.cronloop.record.Write;
 import io.vertx.core.Context;
@@ -25,8 +24,9 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Turns fires into runs on the engine context, applying each job's overlap policy to the
- * asynchronous run itself (Quartz only sees the hand-off, which returns at once).
+ * Turns the fires of one lane's jobs into runs, applying each job's overlap policy to the
+ * asynchronous run itself (Quartz only sees the hand-off, which returns at once). Every fire of a
+ * job comes to the same lane ({@link Lanes}), so the bookkeeping of a job's runs is all here.
  *
  * <ul>
  *   <li>{@code allow}: another run starts beside the running one.
@@ -36,13 +36,13 @@ import java.util.concurrent.ThreadLocalRandom;
  *       one already waiting is recorded SKIPPED.
  * </ul>
  *
- * <p>Confined to the engine context.
+ * <p>Confined to its lane's context ({@code loop}), but for the counts {@link #active()} and
+ * {@link #inFlight()}, read on the engine context.
  */
-public final class RunLauncher {
+final class RunLauncher {
   private final Vertx vertx;
   private final Context loop;
   private final String node;
-  private final RunIds ids;
   private final Recorder recorder;
   private final Limiter limiter;
   private final Fetcher fetcher;
@@ -52,77 +52,49 @@ public final class RunLauncher {
   private final Map<String, Waiting> queued = new HashMap<>();
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
   private boolean closed;
-  private int active;
+  /** Written on the lane only; volatile for the engine context's sample and drain. */
+  private volatile int active;
 
-  public RunLauncher(
-      Vertx vertx, Context loop, HttpClients clients, String node, RunIds ids, Recorder recorder,
-      int maxInFlight, RunObserver observer) {
-    this(vertx, loop, clients, node, ids, recorder, maxInFlight, observer, InstantSource.system());
-  }
-
-  /** A launcher whose runs read the time from {@code clock} (the engine's clock). */
-  public RunLauncher(
-      Vertx vertx, Context loop, HttpClients clients, String node, RunIds ids, Recorder recorder,
-      int maxInFlight, RunObserver observer, InstantSource clock) {
+  /**
+   * A launcher on the lane {@code loop}, sending with {@code clients} (the lane's own), taking
+   * request slots from {@code slots} (shared by every lane) and reading the time from {@code clock}.
+   */
+  RunLauncher(Vertx vertx, Context loop, HttpClients clients, String node, Recorder recorder, Slots slots,
+      RunObserver observer, InstantSource clock) {
     this.clock = clock;
     this.vertx = vertx;
     this.loop = loop;
     this.node = node;
-    this.ids = ids;
     this.recorder = recorder;
-    this.limiter = new Limiter(maxInFlight, recorder);
+    this.limiter = new Limiter(slots, recorder, task -> loop.runOnContext(v -> task.run()));
     this.fetcher = new Fetcher(vertx, clients, clock);
     this.observer = observer;
   }
 
   /**
-   * Launches every fire of one instant, in order; a job with {@code jitter} starts after a random
-   * delay up to it.
+   * Launches the fires of one instant that hash to this lane, in order; a job with {@code jitter}
+   * starts after a random delay up to it.
    */
-  public void launchAll(List<Fire> fires) {
-    for (Fire f : fires) {
-      Duration jitter = f.job().jitter();
-      if (jitter.isZero() || f.skipped()) {
-        launch(f);
+  void launchAll(List<Ticket> tickets) {
+    for (Ticket t : tickets) {
+      Duration jitter = t.fire().job().jitter();
+      if (jitter.isZero() || t.fire().skipped()) {
+        launch(t);
       } else {
         long delay = 1 + ThreadLocalRandom.current().nextLong(Math.max(1, jitter.toMillis()));
-        vertx.setTimer(delay, id -> launch(f));
+        vertx.setTimer(delay, id -> launch(t));
       }
     }
   }
 
   /**
-   * Launches one fire. The Future tells how the run ended once its last row is committed; a
-   * skipped fire yields a SKIPPED result.
+   * Launches one fire with the run id it was given: the job's overlap policy decides what the run
+   * does. The Future tells how the run ended once its last row is committed; a skipped fire (also
+   * one that comes after {@link #close()}) yields a SKIPPED result.
    */
-  public Future<RunResult> launch(Fire fire) {
-    return launch(fire, null);
-  }
-
-  /**
-   * Launches one fire and completes {@code allocated} with its run id as soon as the id is taken,
-   * before any request goes out (and even when the fire waits behind a running one or is skipped).
-   * The run id is taken first so that a caller such as {@code POST /api/jobs/{id}/trigger} can
-   * answer at once; the overlap policy then decides what the run does.
-   *
-   * @param allocated told the run id, or failed when the launcher is closed; may be null
-   */
-  public Future<RunResult> launch(Fire fire, Promise<Long> allocated) {
+  Future<RunResult> launch(Ticket ticket) {
     requireOnLoop();
-    if (closed) {
-      String why = "the engine is shutting down; fire of " + fire.job().id() + " not run";
-      if (allocated != null) {
-        allocated.tryFail(why);
-      }
-      return Future.failedFuture(why);
-    }
-    return ids.next()
-        .andThen(taken -> {
-          if (allocated != null) {
-            allocated.handle(taken);
-          }
-        })
-        .compose(id -> dispatch(id, fire));
+    return dispatch(ticket.runId(), ticket.fire());
   }
 
   private Future<RunResult> dispatch(long id, Fire fire) {
@@ -144,18 +116,18 @@ public final class RunLauncher {
     };
   }
 
-  /** Runs in progress. */
-  public int active() {
+  /** Runs in progress; any thread. */
+  int active() {
     return active;
   }
 
-  /** Requests in flight across all runs. */
-  public int inFlight() {
+  /** Requests in flight across the lane's runs; any thread. */
+  int inFlight() {
     return limiter.inFlight();
   }
 
   /** Completes when no run is in progress. */
-  public Future<Void> idle() {
+  Future<Void> idle() {
     requireOnLoop();
     if (active() == 0) {
       return Future.succeededFuture();
@@ -166,17 +138,16 @@ public final class RunLauncher {
   }
 
   /** Stops accepting fires; a fire still waiting behind a running one is recorded SKIPPED. */
-  public void close() {
+  void close() {
     requireOnLoop();
     closed = true;
-    ids.close();
     List<Waiting> waiting = List.copyOf(queued.values());
     queued.clear();
     waiting.forEach(w -> skip(w.id(), w.fire().skipped("the engine was shutting down")).onComplete(w.result()));
   }
 
   /** Cancels every run in progress; completes when their rows are queued. */
-  public Future<Void> cancelAll() {
+  Future<Void> cancelAll() {
     requireOnLoop();
     running.values().stream().flatMap(Set::stream).toList().forEach(Run::cancel);
     return idle();
@@ -257,7 +228,7 @@ public final class RunLauncher {
   private void requireOnLoop() {
     if (Vertx.currentContext() != loop) {
       throw new IllegalStateException(
-          "RunLauncher is confined to the engine context, called on " + Thread.currentThread().getName());
+          "RunLauncher is confined to its lane's context, called on " + Thread.currentThread().getName());
     }
   }
 }

@@ -3,8 +3,13 @@ package dev.cronloop.model;
 import java.time.Instant;
 
 /**
- * Hears about runs as they happen. Every method is called on the engine context, so an
- * implementation must not block; the default methods do nothing.
+ * Hears about runs as they happen. Every method is called on an event loop, so an implementation
+ * must not block; the default methods do nothing.
+ *
+ * <p>Threads: the engine runs each job on one of its lanes (one per event loop, {@code
+ * fetch.Lanes}), and every call about a job's runs comes on that lane, in order. Calls about
+ * different jobs may come at once on different lanes: an implementation that keeps state across
+ * jobs must be thread-safe.
  */
 public interface RunObserver {
 

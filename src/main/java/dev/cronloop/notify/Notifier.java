@@ -23,9 +23,9 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * ping channels. Nothing here waits: a slow database or channel never delays a fire, a fetch or a
  * row.
  *
- * <p>Confined to the engine context (the observer methods); {@link #close} from any thread.
+ * <p>Runs on: the observer methods on the lanes, several jobs at once (each run's events on its
+ * job's lane, hence the concurrent map of tallies); {@link #close} from any thread.
  */
 public final class Notifier implements RunObserver {
   private static final Logger log = LoggerFactory.getLogger(Notifier.class);
@@ -71,7 +72,8 @@ public final class Notifier implements RunObserver {
   private final Supplier<Catalog> catalog;
   private final Settings settings;
   private final Deliveries deliveries;
-  private final Map<Long, RunTally> tallies = new HashMap<>();
+  /** Runs of notifying jobs with a failed fetch; each run's tally is touched on its lane only. */
+  private final Map<Long, RunTally> tallies = new ConcurrentHashMap<>();
   private String deployment;
   private boolean countFull;
 

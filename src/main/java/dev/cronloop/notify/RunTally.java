@@ -12,7 +12,7 @@ import java.util.Map;
  * their counts and the first few fetches as a sample. Memory stays bounded: at most {@link
  * #MAX_REASONS} distinct reasons and {@link #SAMPLE} fetches are kept, however many requests fail.
  *
- * <p>Confined to the engine context.
+ * <p>Confined to the lane of its run's job.
  */
 final class RunTally {
   /** Failed fetches a notice shows. */

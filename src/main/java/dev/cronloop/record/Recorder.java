@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * (a run's end committed, room freed) goes through {@link Notices}.
  *
  * <p>Runs on: the {@code cronloop-recorder} thread; {@code tryReserve}, {@code submit} and {@code
- * whenRoom} are safe from any thread. Callbacks run on the executor given at construction.
+ * whenRoom} are safe from any thread. Callbacks run on the executor the caller names (a run's
+ * lane), else on the one given at construction.
  */
 public final class Recorder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Recorder.class);
@@ -63,6 +64,7 @@ public final class Recorder implements AutoCloseable {
   public static final Duration DEFAULT_SPILL_AFTER = Outage.DEFAULT_SPILL_AFTER;
 
   private final WriteQueue queue;
+  private final Executor callbacks;
   private final Notices notices;
   private final OutcomeStore store;
   private final Outage outage;
@@ -102,7 +104,8 @@ public final class Recorder implements AutoCloseable {
       throw new IllegalArgumentException("recorder body budget must be >= 1, got " + bodyBudget);
     }
     this.queue = new WriteQueue(capacity, bodyBudget);
-    this.notices = new Notices(callbacks);
+    this.callbacks = callbacks;
+    this.notices = new Notices();
     this.store = new OutcomeStore(dataSource, rejections);
     this.outage = new Outage(dataSource, rejections, errors);
     this.writer = new Thread(this::drain, "cronloop-recorder");
@@ -197,7 +200,15 @@ public final class Recorder implements AutoCloseable {
    * callback executor. Never blocks.
    */
   public void submit(Write.FinishRun finish, Consumer<Instant> onCommitted) {
-    notices.awaitCommit(finish, onCommitted);
+    submit(finish, callbacks, onCommitted);
+  }
+
+  /**
+   * {@link #submit(Write.FinishRun, Consumer)}, with the notice run on {@code where}: a run tells
+   * the recorder its own lane, so the notice comes back to the thread the run lives on.
+   */
+  public void submit(Write.FinishRun finish, Executor where, Consumer<Instant> onCommitted) {
+    notices.awaitCommit(finish, where, onCommitted);
     try {
       submit(finish);
     } catch (IllegalStateException e) {
@@ -208,10 +219,15 @@ public final class Recorder implements AutoCloseable {
 
   /**
    * Asks to be told, once, when the writer has freed room. The notice runs on the callback
-   * executor. One waiter at a time: the engine has one launcher.
+   * executor. Several may wait at once (a limiter per lane); each is told.
    */
   public void whenRoom(Runnable notice) {
-    notices.awaitRoom(notice);
+    whenRoom(callbacks, notice);
+  }
+
+  /** {@link #whenRoom(Runnable)}, with the notice run on {@code where}. */
+  public void whenRoom(Executor where, Runnable notice) {
+    notices.awaitRoom(where, notice);
     if (queue.hasRoom()) {
       notices.roomFreed();
     }

@@ -8,7 +8,8 @@ import io.vertx.core.Vertx;
  * id at once and ids stay unique across the nodes of a cluster. The next block is fetched on a
  * worker thread when half of the current one is used.
  *
- * <p>Confined to the engine context.
+ * <p>Confined to the engine context: the dispatch takes each fire's id there before it sends the
+ * fire to its lane, so ids rise with time across the lanes and no lane takes ids itself.
  */
 public final class RunIds {
   /** Ids per block; must equal the sequence's INCREMENT BY. */

@@ -22,8 +22,9 @@ import java.util.List;
  * The lateness is a summary without buckets (count, sum, max), so each job adds a fixed handful of
  * series; {@link Metrics} removes them when the job leaves the folder.
  *
- * <p>Runs on: {@link #ended} and {@link #late} on the engine context; the gauges are read on the
- * scraping thread, hence the volatile fields.
+ * <p>Runs on: {@link #ended} on the job's lane (every run of a job ends on its one lane, so the
+ * count of failures in a row has one writer), {@link #late} on the engine context (a thread-safe
+ * timer); the gauges are read on the scraping thread, hence the volatile fields.
  */
 final class JobHealthMeters {
   private final MeterRegistry registry;

@@ -26,6 +26,7 @@ import java.time.InstantSource;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,9 +61,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * in the folder: a job's series (fires, runs, latency by outcome, health) appear with its first
  * fire and leave the registry at the first sample after the job leaves the folder.
  *
- * <p>Runs on: the observer methods, {@link #handedOver} and {@link #fired} on the engine context
- * (the per-job meters and the runs awaiting their first request are confined to it); the batch
- * hook on the recorder thread; {@link #scrape()} on any thread. Micrometer meters are thread-safe.
+ * <p>Runs on: {@link #handedOver}, {@link #fired} and the samples on the engine context; the
+ * observer methods on the lanes (each job's on its own lane, several jobs at once), hence the
+ * concurrent maps of per-job meters and of runs awaiting their first request; the batch hook on
+ * the recorder thread; {@link #scrape()} on any thread. Micrometer meters are thread-safe.
  */
 public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable {
   private static final Duration[] LATENCY_BUCKETS = {
@@ -75,8 +77,8 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger activeRuns = new AtomicInteger();
-  private final Map<Long, Instant> awaitingFirstRequest = new HashMap<>();
-  private final Map<String, JobMeters> jobs = new HashMap<>();
+  private final Map<Long, Instant> awaitingFirstRequest = new ConcurrentHashMap<>();
+  private final Map<String, JobMeters> jobs = new ConcurrentHashMap<>();
   private final Timer handoffLateness = lateness("handoff");
   private final Timer loopLateness = lateness("loop");
   private final Timer firstRequestLateness = lateness("first_request");
@@ -87,7 +89,7 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
   private final InstantSource clock;
   private java.util.function.Supplier<Catalog> catalog = () -> null;
   private Catalog pruned;
-  private boolean jobsAdded;
+  private volatile boolean jobsAdded;
 
   public Metrics() {
     this(InstantSource.system());
@@ -297,9 +299,8 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
   private JobMeters meters(String jobId) {
     JobMeters m = jobs.get(jobId);
     if (m == null) {
-      m = new JobMeters(jobId);
-      jobs.put(jobId, m);
-      jobsAdded = true;
+      m = jobs.computeIfAbsent(jobId, JobMeters::new);
+      jobsAdded = true; // after the put: the next prune sees the new job
     }
     return m;
   }
@@ -307,19 +308,18 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
   /** One job's meters, registered on first use. */
   private final class JobMeters {
     private final String job;
-    private final Map<Trigger, Counter> fires = new EnumMap<>(Trigger.class);
-    private final Map<Outcome, Timer> latency = new EnumMap<>(Outcome.class);
-    private final Map<RunStatus, Counter> runs = new EnumMap<>(RunStatus.class);
-    private JobHealthMeters health;
+    // Concurrent: a job's fires are counted on the engine context, its runs and fetches on its lane.
+    private final Map<Trigger, Counter> fires = new ConcurrentHashMap<>();
+    private final Map<Outcome, Timer> latency = new ConcurrentHashMap<>();
+    private final Map<RunStatus, Counter> runs = new ConcurrentHashMap<>();
+    private final JobHealthMeters health;
 
     JobMeters(String job) {
       this.job = job;
+      this.health = new JobHealthMeters(registry, job);
     }
 
     JobHealthMeters health() {
-      if (health == null) {
-        health = new JobHealthMeters(registry, job);
-      }
       return health;
     }
 
@@ -328,9 +328,7 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
       fires.values().forEach(registry::remove);
       latency.values().forEach(registry::remove);
       runs.values().forEach(registry::remove);
-      if (health != null) {
-        health.remove();
-      }
+      health.remove();
       return true;
     }
 
