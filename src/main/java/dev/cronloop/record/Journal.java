@@ -60,6 +60,23 @@ final class Journal implements AutoCloseable {
     return file;
   }
 
+  /**
+   * Replays the journal a previous process left at {@code file}, exactly once, and deletes it.
+   * Blocking; call at start, before runs of this node are marked INTERRUPTED, as the journal may
+   * finish some.
+   *
+   * @return how many writes were replayed
+   */
+  static int replayLeftAt(Path file, DataSource dataSource) throws SQLException, IOException {
+    return replayLeftAt(file, dataSource, java.time.InstantSource.system());
+  }
+
+  /** {@link #replayLeftAt(Path, DataSource)}, stamping the replay from {@code clock}. */
+  static int replayLeftAt(Path file, DataSource dataSource, java.time.InstantSource clock)
+      throws SQLException, IOException {
+    return new Journal(file).replay(dataSource, new Rejections(), clock);
+  }
+
   /** Writes not yet replayed, as far as this process appended them. */
   long entries() {
     return entries;

@@ -1,8 +1,6 @@
 package dev.cronloop.record;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -136,21 +134,6 @@ public final class Recorder implements AutoCloseable {
   public Recorder spillTo(Path file, Duration after) {
     outage.spillTo(file, after);
     return this;
-  }
-
-  /**
-   * Replays the journal a previous process left, exactly once, and deletes it. Blocking; call at
-   * start, before runs of this node are marked INTERRUPTED, as the journal may finish some.
-   *
-   * @return how many writes were replayed
-   */
-  public static int replayJournal(DataSource dataSource, Path file) throws SQLException, IOException {
-    return replayJournal(dataSource, file, InstantSource.system());
-  }
-
-  /** {@link #replayJournal(DataSource, Path)}, stamping the replay from {@code clock}. */
-  public static int replayJournal(DataSource dataSource, Path file, InstantSource clock) throws SQLException, IOException {
-    return new Journal(file).replay(dataSource, new Rejections(), clock);
   }
 
   /** True while outcomes go to the journal because the database is away. */

@@ -79,7 +79,7 @@ public final class Stores implements AutoCloseable {
     }
     // Only a scheduling engine owns its node's runs and the journal; a one-off `fire` leaves them.
     // The journal first: it may finish runs that would otherwise count as interrupted.
-    int replayed = s.schedule() ? Recorder.replayJournal(db.dataSource(), s.journal(), s.clock()) : 0;
+    int replayed = s.schedule() ? Journal.replayLeftAt(s.journal(), db.dataSource(), s.clock()) : 0;
     if (replayed > 0) {
       log.warn("{} outcomes a previous process left in {} replayed", replayed, s.journal());
     }

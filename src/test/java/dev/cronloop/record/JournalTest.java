@@ -69,11 +69,11 @@ class JournalTest {
       assertThat(journal()).exists();
       Path copy = Files.copy(journal(), dir.resolve("copy.journal"));
 
-      int first = Recorder.replayJournal(db.dataSource(), journal());
+      int first = Journal.replayLeftAt(journal(), db.dataSource());
       // A crash between the replay's commit and the file's removal leaves the file behind:
       Files.copy(copy, journal(), StandardCopyOption.REPLACE_EXISTING);
-      int second = Recorder.replayJournal(db.dataSource(), journal());
-      int third = Recorder.replayJournal(db.dataSource(), journal());
+      int second = Journal.replayLeftAt(journal(), db.dataSource());
+      int third = Journal.replayLeftAt(journal(), db.dataSource());
 
       assertThat(first).isEqualTo(2 + 2);
       assertThat(second).isZero();
@@ -94,7 +94,7 @@ class JournalTest {
       recorder.stop().get(10, TimeUnit.SECONDS);
       Files.writeString(journal(), "{\"fetch\":{\"runId\":1,\"jobId\":\"jo", StandardOpenOption.APPEND);
 
-      int replayed = Recorder.replayJournal(db.dataSource(), journal());
+      int replayed = Journal.replayLeftAt(journal(), db.dataSource());
 
       assertThat(replayed).isEqualTo(3);
       assertThat(count(db, "fetches")).isEqualTo(1);
@@ -115,7 +115,7 @@ class JournalTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> again.spilled() == 1);
       again.stop().get(10, TimeUnit.SECONDS);
 
-      assertThat(Recorder.replayJournal(db.dataSource(), journal())).isEqualTo(1);
+      assertThat(Journal.replayLeftAt(journal(), db.dataSource())).isEqualTo(1);
       assertThat(count(db, "runs")).isEqualTo(1);
     }
   }

@@ -122,7 +122,7 @@ class RefusedRowsTest {
       recorder.stop().get(10, TimeUnit.SECONDS);
       assertThat(journal()).exists();
 
-      int replayed = Recorder.replayJournal(db.dataSource(), journal());
+      int replayed = Journal.replayLeftAt(journal(), db.dataSource());
 
       assertThat(replayed).isEqualTo(4);
       assertThat(journal()).doesNotExist();
