@@ -1,6 +1,7 @@
 package dev.cronloop.bench;
 
 import dev.cronloop.Engine;
+import dev.cronloop.EngineBuilder;
 import dev.cronloop.record.Database;
 import dev.cronloop.testkit.JobFiles;
 import dev.cronloop.testkit.LoopbackServer;
@@ -27,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * -Dexec.mainClass=dev.cronloop.bench.TickBench -Dexec.args="1000 30 5 45"} (J S W T). A fifth
  * argument {@code notify} gives every job {@code notify:} with a webhook channel on the same
  * loopback server, so each run is also counted for the job's health (src/docs/notifications.md);
- * the runs all pass, so no notice is sent: the figure is the cost of the counting.
+ * the runs all pass, so no notice is sent: the figure is the cost of the counting. {@code
+ * -Dlanes=1} puts every run on one event loop ({@code EngineBuilder.lanes}), as before lanes.
  */
 public final class TickBench {
   public static void main(String[] args) throws Exception {
@@ -54,7 +56,9 @@ public final class TickBench {
               - %s
             """.formatted(notify ? "notify: { channels: [hook] }" : "", server.url("/delay/5/" + j)));
       }
-      Engine engine = Engine.builder().jobs(folder).database(db).build();
+      EngineBuilder builder = Engine.builder().jobs(folder).database(db);
+      int lanes = Integer.getInteger("lanes", 0); // -Dlanes=1: every run on one event loop, to compare
+      Engine engine = (lanes > 0 ? builder.lanes(lanes) : builder).build();
       engine.start().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
       long started = (System.currentTimeMillis() / 1000 + 1) * 1000;
       long[] windows = {started + warmup * 1000L, started + Math.max(warmup, settled) * 1000L};
