@@ -47,7 +47,7 @@ public final class EngineBuilder {
   private int quartzThreads = DEFAULT_QUARTZ_THREADS;
   private InetSocketAddress http;
   private int maxConnectionsPerHost = DEFAULT_MAX_CONNECTIONS_PER_HOST;
-  private int lanes;
+  private int lanes = 1;
   private Duration clusterCheckin = DEFAULT_CLUSTER_CHECKIN;
   private Duration leaseRenewal = NodeLease.DEFAULT_RENEW_EVERY;
   private RunListener listener = new RunListener() {};
@@ -171,9 +171,10 @@ public final class EngineBuilder {
   }
 
   /**
-   * How many event loops runs are spread over (issue 18, "lanes"); each job runs on one of them.
-   * Default: every event loop of the engine's Vert.x, up to the processors. {@code 1} puts every
-   * run on one event loop, as before lanes.
+   * How many event loops runs are spread over (issue 18, "lanes"); each job runs on one of them,
+   * at most the event loops of the engine's Vert.x and the processors. Default 1: every run on one
+   * event loop. More lowers the lateness of many jobs due in the same second once the JIT has
+   * compiled the path, but slows the first seconds after a start (src/docs/benchmarks.md, "Lanes").
    */
   public EngineBuilder lanes(int n) {
     if (n < 1) {

@@ -172,7 +172,7 @@ class LanesTest {
         requests:
           - %s
         """.formatted(server.url("/delay/5/tiny")));
-    start(b -> b.maxInFlight(maxInFlight).schedule(false));
+    start(b -> b.lanes(2).maxInFlight(maxInFlight).schedule(false));
     var big = engine.fire("big").toCompletionStage().toCompletableFuture();
     await().atMost(Duration.ofSeconds(10)).until(() -> server.inFlight() >= maxInFlight - 2);
 
@@ -242,7 +242,7 @@ class LanesTest {
   }
 
   private void start() throws Exception {
-    start(b -> b);
+    start(b -> b.lanes(2)); // one lane is the default
   }
 
   private void start(java.util.function.UnaryOperator<EngineBuilder> options) throws Exception {

@@ -105,6 +105,14 @@ final class RunCommand implements Callable<Integer> {
       description = "Cluster check-in interval on PostgreSQL; a node silent this long (plus a grace) is taken over (default: ${DEFAULT-VALUE}).")
   String checkin;
 
+  @Option(
+      names = "--lanes",
+      paramLabel = "N",
+      description = "Event loops the runs are spread over, each job always on the same one (default: 1). More"
+          + " lowers the lateness of many jobs due in the same second once the JIT has compiled the path, but"
+          + " makes the first seconds after a start slower (src/docs/benchmarks.md, \"Lanes\").")
+  Integer lanes;
+
   /** The --public-url value; a bad one is a usage error naming the option and the fix. */
   private java.net.URI publicUrl(String text) {
     try {
@@ -168,6 +176,12 @@ final class RunCommand implements Callable<Integer> {
           throw new IllegalArgumentException("--buffer must be at least 16 outcomes (found " + buffer + ")");
         }
         builder.recorderCapacity(buffer);
+      }
+      if (lanes != null) {
+        if (lanes < 1) {
+          throw new IllegalArgumentException("--lanes must be 1 or more (found " + lanes + ")");
+        }
+        builder.lanes(lanes);
       }
       engine = builder.leaseRenewal(duration("--lease", lease)).build();
     } catch (IllegalStateException | IllegalArgumentException e) {
