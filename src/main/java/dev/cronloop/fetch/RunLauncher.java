@@ -153,8 +153,14 @@ final class RunLauncher {
     return idle();
   }
 
+  /**
+   * A run counts as active from here, while it may still wait for room in the recorder, so that a
+   * drain waits for it too: one that began after the drain found the lane idle would be left
+   * RUNNING by an engine that had stopped.
+   */
   private Future<RunResult> start(long id, Fire fire) {
     Promise<RunResult> result = Promise.promise();
+    active++;
     limiter.whenRecorderRoom(2, () -> begin(id, fire, result));
     return result.future();
   }
@@ -162,7 +168,6 @@ final class RunLauncher {
   private void begin(long id, Fire fire, Promise<RunResult> result) {
     Run run = new Run(id, fire, node, loop, fetcher, limiter, recorder, observer, clock);
     running.computeIfAbsent(fire.job().id(), k -> new LinkedHashSet<>()).add(run);
-    active++;
     observer.runStarting(id, fire.job().id(), fire.trigger(), fire.scheduledAt());
     run.ended().onComplete(done -> ended(run));
     run.result().onSuccess(observer::runEnded).onComplete(result);
@@ -173,7 +178,6 @@ final class RunLauncher {
     String job = run.job().id();
     Set<Run> runs = running.get(job);
     runs.remove(run);
-    active--;
     if (runs.isEmpty()) {
       running.remove(job);
       Waiting next = queued.remove(job);
@@ -181,7 +185,13 @@ final class RunLauncher {
         start(next.id(), next.fire()).onComplete(next.result());
       }
     }
-    if (active() == 0) {
+    settled();
+  }
+
+  /** A run or a skip counted active is over; the last one tells whoever waits for idle. */
+  private void settled() {
+    active--;
+    if (active == 0) {
       idleWaiters.forEach(Promise::complete);
       idleWaiters.clear();
     }
@@ -201,7 +211,11 @@ final class RunLauncher {
 
   private Future<RunResult> skip(long id, Fire fire) {
     Promise<RunResult> result = Promise.promise();
-    limiter.whenRecorderRoom(1, () -> recordSkip(id, fire, result));
+    active++; // until its row is queued, for the same reason as a run's start
+    limiter.whenRecorderRoom(1, () -> {
+      recordSkip(id, fire, result);
+      settled();
+    });
     return result.future();
   }
 
