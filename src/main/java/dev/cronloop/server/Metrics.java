@@ -20,6 +20,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -90,6 +94,7 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
   private java.util.function.Supplier<Catalog> catalog = () -> null;
   private Catalog pruned;
   private volatile boolean jobsAdded;
+  private volatile int lastExposition; // bytes, to size the next one
 
   public Metrics() {
     this(InstantSource.system());
@@ -282,6 +287,33 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
   /** The Prometheus text exposition of every meter. */
   public String scrape() {
     return registry.scrape();
+  }
+
+  /**
+   * {@link #scrape()}'s text as the UTF-8 bytes {@code /metrics} sends, written straight into one
+   * buffer sized from the last scrape. With 10,000 jobs the text is about 18 MB: the String form
+   * goes through a growing byte array, a copy into a String and an encoding back to bytes, about
+   * 90 MB of garbage a scrape on top of the registry's own snapshots.
+   */
+  Buffer exposition() {
+    Buffer out = Buffer.buffer(lastExposition + lastExposition / 16 + 4096);
+    try {
+      registry.scrape(new OutputStream() {
+        @Override
+        public void write(int b) {
+          out.appendByte((byte) b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+          out.appendBytes(b, off, len);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // not from a buffer
+    }
+    lastExposition = out.length();
+    return out;
   }
 
   private Timer lateness(String stage) {
