@@ -20,8 +20,10 @@ import java.util.Map;
  * The per-job meters of a fleet, without the fleet: a {@link Metrics} (no JVM meters) that has
  * seen J jobs fire once on schedule, each with U requests ended OK and its run ended OK, as the
  * engine reports them. Prints the heap the meters hold (used after a full GC, less the same
- * registry with no job), the size of one scrape, its time and what it allocates (median of
- * five), as one JSON line; with a third argument {@code histogram}, also the top of the class
+ * registry with no job), the size of one {@code /metrics} body ({@link Metrics#exposition()}),
+ * its time and what it allocates (median of five) against the String form ({@link
+ * Metrics#scrape()}), and what the registry's snapshots of all series allocate and hold, as one
+ * JSON line; with a third argument {@code histogram}, also the top of the class
  * histogram ({@code jcmd GC.class_histogram}) of this JVM holding the meters.
  *
  * <p>Run (about 30 s): {@code mvn -q exec:java -Dexec.classpathScope=test
@@ -68,26 +70,31 @@ public final class MetersBench {
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long[] millis = new long[5];
     long[] allocated = new long[5];
+    long[] textAllocated = new long[5];
     long bytes = 0;
     for (int i = 0; i < millis.length; i++) {
       long a0 = threads.getCurrentThreadAllocatedBytes();
       long t0 = System.nanoTime();
-      bytes = metrics.scrape().length();
+      bytes = metrics.exposition().length(); // what GET /metrics sends
       millis[i] = (System.nanoTime() - t0) / 1_000_000;
-      allocated[i] = threads.getCurrentThreadAllocatedBytes() - a0;
+      long a1 = threads.getCurrentThreadAllocatedBytes();
+      metrics.scrape().length(); // the String form, for comparison
+      textAllocated[i] = threads.getCurrentThreadAllocatedBytes() - a1;
+      allocated[i] = a1 - a0;
     }
+    // The registry's snapshots of every series, which a scrape holds at once while it writes them.
+    long beforeSnapshots = usedAfterGc();
     long s0 = threads.getCurrentThreadAllocatedBytes();
     Object snapshots = ((io.micrometer.prometheusmetrics.PrometheusMeterRegistry) metrics.registry())
         .getPrometheusRegistry().scrape();
-    long s1 = threads.getCurrentThreadAllocatedBytes();
-    ((io.micrometer.prometheusmetrics.PrometheusMeterRegistry) metrics.registry())
-        .scrape(java.io.OutputStream.nullOutputStream());
-    long s2 = threads.getCurrentThreadAllocatedBytes();
-    System.out.printf("snapshots %.1f MB, snapshots + text to a null stream %.1f MB%n", (s1 - s0) / 1e6,
-        (s2 - s1) / 1e6);
+    long snapshotsAllocated = threads.getCurrentThreadAllocatedBytes() - s0;
+    long snapshotsHeld = usedAfterGc() - beforeSnapshots;
+    System.out.println(snapshots.getClass().getSimpleName() + " held"); // keeps them reachable until here
     System.out.printf("{\"workload\":\"meters\",\"jobs\":%d,\"urlsPerJob\":%d,\"metersHeldMb\":%.1f,"
-            + "\"bytesPerJob\":%d,\"scrapeBytes\":%d,\"scrapeMs\":%d,\"scrapeAllocatedMb\":%.1f}%n",
-        jobs, urls, held / 1e6, held / jobs, bytes, Bench.median(millis), Bench.median(allocated) / 1e6);
+            + "\"bytesPerJob\":%d,\"scrapeBytes\":%d,\"scrapeMs\":%d,\"scrapeAllocatedMb\":%.1f,"
+            + "\"stringScrapeAllocatedMb\":%.1f,\"snapshotsAllocatedMb\":%.1f,\"snapshotsHeldMb\":%.1f}%n",
+        jobs, urls, held / 1e6, held / jobs, bytes, Bench.median(millis), Bench.median(allocated) / 1e6,
+        Bench.median(textAllocated) / 1e6, snapshotsAllocated / 1e6, snapshotsHeld / 1e6);
     metrics.close();
   }
 
