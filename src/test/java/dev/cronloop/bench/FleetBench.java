@@ -33,7 +33,9 @@ import java.util.TreeMap;
  * instant (the minute + the job's spread offset, as {@link Spread} computes it for the engine);
  * the engine's start lag ({@code runs.started_at − scheduled_at}); missed fires (jobs × minutes −
  * runs with the expected {@code scheduled_at}); {@code fetches} rows of those runs against the
- * requests that arrived; the child's peak heap and longest GC pause (its flight recording), its
+ * requests that arrived; the child's peak heap and longest GC pause (its flight recording: in the
+ * JSON over the whole recording, start-up and the final scrape included; printed apart for the
+ * measured window), its
  * peak recorder queue ({@code /metrics}) and its CPU (from {@code /proc}).
  *
  * <p>Run (about 4 minutes): {@code mvn -q -DskipTests package && mvn -q exec:java
@@ -109,6 +111,10 @@ public final class FleetBench {
         child.output().lines().filter(l -> l.contains("started in") || l.contains("WARN") || l.contains("ERROR")
             || l.contains("OutOfMemoryError")).limit(20).forEach(System.out::println);
         ChildJvm.Gc gc = ChildJvm.Gc.read(jfr);
+        ChildJvm.Gc window = ChildJvm.Gc.read(jfr, start, end);
+        System.out.printf("GC in the measured window only: heap peak %.0f MB, after a GC max %.0f MB, "
+                + "%d collections, pauses %.0f ms in all, longest %.1f ms%n", window.heapPeakMb(),
+            window.heapAfterGcMaxMb(), window.collections(), window.pauseTotalMs(), window.pauseMaxMs());
         report(server, db, jobs, urls, minutes, heap, start, end, gc, scrape,
             engineCpu / 1000.0 / measuredSeconds, targetCpu / 1000.0 / measuredSeconds, loads,
             child.output().contains("OutOfMemoryError"));
