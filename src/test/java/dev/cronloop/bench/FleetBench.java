@@ -41,7 +41,8 @@ import java.util.TreeMap;
  * <p>Run (about 4 minutes): {@code mvn -q -DskipTests package && mvn -q exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=dev.cronloop.bench.FleetBench
  * -Dexec.args="10000 10 2 60"} (J U M W); a fifth argument sets the child's heap (default 256m), a
- * sixth, {@code histogram}, prints its class histogram in the middle of the window ({@code jcmd}).
+ * sixth, {@code histogram}, prints its class histogram after the window, before the scrape ({@code
+ * jcmd}).
  */
 public final class FleetBench {
   private static final Duration WINDOW = Duration.ofSeconds(60);
@@ -84,18 +85,20 @@ public final class FleetBench {
           if (loads.size() < (System.currentTimeMillis() - ready) / 30_000) {
             loads.add(ChildJvm.load());
           }
-          if (histogram && System.currentTimeMillis() >= (start + end) / 2) {
-            histogram = false; // once, in the middle of the window (it costs a full GC)
-            Process p = new ProcessBuilder("jcmd", Long.toString(child.pid()), "GC.class_histogram")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("histogram.txt").toFile()).start();
-            p.waitFor();
-            Files.readAllLines(dir.resolve("histogram.txt")).stream().limit(30).forEach(System.out::println);
-          }
           Thread.sleep(200);
         }
         long engineCpu = ChildJvm.cpuMillis(child.pid()) - cpuAtStart;
         long targetCpu = ChildJvm.ownCpuMillis() - ownCpuAtStart;
         double measuredSeconds = (System.currentTimeMillis() - start) / 1000.0;
+        if (histogram) {
+          // After the window (its full GC would stop the engine inside it), before the scrape: the
+          // live set of the engine holding every job, its meters included.
+          Process p = new ProcessBuilder("jcmd", Long.toString(child.pid()), "GC.class_histogram")
+              .redirectErrorStream(true).redirectOutput(dir.resolve("histogram.txt").toFile()).start();
+          p.waitFor();
+          Files.readAllLines(dir.resolve("histogram.txt")).stream().limit(40).forEach(System.out::println);
+          System.out.println("(whole histogram: " + dir.resolve("histogram.txt") + ")");
+        }
         // One scrape, after the window: with a meter set per job it is large, and a scrape every
         // second would be a workload of its own.
         long t0 = System.nanoTime();
