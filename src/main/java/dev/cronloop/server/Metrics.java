@@ -69,8 +69,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Runs on: {@link #handedOver}, {@link #fired} and the samples on the engine context; the
  * observer methods on the lanes (each job's on its own lane, several jobs at once), hence the
- * concurrent maps of per-job meters and of runs awaiting their first request; the batch hook on
- * the recorder thread; {@link #scrape()} on any thread. Micrometer meters are thread-safe.
+ * concurrent maps of jobs and of runs awaiting their first request and each job's atomic array of
+ * meters; the batch hook on the recorder thread; {@link #scrape()} and {@link #exposition()} on any
+ * thread but the engine context. Micrometer meters are thread-safe.
  */
 public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable {
   private static final Duration[] LATENCY_BUCKETS = {
