@@ -6,10 +6,8 @@ import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.fetch.Dispatch;
 import dev.cronloop.model.FetchRow;
 import dev.cronloop.model.Fire;
-import dev.cronloop.model.Outcome;
 import dev.cronloop.model.RunObserver;
 import dev.cronloop.model.RunResult;
-import dev.cronloop.model.RunStatus;
 import dev.cronloop.model.Trigger;
 import dev.cronloop.record.Recorder;
 import io.micrometer.core.instrument.Counter;
@@ -17,7 +15,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -28,14 +25,11 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The engine's Prometheus metrics, fed by the run observer hooks, one recorder batch hook and
@@ -74,7 +68,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * thread but the engine context. Micrometer meters are thread-safe.
  */
 public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable {
-  private static final Duration[] LATENCY_BUCKETS = {
+  static final Duration[] LATENCY_BUCKETS = {
     Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
     Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
     Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)
@@ -284,7 +278,7 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
     jobsAdded = false;
     java.util.Set<String> ids = new java.util.HashSet<>();
     now.jobs().forEach(j -> ids.add(j.id()));
-    jobs.values().removeIf(m -> !ids.contains(m.job) && m.remove());
+    jobs.values().removeIf(m -> !ids.contains(m.job()) && m.remove());
   }
 
   /** The Prometheus text exposition of every meter. */
@@ -335,81 +329,10 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
   private JobMeters meters(String jobId) {
     JobMeters m = jobs.get(jobId);
     if (m == null) {
-      m = jobs.computeIfAbsent(jobId, JobMeters::new);
+      m = jobs.computeIfAbsent(jobId, id -> new JobMeters(registry, id));
       jobsAdded = true; // after the put: the next prune sees the new job
     }
     return m;
-  }
-
-  /**
-   * One job's meters, registered on first use. With 10,000 jobs every byte here counts ten
-   * thousand times (MetersBench): the meters sit in one small array indexed by trigger, outcome
-   * and status instead of three concurrent maps, and the job's meters share one {@code Tags}.
-   */
-  private final class JobMeters {
-    private static final int RUNS = Trigger.values().length;
-    private static final int LATENCY = RUNS + RunStatus.values().length;
-    private final String job;
-    private final Tags tags;
-    // Atomic: a job's fires are counted on the engine context, its runs and fetches on its lane,
-    // and remove() reads them all on the engine context.
-    private final AtomicReferenceArray<Meter> meters =
-        new AtomicReferenceArray<>(LATENCY + Outcome.values().length);
-    private final JobHealthMeters health;
-
-    JobMeters(String job) {
-      this.job = job;
-      this.tags = Tags.of("job", job);
-      this.health = new JobHealthMeters(registry, tags);
-    }
-
-    JobHealthMeters health() {
-      return health;
-    }
-
-    /** Takes every meter of the job out of the registry; true, for removeIf. */
-    boolean remove() {
-      for (int i = 0; i < meters.length(); i++) {
-        Meter m = meters.get(i);
-        if (m != null) {
-          registry.remove(m);
-        }
-      }
-      health.remove();
-      return true;
-    }
-
-    Counter fires(Trigger trigger) {
-      return (Counter) meter(trigger.ordinal(), () -> Counter.builder("cronloop.fires")
-          .description("Fires handed to the engine")
-          .tags(tags).tag("trigger", trigger.name())
-          .register(registry));
-    }
-
-    Timer latency(Outcome outcome) {
-      return (Timer) meter(LATENCY + outcome.ordinal(), () -> Timer.builder("cronloop.fetch.latency")
-          .description("Latency of one request, retries included")
-          .tags(tags).tag("outcome", outcome.name())
-          .serviceLevelObjectives(LATENCY_BUCKETS)
-          .register(registry));
-    }
-
-    Counter runs(RunStatus status) {
-      return (Counter) meter(RUNS + status.ordinal(), () -> Counter.builder("cronloop.runs")
-          .description("Runs ended, by final status")
-          .tags(tags).tag("status", status.name())
-          .register(registry));
-    }
-
-    /** The meter at {@code i}, registered once (registering an id again gives the same meter). */
-    private Meter meter(int i, java.util.function.Supplier<Meter> register) {
-      Meter m = meters.get(i);
-      if (m == null) {
-        m = register.get();
-        meters.set(i, m);
-      }
-      return m;
-    }
   }
 
   @Override
