@@ -72,6 +72,7 @@ public final class MetersBench {
     long[] allocated = new long[5];
     long[] textAllocated = new long[5];
     long bytes = 0;
+    long lines = metrics.scrape().lines().count();
     for (int i = 0; i < millis.length; i++) {
       long a0 = threads.getCurrentThreadAllocatedBytes();
       long t0 = System.nanoTime();
@@ -90,10 +91,10 @@ public final class MetersBench {
     long snapshotsAllocated = threads.getCurrentThreadAllocatedBytes() - s0;
     long snapshotsHeld = usedAfterGc() - beforeSnapshots;
     System.out.println(snapshots.getClass().getSimpleName() + " held"); // keeps them reachable until here
-    System.out.printf("{\"workload\":\"meters\",\"jobs\":%d,\"urlsPerJob\":%d,\"metersHeldMb\":%.1f,"
+    System.out.printf("{\"workload\":\"meters\",\"jobs\":%d,\"urlsPerJob\":%d,\"metersHeldMb\":%.1f,\"scrapeLines\":%d,"
             + "\"bytesPerJob\":%d,\"scrapeBytes\":%d,\"scrapeMs\":%d,\"scrapeAllocatedMb\":%.1f,"
             + "\"stringScrapeAllocatedMb\":%.1f,\"snapshotsAllocatedMb\":%.1f,\"snapshotsHeldMb\":%.1f}%n",
-        jobs, urls, held / 1e6, held / jobs, bytes, Bench.median(millis), Bench.median(allocated) / 1e6,
+        jobs, urls, held / 1e6, lines, held / jobs, bytes, Bench.median(millis), Bench.median(allocated) / 1e6,
         Bench.median(textAllocated) / 1e6, snapshotsAllocated / 1e6, snapshotsHeld / 1e6);
     metrics.close();
   }
