@@ -35,7 +35,7 @@ final class HealthRoutes {
   }
 
   private void metrics(RoutingContext ctx) {
-    api.blocking(metrics::scrape)
+    api.blocking(metrics::exposition)
         .onSuccess(text -> ctx.response()
             .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
             .end(text))

@@ -6,10 +6,9 @@ import dev.cronloop.model.RunResult;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One job's health meters in {@code /metrics} (issue 16): {@code
@@ -28,27 +27,28 @@ import java.util.List;
  */
 final class JobHealthMeters {
   private final MeterRegistry registry;
-  private final List<Meter> meters = new ArrayList<>();
+  private final Meter[] meters = new Meter[4];
   private final Timer lateness;
   private volatile double lastRun;
   private volatile double lastSuccess;
   private volatile int consecutiveFailures;
 
-  JobHealthMeters(MeterRegistry registry, String job) {
+  /** The job's health meters, tagged with {@code job} (one {@code Tags} its meters share). */
+  JobHealthMeters(MeterRegistry registry, Tags job) {
     this.registry = registry;
-    meters.add(Gauge.builder("cronloop.job.last.run.timestamp", this, h -> h.lastRun)
+    meters[0] = Gauge.builder("cronloop.job.last.run.timestamp", this, h -> h.lastRun)
         .description("When the job's last run ended (SKIPPED fires are no runs), or 0")
-        .baseUnit("seconds").tags("job", job).register(registry));
-    meters.add(Gauge.builder("cronloop.job.last.success.timestamp", this, h -> h.lastSuccess)
+        .baseUnit("seconds").tags(job).register(registry);
+    meters[1] = Gauge.builder("cronloop.job.last.success.timestamp", this, h -> h.lastSuccess)
         .description("When the job's last run without a failed request ended, or 0")
-        .baseUnit("seconds").tags("job", job).register(registry));
-    meters.add(Gauge.builder("cronloop.job.consecutive.failures", this, h -> h.consecutiveFailures)
+        .baseUnit("seconds").tags(job).register(registry);
+    meters[2] = Gauge.builder("cronloop.job.consecutive.failures", this, h -> h.consecutiveFailures)
         .description("Runs in a row in which a request of the job failed its checks")
-        .tags("job", job).register(registry));
+        .tags(job).register(registry);
     lateness = Timer.builder("cronloop.job.fire.lateness")
         .description("From each scheduled fire of the job to its run's start on the engine context")
-        .tags("job", job).register(registry);
-    meters.add(lateness);
+        .tags(job).register(registry);
+    meters[3] = lateness;
   }
 
   /** A run of the job ended; {@code when} is the job's rule for a failed run. */
@@ -76,6 +76,8 @@ final class JobHealthMeters {
 
   /** Takes the job's meters out of the registry. */
   void remove() {
-    meters.forEach(registry::remove);
+    for (Meter m : meters) {
+      registry.remove(m);
+    }
   }
 }

@@ -34,6 +34,11 @@ final class ChildJvm {
   record Gc(double heapPeakMb, double heapAfterGcMaxMb, double pauseMaxMs, double pauseTotalMs, int collections,
       boolean outOfMemory) {
     static Gc read(Path jfr) throws IOException {
+      return read(jfr, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /** The figures of the events that start in [{@code from}, {@code to}), epoch milliseconds. */
+    static Gc read(Path jfr, long from, long to) throws IOException {
       if (!Files.exists(jfr)) {
         return new Gc(-1, -1, -1, -1, -1, false);
       }
@@ -44,6 +49,10 @@ final class ChildJvm {
       int collections = 0;
       boolean oom = false;
       for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
+        long at = e.getStartTime().toEpochMilli();
+        if (at < from || at >= to) {
+          continue;
+        }
         switch (e.getEventType().getName()) {
           case "jdk.GCHeapSummary" -> {
             long used = e.getLong("heapUsed");

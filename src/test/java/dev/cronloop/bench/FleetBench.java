@@ -33,13 +33,16 @@ import java.util.TreeMap;
  * instant (the minute + the job's spread offset, as {@link Spread} computes it for the engine);
  * the engine's start lag ({@code runs.started_at − scheduled_at}); missed fires (jobs × minutes −
  * runs with the expected {@code scheduled_at}); {@code fetches} rows of those runs against the
- * requests that arrived; the child's peak heap and longest GC pause (its flight recording), its
+ * requests that arrived; the child's peak heap and longest GC pause (its flight recording: in the
+ * JSON over the whole recording, start-up and the final scrape included; printed apart for the
+ * measured window), its
  * peak recorder queue ({@code /metrics}) and its CPU (from {@code /proc}).
  *
  * <p>Run (about 4 minutes): {@code mvn -q -DskipTests package && mvn -q exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=dev.cronloop.bench.FleetBench
  * -Dexec.args="10000 10 2 60"} (J U M W); a fifth argument sets the child's heap (default 256m), a
- * sixth, {@code histogram}, prints its class histogram in the middle of the window ({@code jcmd}).
+ * sixth, {@code histogram}, prints its class histogram after the window, before the scrape ({@code
+ * jcmd}).
  */
 public final class FleetBench {
   private static final Duration WINDOW = Duration.ofSeconds(60);
@@ -82,18 +85,20 @@ public final class FleetBench {
           if (loads.size() < (System.currentTimeMillis() - ready) / 30_000) {
             loads.add(ChildJvm.load());
           }
-          if (histogram && System.currentTimeMillis() >= (start + end) / 2) {
-            histogram = false; // once, in the middle of the window (it costs a full GC)
-            Process p = new ProcessBuilder("jcmd", Long.toString(child.pid()), "GC.class_histogram")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("histogram.txt").toFile()).start();
-            p.waitFor();
-            Files.readAllLines(dir.resolve("histogram.txt")).stream().limit(30).forEach(System.out::println);
-          }
           Thread.sleep(200);
         }
         long engineCpu = ChildJvm.cpuMillis(child.pid()) - cpuAtStart;
         long targetCpu = ChildJvm.ownCpuMillis() - ownCpuAtStart;
         double measuredSeconds = (System.currentTimeMillis() - start) / 1000.0;
+        if (histogram) {
+          // After the window (its full GC would stop the engine inside it), before the scrape: the
+          // live set of the engine holding every job, its meters included.
+          Process p = new ProcessBuilder("jcmd", Long.toString(child.pid()), "GC.class_histogram")
+              .redirectErrorStream(true).redirectOutput(dir.resolve("histogram.txt").toFile()).start();
+          p.waitFor();
+          Files.readAllLines(dir.resolve("histogram.txt")).stream().limit(40).forEach(System.out::println);
+          System.out.println("(whole histogram: " + dir.resolve("histogram.txt") + ")");
+        }
         // One scrape, after the window: with a meter set per job it is large, and a scrape every
         // second would be a workload of its own.
         long t0 = System.nanoTime();
@@ -109,6 +114,10 @@ public final class FleetBench {
         child.output().lines().filter(l -> l.contains("started in") || l.contains("WARN") || l.contains("ERROR")
             || l.contains("OutOfMemoryError")).limit(20).forEach(System.out::println);
         ChildJvm.Gc gc = ChildJvm.Gc.read(jfr);
+        ChildJvm.Gc window = ChildJvm.Gc.read(jfr, start, end);
+        System.out.printf("GC in the measured window only: heap peak %.0f MB, after a GC max %.0f MB, "
+                + "%d collections, pauses %.0f ms in all, longest %.1f ms%n", window.heapPeakMb(),
+            window.heapAfterGcMaxMb(), window.collections(), window.pauseTotalMs(), window.pauseMaxMs());
         report(server, db, jobs, urls, minutes, heap, start, end, gc, scrape,
             engineCpu / 1000.0 / measuredSeconds, targetCpu / 1000.0 / measuredSeconds, loads,
             child.output().contains("OutOfMemoryError"));
