@@ -198,6 +198,7 @@ final class EngineParts {
 
   private Void startScheduling() throws Exception {
     if (config.schedule()) {
+      metrics.prepare(catalog.jobs());
       scheduling = Scheduling.start(schedulingSettings(), vertx, loop, stores.db().dataSource(), fence, dispatch::admit,
           () -> catalog.jobs(), stores.queries(), stores.paused());
       jobCatalog.start(this::reloaded);
@@ -217,6 +218,7 @@ final class EngineParts {
   /** On the catalog thread: a changed jobs folder. Unchanged jobs keep their next fire times. */
   private void reloaded(Catalog next) {
     catalog = next;
+    metrics.prepare(next.jobs());
     scheduling.sync(next.jobs());
   }
 

@@ -25,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -58,8 +59,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The meters of each job are looked up once and kept: a fetch records into a held timer
  * instead of building and registering a meter id per request. Cardinality is bounded by the jobs
- * in the folder: a job's series (fires, runs, latency by outcome, health) appear with its first
- * fire and leave the registry at the first sample after the job leaves the folder.
+ * in the folder: a job's health meters appear when the job is loaded ({@link #prepare}), its fires,
+ * runs and latency by outcome with the first of each, and all leave the registry at the first
+ * sample after the job leaves the folder.
  *
  * <p>Runs on: {@link #handedOver}, {@link #fired} and the samples on the engine context; the
  * observer methods on the lanes (each job's on its own lane, several jobs at once), hence the
@@ -182,6 +184,19 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
         })
         .description("Job files that do not load; their jobs run their last good version, if any")
         .register(registry);
+  }
+
+  /**
+   * Registers the per-job meters that do not wait for an outcome (the four {@code cronloop_job_*}
+   * health meters) for each of {@code jobs}, so that the first fire of a job finds them made. Made
+   * at that first fire instead, the meters of 1,000 jobs due in the same second held the engine
+   * loop for most of that instant's dispatch (src/docs/benchmarks.md). Call off the event loop,
+   * before the jobs fire: on a worker at start, on the catalog thread at a reload.
+   */
+  public void prepare(Collection<JobDefinition> jobs) {
+    for (JobDefinition job : jobs) {
+      meters(job.id());
+    }
   }
 
   /** Quartz handed {@code fire} over at its {@code firedAt}. Call on the engine context. */

@@ -50,6 +50,7 @@ class HealthAndCaptureApiTest {
     job("flaky", target.url("status=500&text=no"));
     job("leaving", target.url("text=bye"));
     job("lint", target.url("status=500&type=image/png&binary=100"));
+    job("idle", target.url("text=never"));
     JobFiles.write(jobs, "tolerant.yaml", """
         schedule: "%s"
         failWhen: { failed: 50%% }
@@ -161,6 +162,20 @@ class HealthAndCaptureApiTest {
 
     await().atMost(Duration.ofSeconds(5)).until(
         () -> Double.valueOf(0.0).equals(metric("cronloop_job_consecutive_failures{job=\"down\"}")));
+  }
+
+  @Test
+  void a_job_has_its_health_meters_from_its_load_and_its_counts_from_their_first_event() throws Exception {
+    assertThat(metric("cronloop_job_last_run_timestamp_seconds{job=\"idle\"}")).isZero();
+    assertThat(metric("cronloop_job_consecutive_failures{job=\"idle\"}")).isZero();
+    assertThat(metric("cronloop_job_fire_lateness_seconds_count{job=\"idle\"}")).isZero();
+    assertThat(http.get("/metrics").body()).doesNotContain("cronloop_runs_total{job=\"idle\"")
+        .doesNotContain("cronloop_fires_total{job=\"idle\"");
+
+    job("added", target.url("text=later")); // a reload, on the catalog thread
+
+    await().atMost(Duration.ofSeconds(10)).until(
+        () -> Double.valueOf(0.0).equals(metric("cronloop_job_last_success_timestamp_seconds{job=\"added\"}")));
   }
 
   @Test
