@@ -6,8 +6,10 @@ import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.fetch.Dispatch;
 import dev.cronloop.model.FetchRow;
 import dev.cronloop.model.Fire;
+import dev.cronloop.model.Outcome;
 import dev.cronloop.model.RunObserver;
 import dev.cronloop.model.RunResult;
+import dev.cronloop.model.RunStatus;
 import dev.cronloop.model.Trigger;
 import dev.cronloop.record.Recorder;
 import io.micrometer.core.instrument.Counter;
@@ -59,9 +61,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The meters of each job are looked up once and kept: a fetch records into a held timer
  * instead of building and registering a meter id per request. Cardinality is bounded by the jobs
- * in the folder: a job's health meters appear when the job is loaded ({@link #prepare}), its fires,
- * runs and latency by outcome with the first of each, and all leave the registry at the first
- * sample after the job leaves the folder.
+ * in the folder: a job's health meters and its SCHEDULE fires, OK runs and OK latency appear when
+ * the job is loaded ({@link #prepare}), its other triggers, statuses and outcomes with the first of
+ * each, and all leave the registry at the first sample after the job leaves the folder.
  *
  * <p>Runs on: {@link #handedOver}, {@link #fired} and the samples on the engine context; the
  * observer methods on the lanes (each job's on its own lane, several jobs at once), hence the
@@ -187,15 +189,20 @@ public final class Metrics implements RunObserver, Dispatch.Meter, AutoCloseable
   }
 
   /**
-   * Registers the per-job meters that do not wait for an outcome (the four {@code cronloop_job_*}
-   * health meters) for each of {@code jobs}, so that the first fire of a job finds them made. Made
-   * at that first fire instead, the meters of 1,000 jobs due in the same second held the engine
-   * loop for most of that instant's dispatch (src/docs/benchmarks.md). Call off the event loop,
-   * before the jobs fire: on a worker at start, on the catalog thread at a reload.
+   * Registers, for each of {@code jobs}, the meters whose labels are known before it fires: the
+   * health meters, its scheduled fires, its OK runs and its OK requests' latency, all at 0. Series
+   * that exist from the start are what Prometheus asks of an exporter, and registering them here
+   * keeps it off the event loop: made at the jobs' first fire, the meters of 1,000 jobs due in the
+   * same second held the loop for most of that instant's dispatch (src/docs/benchmarks.md). Call
+   * off the event loop, before the jobs fire: on a worker at start, on the catalog thread at a
+   * reload.
    */
   public void prepare(Collection<JobDefinition> jobs) {
     for (JobDefinition job : jobs) {
-      meters(job.id());
+      JobMeters m = meters(job.id());
+      m.fires(Trigger.SCHEDULE);
+      m.runs(RunStatus.OK);
+      m.latency(Outcome.OK);
     }
   }
 

@@ -165,12 +165,17 @@ class HealthAndCaptureApiTest {
   }
 
   @Test
-  void a_job_has_its_health_meters_from_its_load_and_its_counts_from_their_first_event() throws Exception {
+  void a_job_has_the_series_known_in_advance_from_its_load_and_the_others_from_their_first_event() throws Exception {
     assertThat(metric("cronloop_job_last_run_timestamp_seconds{job=\"idle\"}")).isZero();
     assertThat(metric("cronloop_job_consecutive_failures{job=\"idle\"}")).isZero();
     assertThat(metric("cronloop_job_fire_lateness_seconds_count{job=\"idle\"}")).isZero();
-    assertThat(http.get("/metrics").body()).doesNotContain("cronloop_runs_total{job=\"idle\"")
-        .doesNotContain("cronloop_fires_total{job=\"idle\"");
+    assertThat(metric("cronloop_fires_total{job=\"idle\",trigger=\"SCHEDULE\"}")).isZero();
+    assertThat(metric("cronloop_runs_total{job=\"idle\",status=\"OK\"}")).isZero();
+    assertThat(metric("cronloop_fetch_latency_seconds_count{job=\"idle\",outcome=\"OK\"}")).isZero();
+    assertThat(http.get("/metrics").body()).doesNotContain(
+        "cronloop_fires_total{job=\"idle\",trigger=\"MANUAL\"}",
+        "cronloop_runs_total{job=\"idle\",status=\"FAILED\"}",
+        "cronloop_fetch_latency_seconds_count{job=\"idle\",outcome=\"TIMEOUT\"}");
 
     job("added", target.url("text=later")); // a reload, on the catalog thread
 
