@@ -312,16 +312,18 @@ public final class EngineBuilder {
       throw new IllegalStateException("a one-off engine fires only when asked and serves no API, got "
           + (schedule ? "schedule(true)" : "http(" + http + ")") + "; leave that out or oneOff()");
     }
-    Metrics metrics = new Metrics(clock, !oneOff);
     EngineConfig config = new EngineConfig(
         jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
         http, token, maxConnectionsPerHost,
         journal != null ? journal : Database.journalFor(jdbcUrl, node), spillAfter, retention, clusterCheckin,
         leaseRenewal, clock, notify, lanes, oneOff);
-    // A one-off engine on its own Vert.x opens its database while that Vert.x is made.
+    // A one-off engine on its own Vert.x opens its database while the meters and that Vert.x are
+    // made: the opening is the longest part of its start, so it goes first.
     CompletableFuture<Database> early = oneOff && ownsVertx ? EngineParts.openDatabase(config) : null;
+    Metrics metrics;
     Vertx engineVertx;
     try {
+      metrics = new Metrics(clock, !oneOff);
       engineVertx = ownsVertx ? EngineVertx.create(oneOff ? null : metrics) : vertx;
     } catch (RuntimeException | Error e) {
       if (early != null) {

@@ -147,7 +147,8 @@ final class EngineParts {
   private static Stores.Settings storeSettings(EngineConfig config) {
     boolean clustered = clustered(config);
     int pool = clustered ? 8 + 2 * schedulingSettings(config).threads() : 4;
-    return new Stores.Settings(config.jdbcUrl(), config.node(), config.schedule(), clustered, pool, config.journal(),
+    String url = config.oneOff() ? Database.oneOff(config.jdbcUrl()) : config.jdbcUrl();
+    return new Stores.Settings(url, config.node(), config.schedule(), clustered, pool, config.journal(),
         config.recorderCapacity(), config.spillAfter(), config.retention(), config.leaseRenewal(), config.clock());
   }
 

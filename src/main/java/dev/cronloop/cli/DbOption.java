@@ -12,12 +12,21 @@ final class DbOption {
       paramLabel = "JDBC_URL",
       defaultValue = Database.DEFAULT_URL,
       description = "Outcome database (default: ${DEFAULT-VALUE}).")
-  String url;
+  String url = Database.DEFAULT_URL; // picocli's default, for a command run without it (PlainArgs)
 
   /** The URL; one that does not start with {@code jdbc:} is a usage error naming the forms. */
   String url(CommandSpec spec) {
+    try {
+      return jdbcUrl();
+    } catch (UsageError e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** {@link #url(CommandSpec)} without picocli: a {@link UsageError} for a URL that is not JDBC's. */
+  String jdbcUrl() {
     if (!url.startsWith("jdbc:")) {
-      throw new ParameterException(spec.commandLine(), "--db " + url + " is not a JDBC URL;"
+      throw new UsageError("--db " + url + " is not a JDBC URL;"
           + " write jdbc:h2:file:PATH or jdbc:postgresql://HOST:PORT/DATABASE");
     }
     return url;

@@ -9,6 +9,7 @@ import dev.cronloop.definition.JobFolder;
 import dev.cronloop.model.RunResult;
 import dev.cronloop.record.Database;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,8 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     description = "Fire one job now and wait until its outcomes are recorded.")
 final class FireCommand implements Callable<Integer> {
+  private static final String NAME = "cronloop fire"; // picocli's qualified name of this command
+
   @Mixin JobsOption jobs;
   @Mixin DbOption db;
 
@@ -46,6 +49,31 @@ final class FireCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try {
+      return fire(spec.commandLine().getOut());
+    } catch (UsageError e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /**
+   * Fires as {@link #call()} does, printing on {@code out}, and a failure on {@code err} as {@link
+   * Main}'s handlers print it; the exit code. For {@link PlainArgs}: it never throws an exception,
+   * as picocli must not fire the job a second time.
+   */
+  int call(PrintWriter out, PrintWriter err) {
+    try {
+      return fire(out);
+    } catch (UsageError e) {
+      err.println(UsageError.line(NAME, e.getMessage(), List.of()));
+      err.flush();
+      return UsageError.EXIT;
+    } catch (Exception e) {
+      return Main.failed(e, NAME, db.url, null, err);
+    }
+  }
+
+  private int fire(PrintWriter out) throws Exception {
     requireJob();
     Progress progress = new Progress();
     Engine engine =
@@ -65,8 +93,7 @@ final class FireCommand implements Callable<Integer> {
         r = await(engine.fire(job).toCompletionStage().toCompletableFuture(), progress);
       } catch (ExecutionException e) {
         if (e.getCause() instanceof NoSuchElementException missing) {
-          throw new CommandLine.ParameterException(
-              spec.commandLine(),
+          throw new UsageError(
               missing.getMessage() + "; known jobs: " + engine.catalog().jobs().stream().map(j -> j.id()).toList());
         }
         throw e;
@@ -75,8 +102,8 @@ final class FireCommand implements Callable<Integer> {
         progress.print(System.err);
         System.err.println();
       }
-      spec.commandLine().getOut().println(line(r));
-      spec.commandLine().getOut().flush();
+      out.println(line(r));
+      out.flush();
       return r.failed() == 0 ? 0 : 1;
     } finally {
       engine.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
@@ -110,7 +137,7 @@ final class FireCommand implements Callable<Integer> {
    * ./dbb/cronloop} is an error naming the missing file instead of a new empty tree.
    */
   private String databaseUrl() {
-    String url = db.url(spec);
+    String url = db.jdbcUrl();
     Path file = url.startsWith("jdbc:h2:file:") ? FailureLine.h2File(url) : null;
     return file != null && Files.isDirectory(file.getParent()) ? url : Database.existing(url);
   }
@@ -130,7 +157,7 @@ final class FireCommand implements Callable<Integer> {
     }
     Catalog catalog = JobFolder.load(jobs.dir, System::getenv);
     if (catalog.job(job).isEmpty()) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "no job \"" + job + "\" in "
+      throw new UsageError("no job \"" + job + "\" in "
           + jobs.dir + "; known jobs: " + catalog.jobs().stream().map(JobDefinition::id).toList()
           + (catalog.ok() ? "" : "; cronloop validate lists the files that do not load"));
     }

@@ -10,5 +10,5 @@ final class JobsOption {
       paramLabel = "DIR",
       defaultValue = "./jobs",
       description = "Folder of job files (default: ${DEFAULT-VALUE}).")
-  Path dir;
+  Path dir = Path.of("./jobs"); // picocli's default, for a command run without it (PlainArgs)
 }

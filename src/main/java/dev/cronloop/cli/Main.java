@@ -2,6 +2,7 @@ package dev.cronloop.cli;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -54,7 +55,7 @@ public final class Main implements Runnable {
     if (System.getProperty("h2.bindAddress") == null) {
       System.setProperty("h2.bindAddress", "127.0.0.1");
     }
-    Integer plain = PlainArgs.run(args); // next and validate with plain arguments, without picocli
+    Integer plain = PlainArgs.run(args); // next, validate and fire with plain arguments, without picocli
     System.exit(plain != null ? plain : commandLine(args).execute(args));
   }
 
@@ -103,29 +104,31 @@ public final class Main implements Runnable {
   /** A usage error: one line with the message, picocli's suggestions and where help is. */
   private static int usageError(ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
-    String name = cmd.getCommandSpec().qualifiedName();
-    String message = e.getMessage().replaceAll("\\s*\\R\\s*", " ").strip();
-    StringBuilder line = new StringBuilder(message);
-    if (e instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
-      line.append("; did you mean ").append(String.join(" or ", u.getSuggestions())).append('?');
-    }
-    if (!message.contains("; ")) { // picocli's own messages; cronloop's name their fix after a ';'
-      line.append(" (see ").append(name).append(" --help)");
-    }
+    List<String> suggestions = e instanceof UnmatchedArgumentException u ? u.getSuggestions() : List.of();
     PrintWriter err = cmd.getErr();
-    err.println(name + ": " + line);
+    err.println(UsageError.line(cmd.getCommandSpec().qualifiedName(), e.getMessage(), suggestions));
     err.flush();
     return cmd.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /** Any other failure of a command: one line from {@link FailureLine}, the trace on --verbose. */
   private static int failed(Exception e, CommandLine cmd, ParseResult parsed) {
-    FailureLine line = FailureLine.of(e, optionValue(cmd, "--db"), optionValue(cmd, "--http"));
     PrintWriter err = cmd.getErr();
-    err.println(cmd.getCommandSpec().qualifiedName() + ": " + line.text());
+    int code = failed(e, cmd.getCommandSpec().qualifiedName(), optionValue(cmd, "--db"), optionValue(cmd, "--http"), err);
     if (verbose(parsed)) {
       e.printStackTrace(err);
+      err.flush();
     }
+    return code;
+  }
+
+  /**
+   * Prints the line of {@code e}, a failure of {@code command} run with these {@code --db} and
+   * {@code --http} values (null when it has none), on {@code err}; the exit code.
+   */
+  static int failed(Exception e, String command, String db, String http, PrintWriter err) {
+    FailureLine line = FailureLine.of(e, db, http);
+    err.println(command + ": " + line.text());
     err.flush();
     return line.exitCode();
   }

@@ -255,6 +255,7 @@ public final class Recorder implements AutoCloseable {
   public CompletableFuture<Void> stop() {
     // No interrupt: an interrupt during H2's file I/O closes the database file.
     stopping.set(true);
+    queue.wake();
     return stopped;
   }
 

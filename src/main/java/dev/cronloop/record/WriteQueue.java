@@ -6,6 +6,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The recorder's bounded queue: producers reserve room first, so that queueing never blocks and
@@ -28,6 +29,9 @@ final class WriteQueue {
   static final int LARGEST_BODY = 64 << 10;
 
   private final BlockingQueue<Write> queue;
+  /** The writer while it waits for a first write in {@link #collect}, else null. */
+  private volatile Thread waiting;
+  private volatile boolean woken;
   private final Semaphore room;
   private final Budget bodies;
   private final int bodyBudget;
@@ -86,6 +90,28 @@ final class WriteQueue {
     if (!queue.offer(write)) {
       throw new IllegalStateException("recorder queue full although room was reserved");
     }
+    unpark();
+  }
+
+  /**
+   * Ends the writer's wait for a first write at once, for a stop: {@link #collect} then returns
+   * empty-handed, and the writer sees it is stopping instead of at the end of its wait.
+   */
+  void wake() {
+    woken = true;
+    unpark();
+  }
+
+  /**
+   * Wakes the writer when it waits. It announces its wait before it looks at the queue, and a
+   * producer queues before it looks for a waiter: one of the two sees the other, so no write waits
+   * out the wait (an unpark before the park makes the park return at once).
+   */
+  private void unpark() {
+    Thread writer = waiting;
+    if (writer != null) {
+      LockSupport.unpark(writer);
+    }
   }
 
   /** Frees the room of settled writes. */
@@ -136,9 +162,12 @@ final class WriteQueue {
       queue.drainTo(batch, MAX_BATCH);
       return;
     }
-    Write first = queue.poll(100, TimeUnit.MILLISECONDS);
+    Write first = queue.poll();
     if (first == null) {
-      return;
+      first = awaitFirst();
+      if (first == null) {
+        return;
+      }
     }
     batch.add(first);
     long deadline = System.nanoTime() + LINGER.toNanos();
@@ -156,6 +185,26 @@ final class WriteQueue {
       }
       batch.add(next);
     }
+  }
+
+  /**
+   * Waits up to 100 ms for a write, or until {@link #wake}; null when none came. Not {@code
+   * queue.poll(timeout)}: only a write would end that wait, and a stopping recorder then waited
+   * for its timeout, a tenth of a second of every one-off fire.
+   */
+  private Write awaitFirst() throws InterruptedException {
+    waiting = Thread.currentThread();
+    try {
+      if (queue.isEmpty() && !woken) {
+        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+      }
+    } finally {
+      waiting = null;
+    }
+    return queue.poll();
   }
 
   private static boolean endsRun(List<Write> batch) {

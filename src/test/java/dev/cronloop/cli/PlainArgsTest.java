@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import dev.cronloop.testkit.LoopbackServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,11 +20,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
- * {@code next} and {@code validate} without picocli print what they print through picocli, with
- * the same exit code, and leave every other argument list to picocli.
+ * {@code next}, {@code validate} and {@code fire} without picocli print what they print through
+ * picocli, with the same exit code, and leave every other argument list to picocli. {@code fire}
+ * fires at a real loopback server and records into a real H2 file.
  */
 class PlainArgsTest {
   @TempDir Path dir;
+
+  private static LoopbackServer target;
+
+  @BeforeAll
+  static void startTarget() throws Exception {
+    target = LoopbackServer.start();
+  }
+
+  @AfterAll
+  static void stopTarget() throws Exception {
+    target.close();
+  }
 
   @BeforeEach
   void jobs() throws IOException {
@@ -29,6 +45,12 @@ class PlainArgsTest {
     Files.writeString(dir.resolve("good/a.yaml"), "schedule: \"*/30 * * * * ?\"\nrequests: [https://example.org]\n");
     Files.createDirectories(dir.resolve("bad"));
     Files.writeString(dir.resolve("bad/b.yaml"), "schedule: \"*/70 * * * * ?\"\ntimout: 5s\nrequests: [https://example.org]\n");
+    Files.createDirectories(dir.resolve("fire"));
+    Files.writeString(dir.resolve("fire/up.yaml"), "schedule: \"0 0 * * *\"\nrequests: [" + target.url("/up") + "]\n");
+    Files.writeString(dir.resolve("fire/down.yaml"), "schedule: \"0 0 * * *\"\nrequests: ["
+        + target.url("/status/503") + ", " + target.url("/ok") + "]\n");
+    Files.writeString(dir.resolve("fire/broken.yaml"), "schedule: \"0 0 * * *\"\ntimout: 5s\nrequests: [" + target.url("/b") + "]\n");
+    Files.createDirectories(dir.resolve("db"));
   }
 
   /** Exit code, stdout and stderr of one way of running. */
@@ -72,6 +94,53 @@ class PlainArgsTest {
     return lists;
   }
 
+  /** {@code fire} lines: passed, failed, no such job, a job whose file does not load, bad --db. */
+  private List<String[]> fireLists() {
+    String jobs = dir.resolve("fire").toString();
+    String db = "jdbc:h2:file:" + dir.resolve("db/cronloop");
+    List<String[]> lists = new ArrayList<>();
+    lists.add(new String[] {"fire", "up", "--jobs", jobs, "--db", db});
+    lists.add(new String[] {"fire", "--db", db, "--jobs", jobs, "down"});
+    lists.add(new String[] {"fire", "--jobs", jobs, "nosuch", "--db", db});
+    lists.add(new String[] {"fire", "broken", "--jobs", jobs, "--db", db});
+    lists.add(new String[] {"fire", "up", "--jobs", jobs, "--db", "nojdbc"});
+    lists.add(new String[] {"fire", "up", "--jobs", jobs, "--db", "jdbc:h2:file:" + dir.resolve("nodir/cronloop")});
+    lists.add(new String[] {"fire", "up", "--jobs", dir.resolve("nofolder").toString(), "--db", db});
+    lists.add(new String[] {"fire", "up", "--jobs", jobs, "--db", "jdbc:nosuchdb:x"});
+    return lists;
+  }
+
+  /** A fire's line with its run id and duration, which differ from fire to fire, left out. */
+  private static Ran sameFire(Ran ran) {
+    return new Ran(ran.code(), ran.out().replaceAll("\"run\":\\d+", "\"run\":N")
+        .replaceAll("\"durationMs\":\\d+", "\"durationMs\":N"), ran.err());
+  }
+
+  @Test
+  void a_plain_fire_prints_what_picocli_prints_with_the_same_exit_code_and_records_its_run() throws Exception {
+    List<Integer> codes = new ArrayList<>();
+    for (String[] args : fireLists()) {
+      Ran plain = sameFire(plain(args));
+      Ran picocli = sameFire(picocli(args));
+
+      assertThat(plain.code()).as(String.join(" ", args)).isNotNull();
+      assertThat(plain).as(String.join(" ", args)).isEqualTo(picocli);
+      codes.add(plain.code());
+    }
+    assertThat(codes).containsExactly(0, 1, 2, 2, 2, 1, 2, 2);
+    assertThat(plain(fireLists().get(0)).out()).matches("\\{\"job\":\"up\",\"run\":\\d+,\"requests\":1,\"ok\":1,"
+        + "\"failed\":0,\"durationMs\":\\d+}\\R");
+    try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("db/cronloop") + ";AUTO_SERVER=TRUE");
+        var q = c.createStatement().executeQuery(
+            "SELECT job_id, status, COUNT(*) FROM runs GROUP BY job_id, status ORDER BY job_id")) {
+      List<String> rows = new ArrayList<>();
+      while (q.next()) {
+        rows.add(q.getString(1) + " " + q.getString(2) + " " + q.getInt(3));
+      }
+      assertThat(rows).as("each fire once, through either path").containsExactly("down PARTIAL 2", "up OK 3");
+    }
+  }
+
   @Test
   void plain_arguments_print_what_picocli_prints_with_the_same_exit_code() {
     for (String[] args : plainLists()) {
@@ -89,7 +158,9 @@ class PlainArgsTest {
     "next --count x *", "next --count", "next * --count 2 --count 3", "next -1", "next * *",
     "next --verbose *", "next --from", "next --zone --count *", "next -- *", "validate --jobs",
     "validate --json --json", "validate --jobs a --jobs b", "validate extra", "validate --help",
-    "fire x", "runs", "--verbose next *", ""
+    "fire", "fire --help", "fire -h", "fire a b", "fire x --jobs", "fire x --jobs=d", "fire x --db a --db b",
+    "fire x --verbose", "fire --verbose x", "fire x --jbos d", "fire -- x", "fire x --db --jobs", "fire --version",
+    "runs", "--verbose next *", "--verbose fire x", ""
   })
   void anything_else_is_left_to_picocli(String line) {
     String[] args = line.isEmpty() ? new String[0] : line.split(" ");
@@ -104,5 +175,7 @@ class PlainArgsTest {
     assertThat(plain("next", "@" + file).code()).isNull();
     assertThat(plain("next", "@@daily").code()).isNull();
     assertThat(plain("next", "--from", "2024-06-12T10:00:00Z", "@daily").code()).isZero();
+    assertThat(plain("fire", "@" + file).code()).isNull();
+    assertThat(plain("fire", "x", "--jobs", "@" + file).code()).isNull();
   }
 }
