@@ -14,17 +14,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import javax.sql.DataSource;
 
 /**
  * Writes batches of {@link Write}s in one transaction each, with prepared statements kept for the
  * life of the connection. Run inserts go first, then fetches, then run updates, so that one batch
- * may hold a whole short run; a run that starts and ends in one batch is inserted as it ended.
+ * may hold a whole short run.
  *
  * <p>Refused rows. When the database refuses a batch because of its data ({@link SqlFault#DATA}:
  * a value longer than its column, a constraint, a character it cannot hold), the batch is rolled
@@ -243,19 +239,9 @@ final class OutcomeStore implements AutoCloseable {
     int runs = 0;
     int fetches = 0;
     int finishes = 0;
-    // A run the batch both inserts and finishes is inserted as it ended, without the update: one
-    // row write instead of two (the update also moves the run in the status index). Readers cannot
-    // tell, as both would commit together. Not in a replay, which skips the insert of a run already
-    // there, so that its update is the write that ends it.
-    Map<Long, Write.FinishRun> ends = replaying ? Map.of() : finishesById(batch);
-    Set<Long> folded = new HashSet<>();
     for (Write w : batch) {
       if (w instanceof Write.InsertRun r) {
-        Write.FinishRun finish = ends.get(r.run().id());
-        if (finish != null) {
-          folded.add(finish.runId());
-        }
-        bindRun(finish == null ? r.run() : finished(r.run(), finish));
+        bindRun(r.run());
         runs++;
       }
     }
@@ -266,7 +252,7 @@ final class OutcomeStore implements AutoCloseable {
       }
     }
     for (Write w : batch) {
-      if (w instanceof Write.FinishRun f && !folded.contains(f.runId())) {
+      if (w instanceof Write.FinishRun f) {
         bindFinish(f);
         finishes++;
       }
@@ -280,24 +266,6 @@ final class OutcomeStore implements AutoCloseable {
     if (finishes > 0) {
       finishRun.executeBatch();
     }
-  }
-
-  /** The finishes in {@code batch}, by run id. */
-  private static Map<Long, Write.FinishRun> finishesById(List<Write> batch) {
-    Map<Long, Write.FinishRun> finishes = new HashMap<>();
-    for (Write w : batch) {
-      if (w instanceof Write.FinishRun f) {
-        finishes.put(f.runId(), f);
-      }
-    }
-    return finishes;
-  }
-
-  /** {@code run} as {@code finish} leaves it. */
-  private static RunRow finished(RunRow run, Write.FinishRun finish) {
-    return new RunRow(run.id(), run.jobId(), run.node(), run.trigger(), run.scheduledAt(),
-        run.firedAt(), finish.startedAt(), finish.finishedAt(), finish.status(), finish.total(),
-        finish.ok(), finish.failed(), run.reason());
   }
 
   private void open() throws SQLException {

@@ -10,8 +10,6 @@ import static org.awaitility.Awaitility.await;
 import dev.cronloop.model.RunStatus;
 import dev.cronloop.testkit.FaultyDataSource;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -21,39 +19,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A run inserted and finished in one batch is written once, as it ended; a run finished in a later
- * batch, or replayed from a journal over a row already there, is still ended by its update. Against
- * a real H2 file.
+ * A run's end is its own write: a run finished in a later batch than its start, or replayed from a
+ * journal over a row already there, is ended by it. Against a real H2 file.
  */
 @Timeout(60)
-class RunFoldingTest {
+class RunEndTest {
   @TempDir Path dir;
-
-  @Test
-  void a_run_started_and_ended_in_one_batch_is_inserted_as_it_ended() throws Exception {
-    try (Database db = Database.open(url(), 2)) {
-      // The table now refuses a RUNNING row: only an insert carrying the run's end goes in.
-      execute(db, "ALTER TABLE runs ADD CONSTRAINT test_no_running CHECK (status <> 'RUNNING')");
-      Recorder recorder = new Recorder(db.dataSource(), 100, Runnable::run);
-      CompletableFuture<Instant> first = submit(recorder, 1, RunStatus.OK);
-      CompletableFuture<Instant> second = submit(recorder, 2, RunStatus.FAILED);
-
-      recorder.start(); // both runs were queued before the writer started: one batch
-      first.get(10, TimeUnit.SECONDS);
-      second.get(10, TimeUnit.SECONDS);
-      recorder.stop().get(10, TimeUnit.SECONDS);
-
-      assertThat(recorder.batches()).isEqualTo(1);
-      assertThat(recorder.rejected()).isZero();
-      RunRow one = new RunQueries(db.dataSource()).run(1).orElseThrow();
-      assertThat(one.status()).isEqualTo(RunStatus.OK);
-      assertThat(one.startedAt()).isEqualTo(T.plusMillis(10));
-      assertThat(one.finishedAt()).isEqualTo(T.plusSeconds(1));
-      assertThat(one.requestsTotal()).isEqualTo(1);
-      assertThat(new RunQueries(db.dataSource()).run(2).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
-      assertThat(count(db, "fetches")).isEqualTo(2);
-    }
-  }
 
   @Test
   void a_run_ended_in_a_later_batch_is_ended_by_its_update() throws Exception {
@@ -107,12 +78,6 @@ class RunFoldingTest {
   private static Write.FinishRun finish(long id, RunStatus status) {
     int failed = status == RunStatus.OK ? 0 : 1;
     return new Write.FinishRun(id, T.plusMillis(10), T.plusSeconds(1), status, 1, 1 - failed, failed);
-  }
-
-  private static void execute(Database db, String sql) throws Exception {
-    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
   }
 
   private Path journal() {
