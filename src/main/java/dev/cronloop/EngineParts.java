@@ -219,8 +219,8 @@ final class EngineParts {
   /** On the catalog thread: a changed jobs folder. Unchanged jobs keep their next fire times. */
   private void reloaded(Catalog next) {
     catalog = next;
-    metrics.prepare(next.jobs());
     scheduling.sync(next.jobs());
+    metrics.prepare(next.jobs()); // after the sync: the new jobs' fire times do not wait for it
   }
 
   /** A cluster: Quartz's clustered JDBC store on the outcome database (DESIGN.md, "Cluster"). */
