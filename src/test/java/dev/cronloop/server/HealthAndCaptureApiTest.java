@@ -166,6 +166,8 @@ class HealthAndCaptureApiTest {
 
   @Test
   void a_job_has_the_series_known_in_advance_from_its_load_and_the_others_from_their_first_event() throws Exception {
+    // Registered on a worker beside the scheduler's start (the latency last): soon after the start.
+    await().atMost(Duration.ofSeconds(5)).until(() -> metric("cronloop_fetch_latency_seconds_count{job=\"idle\",outcome=\"OK\"}") != null);
     assertThat(metric("cronloop_job_last_run_timestamp_seconds{job=\"idle\"}")).isZero();
     assertThat(metric("cronloop_job_consecutive_failures{job=\"idle\"}")).isZero();
     assertThat(metric("cronloop_job_fire_lateness_seconds_count{job=\"idle\"}")).isZero();
