@@ -86,7 +86,7 @@ class CrashIT {
       Thread.sleep(6_000); // down: at least two fires of each */2 job pass unseen
 
       try (ChildProcess second = cronloop(jobs, db)) {
-        await().atMost(Duration.ofSeconds(40)).until(() -> second.output().contains("cronloop started"));
+        second.awaitOutput("cronloop started", Duration.ofSeconds(40));
         await().atMost(Duration.ofSeconds(20)).until(() ->
             runs(db, "once").stream().anyMatch(r -> r.trigger() == Trigger.MISFIRE && r.status() == RunStatus.OK)
                 && runs(db, "skipper").stream().anyMatch(r -> r.status() == RunStatus.SKIPPED));

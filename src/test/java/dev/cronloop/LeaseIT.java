@@ -35,7 +35,7 @@ class LeaseIT {
       String db = "jdbc:h2:file:" + dir.resolve("db/cronloop");
 
       try (ChildProcess first = run(jobs, db, "first")) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> first.output().contains("cronloop started"));
+        first.awaitOutput("cronloop started", Duration.ofSeconds(60));
         long t0 = System.nanoTime();
         try (ChildProcess second = run(jobs, db, "second")) {
           int exit = second.waitFor(Duration.ofSeconds(60));
@@ -77,14 +77,14 @@ class LeaseIT {
       // A lease of 30 s (10 s renewals): the next run cannot wait for it to expire; it sees that
       // the process holding it is gone from this host.
       try (ChildProcess first = run(jobs, db, "n1", "10s")) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> first.output().contains("cronloop started"));
+        first.awaitOutput("cronloop started", Duration.ofSeconds(60));
         first.kill();
         first.waitFor(Duration.ofSeconds(10));
       }
       long t0 = System.nanoTime();
 
       try (ChildProcess next = run(jobs, db, "n1", "10s")) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> next.output().contains("cronloop started"));
+        next.awaitOutput("cronloop started", Duration.ofSeconds(60));
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
         System.out.printf("lease: after kill -9, the next run started in %d ms (JVM start included)%n", tookMs);
 
@@ -95,7 +95,7 @@ class LeaseIT {
       }
       // A clean stop gives the lease back: the next start does not wait and says nothing about it.
       try (ChildProcess again = run(jobs, db, "n1")) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> again.output().contains("cronloop started"));
+        again.awaitOutput("cronloop started", Duration.ofSeconds(60));
         assertThat(again.output()).doesNotContain("took over the lease");
         again.signalTerm();
         assertThat(again.waitFor(Duration.ofSeconds(60))).as(again.output()).isZero();

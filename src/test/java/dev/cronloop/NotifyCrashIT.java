@@ -73,7 +73,7 @@ class NotifyCrashIT {
       try (ChildProcess second = cronloop(jobs, db)) {
         // The test reads the file only once the engine holds it: a read while the engine is still
         // opening it would take the file first, and the engine would find it locked.
-        await().atMost(Duration.ofSeconds(60)).until(() -> second.output().contains("cronloop started"));
+        second.awaitOutput("cronloop started", Duration.ofSeconds(60));
         try {
           // A missed first sweep is caught by the next one (every 30 s), and retries back off.
           await().atMost(Duration.ofSeconds(120))

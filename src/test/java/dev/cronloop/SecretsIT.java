@@ -145,7 +145,7 @@ class SecretsIT {
   }
 
   private static int apiPort(ChildProcess child) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> child.output().contains("cronloop started"));
+    child.awaitOutput("cronloop started", Duration.ofSeconds(30));
     Matcher m = Pattern.compile("http 127\\.0\\.0\\.1:(\\d+)").matcher(child.output());
     assertThat(m.find()).as(child.output()).isTrue();
     return Integer.parseInt(m.group(1));

@@ -1,7 +1,6 @@
 package dev.cronloop.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.cronloop.testkit.ChildProcess;
 import dev.cronloop.testkit.JobFiles;
@@ -110,7 +109,7 @@ class StartupErrorsIT {
 
     try (ChildProcess child = ChildProcess.cronloop("run", "--allow-empty", "--jobs",
         missing.toString(), "--http", "127.0.0.1:0", "--db", "jdbc:h2:file:" + dir.resolve("db/cronloop"))) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> child.output().contains("cronloop started"));
+      child.awaitOutput("cronloop started", Duration.ofSeconds(60));
       child.signalTerm();
 
       assertThat(child.waitFor(EXIT)).as(child.output()).isZero();
@@ -226,7 +225,7 @@ class StartupErrorsIT {
 
     try (ChildProcess run = ChildProcess.cronloop("run", "--jobs", jobs().toString(),
         "--http", "127.0.0.1:0", "--db", db)) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> run.output().contains("cronloop started"));
+      run.awaitOutput("cronloop started", Duration.ofSeconds(60));
 
       Result runs = cronloop("runs", "--db", db);
 

@@ -80,6 +80,29 @@ public final class ChildProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /**
+   * Waits until the process has printed {@code text}; fails at once, with everything it printed,
+   * when it exits first or is still silent about it after {@code max}.
+   */
+  public void awaitOutput(String text, Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (!output().contains(text)) {
+      if (!process.isAlive() && !output().contains(text)) {
+        throw new AssertionError("process exited (status " + process.exitValue() + ") before printing \""
+            + text + "\":\n" + output());
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("process did not print \"" + text + "\" within " + max + ":\n" + output());
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for \"" + text + "\"", e);
+      }
+    }
+  }
+
   /** Everything the process printed so far. */
   public String output() {
     try {
