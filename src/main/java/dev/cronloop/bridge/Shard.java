@@ -1,6 +1,7 @@
 package dev.cronloop.bridge;
 
 import dev.cronloop.definition.JobDefinition;
+import dev.cronloop.schedule.FireTimes;
 import dev.cronloop.schedule.Spread;
 import dev.cronloop.schedule.Timetable;
 import java.time.Duration;
@@ -55,7 +56,7 @@ final class Shard {
       Duration offset = Spread.offset(job.id(), job.spread());
       Instant last = lastFires.get(job.id());
       if (last != null && last.isBefore(basis)) {
-        timetable.putAfter(job.id(), job.schedule(), offset, last);
+        timetable.putAfter(job.id(), job.schedule(), offset, FireTimes.resumeAfter(last, offset));
       } else {
         timetable.put(job.id(), job.schedule(), offset);
       }

@@ -2,6 +2,7 @@ package dev.cronloop.schedule;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -29,6 +30,17 @@ public final class FireTimes {
   public static Optional<Instant> next(Schedule schedule, Duration offset, Instant after) {
     Objects.requireNonNull(offset, "offset");
     return schedule.next(after.minus(offset)).map(t -> t.plus(offset));
+  }
+
+  /**
+   * Where a job is armed from when it comes back after its last recorded fire {@code last}:
+   * {@code last}, or, when later, the same second plus {@code offset}'s part under a second. A fire
+   * recorded when spread offsets were whole seconds (10:00:07) is the same fire as today's
+   * 10:00:07.300, not one missed while the engine was down.
+   */
+  public static Instant resumeAfter(Instant last, Duration offset) {
+    Instant sameSecond = last.truncatedTo(ChronoUnit.SECONDS).plusNanos(offset.getNano());
+    return sameSecond.isAfter(last) ? sameSecond : last;
   }
 
   /**
