@@ -92,7 +92,8 @@ public final class ChildProcess implements AutoCloseable {
             + text + "\":\n" + output());
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("process did not print \"" + text + "\" within " + max + ":\n" + output());
+        throw new AssertionError("process did not print \"" + text + "\" within " + max
+            + "; its output, then its threads (SIGQUIT):\n" + outputWithThreadDump());
       }
       try {
         Thread.sleep(20);
@@ -101,6 +102,19 @@ public final class ChildProcess implements AutoCloseable {
         throw new AssertionError("interrupted while waiting for \"" + text + "\"", e);
       }
     }
+  }
+
+  /** What the process printed, after asking its JVM for a thread dump (SIGQUIT) on the same output. */
+  private String outputWithThreadDump() {
+    try {
+      new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
+      Thread.sleep(1_000); // the JVM writes the dump from a thread of its own
+    } catch (IOException e) {
+      return output() + "\n(no thread dump: " + e + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return output();
   }
 
   /** Everything the process printed so far. */
