@@ -108,7 +108,11 @@ public final class ChildProcess implements AutoCloseable {
   private String outputWithThreadDump() {
     try {
       new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
-      Thread.sleep(1_000); // the JVM writes the dump from a thread of its own
+      // The JVM writes the dump from a thread of its own; its last line names the JNI references.
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!output().contains("JNI global refs") && System.nanoTime() - end < 0) {
+        Thread.sleep(20);
+      }
     } catch (IOException e) {
       return output() + "\n(no thread dump: " + e + ")";
     } catch (InterruptedException e) {
