@@ -80,7 +80,7 @@ class LeaseIT {
         first.awaitOutput("cronloop started", Duration.ofSeconds(60));
         // Killed once it has recorded a fire, as a holder that has been running is: killed the
         // moment it printed its start, H2 2.5.252 was still writing the new file's first chunks and
-        // twice in CI left a file it could not open again ("Chunk 2 not found", an open H2 issue,
+        // in CI left a file it could not open again ("Chunk 2 not found", an open H2 issue,
         // h2database/h2database#4383), which is not what this test is about.
         await().atMost(Duration.ofSeconds(30)).until(() -> scheduledRuns(db) >= 1);
         first.kill();
