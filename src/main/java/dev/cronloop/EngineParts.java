@@ -225,8 +225,10 @@ final class EngineParts {
 
   /** On the catalog thread: a changed jobs folder. Unchanged jobs keep their next fire times. */
   private void reloaded(Catalog next) {
-    catalog = next;
     scheduling.sync(next.jobs());
+    // Published after the sync: a job seen in the catalog has its fire time (ReloadEngineTest, a
+    // burst of a thousand files). Fires carry their own definition, so none waits for this.
+    catalog = next;
     metrics.prepare(next.jobs()); // after the sync: the new jobs' fire times do not wait for it
   }
 
