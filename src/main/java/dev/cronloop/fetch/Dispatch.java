@@ -131,7 +131,7 @@ public final class Dispatch {
    * Takes a run id for each fire, here, so that ids rise with time across lanes, and hands the
    * fires to their lanes in one task per lane. Ids come from the current block at once; a fire
    * that must wait for the next block (a slow or absent database) goes to its lane alone once it
-   * has one.
+   * has one, or, when the engine closes first, is not run ({@link RunIds#close()}).
    */
   private void launchNumbered(List<Fire> fires) {
     List<Ticket> ready = new ArrayList<>(fires.size());
@@ -140,7 +140,8 @@ public final class Dispatch {
       if (id.succeeded()) {
         ready.add(new Ticket(id.result(), fire));
       } else {
-        id.onSuccess(runId -> lanes.launch(new Ticket(runId, fire)));
+        id.onSuccess(runId -> lanes.launch(new Ticket(runId, fire)))
+            .onFailure(e -> log.info("fire of {} for {} not run: {}", fire.job().id(), fire.scheduledAt(), e.getMessage()));
       }
     }
     lanes.launchAll(ready);

@@ -49,6 +49,11 @@ public final class RunIds {
     }
     Future<Long> pending = refill;
     return pending.compose(first -> {
+      if (closed) {
+        // Its lane has drained and the recorder may have stopped: with an id it would queue a
+        // row that no one writes.
+        return Future.failedFuture("the engine is closing: the fire got no run id and is not run");
+      }
       if (refill == pending) { // the first waiter adopts the block; the others draw from it
         next = first;
         end = first + BLOCK;
@@ -58,7 +63,10 @@ public final class RunIds {
     });
   }
 
-  /** Stops retrying a block; fires still waiting for an id fail. */
+  /**
+   * Stops handing out ids to fires that wait for the next block: they fail, also when the block
+   * comes after this; and stops retrying a block.
+   */
   public void close() {
     closed = true;
   }
