@@ -29,8 +29,10 @@ final class WriteQueue {
   static final int LARGEST_BODY = 64 << 10;
 
   private final BlockingQueue<Write> queue;
-  /** The writer while it waits for a first write in {@link #collect}, else null. */
+  /** The writer while it waits for a first write in {@link #collect}, else null: any write wakes it. */
   private volatile Thread waiting;
+  /** The writer while it lingers for more of a batch in {@link #collect}, else null: only a run's end wakes it. */
+  private volatile Thread lingering;
   private volatile boolean woken;
   private final Semaphore room;
   private final Budget bodies;
@@ -90,7 +92,10 @@ final class WriteQueue {
     if (!queue.offer(write)) {
       throw new IllegalStateException("recorder queue full although room was reserved");
     }
-    unpark();
+    unpark(waiting);
+    if (write instanceof Write.FinishRun) {
+      unpark(lingering);
+    }
   }
 
   /**
@@ -99,7 +104,8 @@ final class WriteQueue {
    */
   void wake() {
     woken = true;
-    unpark();
+    unpark(waiting);
+    unpark(lingering);
   }
 
   /**
@@ -107,8 +113,7 @@ final class WriteQueue {
    * producer queues before it looks for a waiter: one of the two sees the other, so no write waits
    * out the wait (an unpark before the park makes the park return at once).
    */
-  private void unpark() {
-    Thread writer = waiting;
+  private static void unpark(Thread writer) {
     if (writer != null) {
       LockSupport.unpark(writer);
     }
@@ -179,11 +184,27 @@ final class WriteQueue {
       if (left <= 0 || endsRun(batch)) {
         return;
       }
-      Write next = queue.poll(left, TimeUnit.NANOSECONDS);
-      if (next == null) {
-        return;
+      linger(left);
+    }
+  }
+
+  /**
+   * Waits up to {@code nanos} for more of a batch, or until a run's end is queued. Not {@code
+   * queue.poll(timeout)}: each write then woke the writer for itself alone, a thread wake-up per
+   * fetch on the producing event loop (7 % of its time in a fire of 50,000 URLs) and as many on the
+   * writer's side.
+   */
+  private void linger(long nanos) throws InterruptedException {
+    lingering = Thread.currentThread();
+    try {
+      if (queue.isEmpty()) {
+        LockSupport.parkNanos(this, nanos);
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
       }
-      batch.add(next);
+    } finally {
+      lingering = null;
     }
   }
 
