@@ -47,7 +47,7 @@ public final class EngineBuilder {
   private int quartzThreads = DEFAULT_QUARTZ_THREADS;
   private InetSocketAddress http;
   private int maxConnectionsPerHost = DEFAULT_MAX_CONNECTIONS_PER_HOST;
-  private int lanes = 1;
+  private int lanes; // 0: the default, see lanes(int)
   private Duration clusterCheckin = DEFAULT_CLUSTER_CHECKIN;
   private Duration leaseRenewal = NodeLease.DEFAULT_RENEW_EVERY;
   private RunListener listener = new RunListener() {};
@@ -172,9 +172,11 @@ public final class EngineBuilder {
 
   /**
    * How many event loops runs are spread over (issue 18, "lanes"); each job runs on one of them,
-   * at most the event loops of the engine's Vert.x and the processors. Default 1: every run on one
-   * event loop. More lowers the lateness of many jobs due in the same second once the JIT has
-   * compiled the path, but slows the first seconds after a start (src/docs/benchmarks.md, "Lanes").
+   * at most the event loops of the engine's Vert.x and the processors. Default: all of them (two on
+   * the engine's own Vert.x), and one for a {@link #oneOff()} engine, which fires one job and so
+   * keeps every connection per host for it. Two lanes halved the lateness p99 of 1,000 jobs due
+   * each second against one, in the first half minute after a start too (src/docs/benchmarks.md,
+   * "Lanes by default"). Each lane keeps its share of {@link #maxConnectionsPerHost}.
    */
   public EngineBuilder lanes(int n) {
     if (n < 1) {
@@ -316,7 +318,7 @@ public final class EngineBuilder {
         jobs, jdbcUrl, node, schedule, grace, maxInFlight, recorderCapacity, quartzThreads,
         http, token, maxConnectionsPerHost,
         journal != null ? journal : Database.journalFor(jdbcUrl, node), spillAfter, retention, clusterCheckin,
-        leaseRenewal, clock, notify, lanes, oneOff);
+        leaseRenewal, clock, notify, lanes > 0 ? lanes : oneOff ? 1 : 0, oneOff);
     // A one-off engine on its own Vert.x opens its database while the meters and that Vert.x are
     // made: the opening is the longest part of its start, so it goes first.
     CompletableFuture<Database> early = oneOff && ownsVertx ? EngineParts.openDatabase(config) : null;

@@ -108,9 +108,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--lanes",
       paramLabel = "N",
-      description = "Event loops the runs are spread over, each job always on the same one (default: 1). More"
-          + " lowers the lateness of many jobs due in the same second once the JIT has compiled the path, but"
-          + " makes the first seconds after a start slower (src/docs/benchmarks.md, \"Lanes\").")
+      description = "Event loops the runs are spread over, each job always on the same one, each with its share of"
+          + " the connections per host (default: every event loop, 2, up to the processors). 1 keeps every run"
+          + " on one event loop (src/docs/benchmarks.md, \"Lanes by default\").")
   Integer lanes;
 
   /** The --public-url value; a bad one is a usage error naming the option and the fix. */
