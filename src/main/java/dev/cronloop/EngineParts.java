@@ -10,6 +10,7 @@ import dev.cronloop.fetch.Lanes;
 import dev.cronloop.model.RunObserver;
 import dev.cronloop.model.RunResult;
 import dev.cronloop.notify.Notifier;
+import dev.cronloop.record.DamagedH2File;
 import dev.cronloop.record.Database;
 import dev.cronloop.record.Fence;
 import dev.cronloop.record.PausedJobs;
@@ -136,8 +137,12 @@ final class EngineParts {
 
   private Void openStores() throws Exception {
     Stores.Settings settings = storeSettings(config);
-    Database db = early != null && earlyTaken.compareAndSet(false, true) ? opened(early)
-        : Stores.openDatabase(settings);
+    Database db;
+    try {
+      db = early != null && earlyTaken.compareAndSet(false, true) ? opened(early) : Stores.openDatabase(settings);
+    } catch (DamagedH2File e) { // its line names the file and the repair; the command line prints it as it is
+      throw new StartupFailure(e.getMessage(), StartupFailure.RUNTIME, e);
+    }
     stores = Stores.open(settings, db, fence, vertx,
         task -> loop.runOnContext(v -> task.run()), // acks of writers that name no lane of their own
         this::retentionPerJob);

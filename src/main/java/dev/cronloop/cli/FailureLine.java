@@ -1,6 +1,7 @@
 package dev.cronloop.cli;
 
 import dev.cronloop.StartupFailure;
+import dev.cronloop.record.DamagedH2File;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -25,9 +26,10 @@ import java.util.regex.Pattern;
  * cause chain and the {@code --db} and {@code --http} values the command ran with.
  *
  * <p>The first cause recognised wins, in this order: a {@link StartupFailure} (its message as
- * written), a JDBC URL no driver reads, refused credentials, a database that does not exist, a
- * database that cannot be reached, a port that cannot be bound, a file that cannot be read. Else
- * the innermost message, with a pointer to {@code --verbose}.
+ * written), a damaged H2 file ({@link DamagedH2File}, its message as written), a JDBC URL no
+ * driver reads, refused credentials, a database that does not exist, a database that cannot be
+ * reached, a port that cannot be bound, a file that cannot be read. Else the innermost message,
+ * with a pointer to {@code --verbose}.
  *
  * @param text the line, without the command's name and without a line break
  * @param exitCode {@link StartupFailure#USAGE} or {@link StartupFailure#RUNTIME}
@@ -59,6 +61,7 @@ record FailureLine(String text, int exitCode) {
     List<Throwable> chain = chain(failure);
     List<Function<Throwable, Optional<FailureLine>>> rules = List.of(
         FailureLine::startupFailure,
+        FailureLine::damagedFile,
         t -> noDriver(t, jdbcUrl),
         t -> credentials(t, jdbcUrl),
         t -> missingDatabase(t, jdbcUrl),
@@ -85,6 +88,13 @@ record FailureLine(String text, int exitCode) {
   private static Optional<FailureLine> startupFailure(Throwable t) {
     return t instanceof StartupFailure f
         ? Optional.of(new FailureLine(f.getMessage(), f.exitCode()))
+        : Optional.empty();
+  }
+
+  /** An H2 file H2 cannot open: its own line names the file and the repair ({@code runs}, {@code jobs}). */
+  private static Optional<FailureLine> damagedFile(Throwable t) {
+    return t instanceof DamagedH2File d
+        ? Optional.of(new FailureLine(d.getMessage(), StartupFailure.RUNTIME))
         : Optional.empty();
   }
 

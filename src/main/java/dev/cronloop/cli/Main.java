@@ -39,6 +39,7 @@ public final class Main implements Runnable {
     c.put("trigger", JobAction.Trigger::new);
     c.put("pause", JobAction.Pause::new);
     c.put("resume", JobAction.Resume::new);
+    c.put("repair", RepairCommand::new);
     return c;
   }
 
@@ -97,7 +98,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "name a command: run, fire, validate, next, runs, jobs, trigger, pause or resume;"
+        new CommandLine(this), "name a command: run, fire, validate, next, runs, jobs, trigger, pause, resume or repair;"
             + " see cronloop --help");
   }
 

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -55,7 +56,8 @@ public final class Database implements AutoCloseable {
 
   /**
    * Opens the database at {@code jdbcUrl} and applies every pending migration; a call waits up to
-   * {@code connectionWait} for a connection before it fails.
+   * {@code connectionWait} for a connection before it fails. An H2 file that H2 cannot open
+   * because its content is damaged fails with {@link DamagedH2File}, whose line names the repair.
    */
   public static Database open(String jdbcUrl, int poolSize, Duration connectionWait) {
     String url = normalize(jdbcUrl);
@@ -70,14 +72,24 @@ public final class Database implements AutoCloseable {
     config.setConnectionTimeout(connectionWait.toMillis());
     // Hikari's default of 5 s must not exceed the wait; a shorter wait validates faster too.
     config.setValidationTimeout(Math.min(5_000, connectionWait.toMillis()));
-    HikariDataSource pool = openPool(config);
+    HikariDataSource pool;
+    try {
+      pool = openPool(config);
+    } catch (RuntimeException e) {
+      throw damagedOr(url, e);
+    }
     try {
       migrate(pool, url.startsWith("jdbc:postgresql:"));
     } catch (RuntimeException e) {
       pool.close();
-      throw e;
+      throw damagedOr(url, e); // a damaged page may first be read by a migration's query
     }
     return new Database(url, pool);
+  }
+
+  /** {@link DamagedH2File} when {@code e} says the H2 file of {@code url} is damaged, else {@code e}. */
+  private static RuntimeException damagedOr(String url, RuntimeException e) {
+    return DamagedH2File.find(url, e).<RuntimeException>map(damaged -> damaged).orElse(e);
   }
 
   /**
@@ -166,6 +178,30 @@ public final class Database implements AutoCloseable {
       return Path.of(file + ".journal");
     }
     return Path.of("db", "cronloop-" + node.replaceAll("[^A-Za-z0-9._-]", "_") + ".journal");
+  }
+
+  /** The suffix H2 adds to a database's name for its file. */
+  public static final String H2_SUFFIX = ".mv.db";
+
+  /**
+   * The file of an H2 file URL ({@code jdbc:h2:file:./db/cronloop} or {@code jdbc:h2:./db/cronloop}
+   * → the absolute {@code .../db/cronloop.mv.db}), or empty for any other URL: PostgreSQL, or an H2
+   * URL of another kind ({@code mem:}, {@code tcp:}, {@code zip:}).
+   */
+  public static Optional<Path> h2File(String jdbcUrl) {
+    if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:h2:")) {
+      return Optional.empty();
+    }
+    String path = jdbcUrl.substring("jdbc:h2:".length()).split(";", 2)[0];
+    if (path.startsWith("file:")) {
+      path = path.substring("file:".length());
+    } else if (path.matches("[A-Za-z]{2,}:.*")) {
+      return Optional.empty();
+    }
+    if (path.startsWith("~")) {
+      path = System.getProperty("user.home") + path.substring(1);
+    }
+    return Optional.of(Path.of(path + H2_SUFFIX).toAbsolutePath().normalize());
   }
 
   /** The URL as used, after {@link #normalize}. */

@@ -28,7 +28,7 @@ class CommandTreeTest {
   @ParameterizedTest
   @ValueSource(strings = {
     "run --help", "fire --help", "validate --help", "next --help", "runs --help", "jobs --help",
-    "trigger --help", "pause --help", "resume --help", "fire -h --verbose", "next --version",
+    "trigger --help", "pause --help", "resume --help", "repair --help", "fire -h --verbose", "next --version",
     "fire", "fire a b", "fire x --jbos dir", "fire x --db nojdbc", "run --htp 127.0.0.1:0",
     "run --http nope", "run --db nojdbc --verbose", "validate --jsn", "validate --jobs",
     "next", "next --count x *", "next --cont 3 *", "runs --limit x", "runs --jb x",
@@ -47,6 +47,6 @@ class CommandTreeTest {
   @ParameterizedTest
   @ValueSource(strings = {"--help", "--version", "fier x", "--verbose fire x", "bogus"})
   void a_line_that_names_no_command_first_gets_the_whole_tree(String line) {
-    assertThat(Main.commandLine(line.split(" ")).getSubcommands()).hasSize(9);
+    assertThat(Main.commandLine(line.split(" ")).getSubcommands()).hasSize(10);
   }
 }
