@@ -61,8 +61,9 @@ public final class Database implements AutoCloseable {
    */
   public static Database open(String jdbcUrl, int poolSize, Duration connectionWait) {
     String url = normalize(jdbcUrl);
-    if (!url.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS=TRUE")) {
+    if (!url.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS=TRUE") && url.startsWith("jdbc:h2:file:")) {
       createH2Folder(url);
+      NewH2File.createIfAbsent(url, migrated -> {}); // whole or not at all, see there
     }
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
@@ -129,7 +130,7 @@ public final class Database implements AutoCloseable {
    * Applies the pending migrations, without starting Flyway when the database already has every
    * one this build ships (see {@link AppliedMigrations}).
    */
-  private static void migrate(DataSource pool, boolean postgres) {
+  static void migrate(DataSource pool, boolean postgres) {
     if (!AppliedMigrations.current(pool, "db/migration", "flyway_schema_history")) {
       Flyway.configure().dataSource(pool).loggers("slf4j").load().migrate();
     }
@@ -313,6 +314,11 @@ public final class Database implements AutoCloseable {
   /** Prints the URL without a password, for the start-up line. */
   public static String redact(String jdbcUrl) {
     return jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1***");
+  }
+
+  /** Creates the folder of the H2 file {@code url} names, for a test that makes the file itself. */
+  static void createH2FolderFor(String url) {
+    createH2Folder(url);
   }
 
   private static void createH2Folder(String url) {

@@ -1,0 +1,87 @@
+package dev.cronloop.record;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.h2.jdbcx.JdbcDataSource;
+
+/**
+ * A new H2 file, made whole or not at all: the first start migrates it under a name of its own
+ * beside it ({@code cronloop.partial.mv.db}) and moves it into place once every migration is in.
+ *
+ * <p>Why: on H2 each DDL statement commits on its own, so a process killed during the first
+ * migration left a file with half a schema and no record of it, which every later start refused
+ * ("Sequence RUN_ID_BLOCKS already exists", as a {@code kill -9} at start showed). Now such a kill
+ * leaves only the partial file, which the next first start deletes and makes again. The first writes
+ * of a new file, when H2 2.5.252 can leave it unopenable after a kill (h2database/h2database#4383),
+ * fall in the partial file too.
+ *
+ * <p>Runs on: the thread that opens the database (blocking file I/O), before the pool opens.
+ */
+final class NewH2File {
+  /** What the partial file's name adds to the database's. */
+  static final String PARTIAL = ".partial";
+
+  private NewH2File() {}
+
+  /**
+   * Makes the H2 file of {@code url} ({@code jdbc:h2:file:}, normalized) with every migration, unless
+   * it exists; {@code beforeMove} is called with the partial file once it is migrated and closed.
+   */
+  static void createIfAbsent(String url, java.util.function.Consumer<Path> beforeMove) {
+    String[] parts = url.substring("jdbc:h2:file:".length()).split(";", 2);
+    Path file = Path.of(parts[0] + Database.H2_SUFFIX).toAbsolutePath();
+    if (Files.exists(file)) {
+      return;
+    }
+    String partialBase = parts[0] + PARTIAL;
+    Path partial = Path.of(partialBase + Database.H2_SUFFIX).toAbsolutePath();
+    try {
+      deleteLeftovers(partialBase); // of a first start that was killed
+      JdbcDataSource source = new JdbcDataSource();
+      source.setURL("jdbc:h2:file:" + partialBase + settings(parts.length > 1 ? parts[1] : ""));
+      try (Connection open = source.getConnection()) { // keeps the database open between Flyway's connections
+        Database.migrate(source, false);
+      }
+      beforeMove.accept(partial);
+      Files.move(partial, file);
+      deleteLeftovers(partialBase);
+    } catch (FileAlreadyExistsException raced) {
+      // another process made the file first; this one opens it
+      deleteQuietly(partial);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create the database " + file + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the database " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The URL's settings without AUTO_SERVER: no other process needs the partial file. */
+  private static String settings(String settings) {
+    return Arrays.stream(settings.split(";"))
+        .filter(s -> !s.isBlank() && !s.toUpperCase(Locale.ROOT).startsWith("AUTO_SERVER"))
+        .map(s -> ";" + s)
+        .collect(Collectors.joining());
+  }
+
+  private static void deleteLeftovers(String partialBase) throws IOException {
+    for (String suffix : new String[] {Database.H2_SUFFIX, ".trace.db", ".lock.db"}) {
+      Files.deleteIfExists(Path.of(partialBase + suffix));
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // a partial file left here is deleted by the next first start
+    }
+  }
+}

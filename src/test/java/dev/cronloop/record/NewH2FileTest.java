@@ -1,0 +1,79 @@
+package dev.cronloop.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A new H2 file appears only once every migration is in it: a first start stopped midway leaves none. */
+@Timeout(60)
+class NewH2FileTest {
+  @TempDir Path dir;
+
+  @Test
+  void the_file_appears_only_once_migrated_and_no_partial_file_is_left() throws Exception {
+    Path file = dir.resolve("db/cronloop.mv.db");
+    Path[] seen = new Path[1];
+
+    Database.createH2FolderFor(url());
+    NewH2File.createIfAbsent(Database.normalize(url()), partial -> {
+      seen[0] = partial;
+      assertThat(file).as("the database's own file while the migration is not in").doesNotExist();
+      assertThat(partial).exists().hasFileName("cronloop.partial.mv.db");
+    });
+
+    assertThat(seen[0]).isNotNull();
+    assertThat(file).exists();
+    assertThat(seen[0]).doesNotExist();
+    try (Database db = Database.open(url(), 2)) {
+      assertThat(everyMigrationIn(db)).isTrue();
+    }
+  }
+
+  /** As a kill between the migration and the move would leave it. */
+  @Test
+  void a_first_start_stopped_before_its_file_is_whole_leaves_none_and_the_next_start_makes_it() throws Exception {
+    Path file = dir.resolve("db/cronloop.mv.db");
+    Database.createH2FolderFor(url());
+
+    assertThatThrownBy(() -> NewH2File.createIfAbsent(Database.normalize(url()), partial -> {
+      throw new IllegalStateException("stopped");
+    })).hasMessage("stopped");
+    assertThat(file).doesNotExist();
+    assertThat(dir.resolve("db/cronloop.partial.mv.db")).exists();
+
+    try (Database db = Database.open(url(), 2)) {
+      assertThat(everyMigrationIn(db)).isTrue();
+    }
+    assertThat(dir.resolve("db/cronloop.partial.mv.db")).doesNotExist();
+  }
+
+  @Test
+  void a_partial_file_with_half_a_schema_is_made_again() throws Exception {
+    Database.createH2FolderFor(url());
+    try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("db/cronloop.partial"), "", "");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE SEQUENCE run_id_blocks START WITH 1 INCREMENT BY 1000");
+    }
+
+    try (Database db = Database.open(url(), 2)) {
+      assertThat(everyMigrationIn(db)).isTrue();
+      assertThat(RunIds.open(io.vertx.core.Vertx.vertx(), db)).isNotNull();
+    }
+  }
+
+  /** Every migration this build ships is applied, as the engine's own check at start reads it. */
+  private static boolean everyMigrationIn(Database db) {
+    return AppliedMigrations.current(db.dataSource(), "db/migration", "flyway_schema_history");
+  }
+
+  private String url() {
+    return "jdbc:h2:file:" + dir.resolve("db/cronloop");
+  }
+}
