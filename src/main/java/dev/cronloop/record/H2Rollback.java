@@ -162,22 +162,36 @@ public final class H2Rollback {
   /**
    * Why {@code mvDb} does not read completely, or empty when it does: every page of every map
    * read, then the file opened as a database ({@code write}: as the engine opens it, which also
-   * leaves it closed cleanly; else read-only, changing nothing).
+   * leaves it closed cleanly; else read-only, changing nothing). A failure that is not damage (a
+   * user name or password the file wants, the file in use) is thrown: it says nothing of the
+   * version, and an older one must not take the place of a file that may be whole.
    */
   private static Optional<String> problem(Path mvDb, boolean write) {
     try {
       readEveryPage(mvDb);
-      String url = "jdbc:h2:file:" + mvDb.resolveSibling(base(mvDb)) + ";IFEXISTS=TRUE;TRACE_LEVEL_FILE=0"
-          + (write ? "" : ";ACCESS_MODE_DATA=r");
-      try (Connection c = DriverManager.getConnection(url, "", "");
-          Statement s = c.createStatement();
-          ResultSet tables = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES")) {
-        tables.next();
-      }
-      return Optional.empty();
-    } catch (RuntimeException | SQLException e) { // H2's MVStoreException, and what garbage in a page throws
+    } catch (RuntimeException e) { // H2's MVStoreException, and what garbage in a page throws
       return Optional.of(String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
     }
+    String url = "jdbc:h2:file:" + mvDb.resolveSibling(base(mvDb)) + ";IFEXISTS=TRUE;TRACE_LEVEL_FILE=0"
+        + (write ? "" : ";ACCESS_MODE_DATA=r");
+    try (Connection c = DriverManager.getConnection(url, "", "");
+        Statement s = c.createStatement();
+        ResultSet tables = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES")) {
+      tables.next();
+      return Optional.empty();
+    } catch (RuntimeException | SQLException e) {
+      Optional<String> damage = DamagedH2File.damage(e);
+      if (damage.isPresent()) {
+        return damage;
+      }
+      throw new IllegalStateException("cannot open " + mvDb + " to check it (" + firstLine(e)
+          + "); nothing was changed: repair opens the file as cronloop does, with no user name or password,"
+          + " and only while no other process uses it", e);
+    }
+  }
+
+  private static String firstLine(Throwable e) {
+    return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
   }
 
   /** Reads every page of {@code file}'s layout, meta and other maps; throws what H2 throws on one it cannot read. */
@@ -199,14 +213,19 @@ public final class H2Rollback {
     }
   }
 
-  /** Moves the damaged {@code file} aside and {@code repaired} in its place; the damaged file's new name. */
+  /**
+   * Moves the damaged {@code file} aside and {@code repaired} in its place; the damaged file's new
+   * name. Neither move replaces a file that is there (no {@code ATOMIC_MOVE}, which on Linux is a
+   * rename that would): a damaged copy kept by an earlier repair in the same second, or a file a
+   * starting process made meanwhile, makes the repair fail instead.
+   */
   private static Path swap(Path file, Path repaired, Instant now) throws IOException {
     Path damaged = Path.of(file + DAMAGED + STAMP.format(now));
-    Files.move(file, damaged, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(file, damaged);
     try {
-      Files.move(repaired, file, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(repaired, file);
     } catch (IOException e) {
-      Files.move(damaged, file, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(damaged, file);
       throw e;
     }
     return damaged;

@@ -95,6 +95,24 @@ class DamagedH2FileTest {
     assertThat(names()).containsExactly("cronloop.mv.db");
   }
 
+  /** A wrong user name is no damage: an older version that opens must not take the file's place. */
+  @Test
+  void a_whole_file_that_wants_a_password_is_left_alone_and_the_repair_says_why() throws Exception {
+    Files.createDirectories(dir.resolve("db"));
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url() + ";USER=admin;PASSWORD=secret");
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t(i INT)");
+      s.execute("INSERT INTO t VALUES (1)");
+    }
+    byte[] before = Files.readAllBytes(file());
+
+    Throwable refused = catchThrowable(() -> H2Rollback.repair(file(), NOW));
+
+    assertThat(refused).isInstanceOf(IllegalStateException.class).hasMessageContaining("nothing was changed");
+    assertThat(Files.readAllBytes(file())).isEqualTo(before);
+    assertThat(names()).containsExactly("cronloop.mv.db");
+  }
+
   @Test
   void a_file_a_database_has_open_is_left_alone() throws Exception {
     DamagedH2.withRuns(url(), 2);
