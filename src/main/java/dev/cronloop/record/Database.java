@@ -325,7 +325,7 @@ public final class Database implements AutoCloseable {
     if (!url.startsWith("jdbc:h2:file:")) {
       return;
     }
-    String file = url.substring("jdbc:h2:file:".length()).split(";", 2)[0];
+    String file = NewH2File.home(url.substring("jdbc:h2:file:".length()).split(";", 2)[0]);
     Path parent = Path.of(file).toAbsolutePath().getParent();
     try {
       Files.createDirectories(parent);

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -37,18 +38,21 @@ final class NewH2File {
    */
   static void createIfAbsent(String url, java.util.function.Consumer<Path> beforeMove) {
     String[] parts = url.substring("jdbc:h2:file:".length()).split(";", 2);
-    Path file = Path.of(parts[0] + Database.H2_SUFFIX).toAbsolutePath();
+    String base = home(parts[0]);
+    Path file = Path.of(base + Database.H2_SUFFIX).toAbsolutePath();
     if (Files.exists(file)) {
       return;
     }
-    String partialBase = parts[0] + PARTIAL;
+    String partialBase = base + PARTIAL;
     Path partial = Path.of(partialBase + Database.H2_SUFFIX).toAbsolutePath();
     try {
       deleteLeftovers(partialBase); // of a first start that was killed
       JdbcDataSource source = new JdbcDataSource();
       source.setURL("jdbc:h2:file:" + partialBase + settings(parts.length > 1 ? parts[1] : ""));
-      try (Connection open = source.getConnection()) { // keeps the database open between Flyway's connections
+      try (Connection open = source.getConnection(); // keeps the database open between Flyway's connections
+          Statement shutdown = open.createStatement()) {
         Database.migrate(source, false);
+        shutdown.execute("SHUTDOWN"); // closed now, also with DB_CLOSE_DELAY=-1 in the URL
       }
       beforeMove.accept(partial);
       Files.move(partial, file);
@@ -61,6 +65,11 @@ final class NewH2File {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the database " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** {@code path} with a leading {@code ~} read as H2 reads it: the user's home. */
+  static String home(String path) {
+    return path.startsWith("~") ? System.getProperty("user.home") + path.substring(1) : path;
   }
 
   /** The URL's settings without AUTO_SERVER: no other process needs the partial file. */

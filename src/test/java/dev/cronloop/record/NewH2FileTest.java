@@ -68,6 +68,32 @@ class NewH2FileTest {
     }
   }
 
+  @Test
+  void a_url_in_the_home_folder_is_made_there_and_opens_again() throws Exception {
+    String home = System.getProperty("user.home");
+    System.setProperty("user.home", dir.toString()); // H2 reads ~ from it too
+    try {
+      try (Database db = Database.open("jdbc:h2:file:~/db/home", 2)) {
+        assertThat(everyMigrationIn(db)).isTrue();
+      }
+      assertThat(dir.resolve("db/home.mv.db")).exists();
+      assertThat(dir.resolve("db/home.partial.mv.db")).doesNotExist();
+      try (Database db = Database.open("jdbc:h2:file:~/db/home", 2)) {
+        assertThat(everyMigrationIn(db)).isTrue();
+      }
+    } finally {
+      System.setProperty("user.home", home);
+    }
+  }
+
+  @Test
+  void a_url_that_keeps_the_database_open_in_the_process_still_gets_its_file() throws Exception {
+    try (Database db = Database.open(url() + ";DB_CLOSE_DELAY=-1", 2)) {
+      assertThat(everyMigrationIn(db)).isTrue();
+    }
+    assertThat(dir.resolve("db/cronloop.partial.mv.db")).doesNotExist();
+  }
+
   /** Every migration this build ships is applied, as the engine's own check at start reads it. */
   private static boolean everyMigrationIn(Database db) {
     return AppliedMigrations.current(db.dataSource(), "db/migration", "flyway_schema_history");
