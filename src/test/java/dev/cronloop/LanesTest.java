@@ -123,6 +123,19 @@ class LanesTest {
   }
 
   @Test
+  void one_connection_per_host_means_one_lane() throws Exception {
+    noiseJobs();
+    start(b -> b.maxConnectionsPerHost(1));
+
+    await().atMost(Duration.ofSeconds(15)).until(
+        () -> ended.size() == NOISE_JOBS && ended.values().stream().allMatch(n -> n >= 2));
+
+    Set<String> all = new java.util.HashSet<>();
+    threads.values().forEach(all::addAll);
+    assertThat(all).as("no more lanes than connections per host").hasSize(1);
+  }
+
+  @Test
   void one_lane_puts_every_run_on_one_event_loop() throws Exception {
     noiseJobs();
     start(b -> b.lanes(1));

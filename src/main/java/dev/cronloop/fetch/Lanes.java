@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * so they keep rising with time), the bound on requests in flight ({@link Slots}, lock-free), the
  * recorder (thread-safe; it tells each run on its own lane that its end committed) and the
  * observers (thread-safe for events of different jobs at once, see {@link RunObserver}). A
- * client's connections per host are split between the lanes: each keeps at most {@code
- * ceil(maxConnectionsPerHost / lanes)}, so the engine keeps at most about the number configured.
+ * client's connections per host are split between the lanes, in shares that add up to {@code
+ * maxConnectionsPerHost} (so never more lanes than that): the engine keeps at most the number
+ * configured, and one job, on one lane, its lane's share.
  *
  * <p>Runs on: built, {@link #launchAll}, {@link #drain} and the counts on the engine context;
  * {@link #launch} from any thread; each lane's parts on its lane. The lanes' contexts are made with
@@ -61,11 +62,16 @@ public final class Lanes {
    */
   public static Lanes open(Vertx vertx, int most, int maxConnectionsPerHost, int maxInFlight, String node,
       Recorder recorder, RunObserver observer, InstantSource clock) {
-    List<Context> contexts = contexts(vertx, most > 0 ? most : Math.max(1, Runtime.getRuntime().availableProcessors()));
-    int perHost = (maxConnectionsPerHost + contexts.size() - 1) / contexts.size();
+    int wanted = most > 0 ? most : Math.max(1, Runtime.getRuntime().availableProcessors());
+    // No more lanes than connections per host: every lane needs one.
+    List<Context> contexts = contexts(vertx, Math.max(1, Math.min(wanted, maxConnectionsPerHost)));
+    int n = contexts.size();
     Slots slots = new Slots(maxInFlight);
-    List<Lane> lanes = new ArrayList<>(contexts.size());
-    for (Context c : contexts) {
+    List<Lane> lanes = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Context c = contexts.get(i);
+      // The shares add up to the bound: 3 over two lanes is 2 and 1.
+      int perHost = maxConnectionsPerHost / n + (i < maxConnectionsPerHost % n ? 1 : 0);
       HttpClients clients = new HttpClients(vertx, perHost);
       lanes.add(new Lane(c, clients, new RunLauncher(vertx, c, clients, node, recorder, slots, observer, clock)));
     }
