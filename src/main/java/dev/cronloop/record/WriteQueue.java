@@ -109,9 +109,10 @@ final class WriteQueue {
   }
 
   /**
-   * Wakes the writer when it waits. It announces its wait before it looks at the queue, and a
-   * producer queues before it looks for a waiter: one of the two sees the other, so no write waits
-   * out the wait (an unpark before the park makes the park return at once).
+   * Wakes {@code writer} when it waits ({@link #waiting} for a first write, {@link #lingering} for
+   * a run's end). It announces its wait before it looks at the queue, and a producer queues before
+   * it looks for a waiter: one of the two sees the other, so no such write waits out the wait (an
+   * unpark before the park makes the park return at once).
    */
   private static void unpark(Thread writer) {
     if (writer != null) {
@@ -181,7 +182,7 @@ final class WriteQueue {
         continue;
       }
       long left = deadline - System.nanoTime();
-      if (left <= 0 || endsRun(batch)) {
+      if (left <= 0 || endsRun(batch) || woken) {
         return;
       }
       linger(left);
