@@ -51,6 +51,8 @@ final class RunLauncher {
   private final Map<String, Set<Run>> running = new HashMap<>();
   private final Map<String, Waiting> queued = new HashMap<>();
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
+  /** Fires waiting out their job's jitter, by timer id: they count as active. */
+  private final Map<Long, Ticket> jittering = new HashMap<>();
   private boolean closed;
   /** Written on the lane only; volatile for the engine context's sample and drain. */
   private volatile int active;
@@ -82,7 +84,13 @@ final class RunLauncher {
         launch(t);
       } else {
         long delay = 1 + ThreadLocalRandom.current().nextLong(Math.max(1, jitter.toMillis()));
-        vertx.setTimer(delay, id -> launch(t));
+        active++; // so that a drain waits for it, or skips it at the close
+        jittering.put(vertx.setTimer(delay, id -> {
+          if (jittering.remove(id) != null) {
+            active--; // counted again at once by the launch
+            launch(t);
+          }
+        }), t);
       }
     }
   }
@@ -137,10 +145,21 @@ final class RunLauncher {
     return p.future();
   }
 
-  /** Stops accepting fires; a fire still waiting behind a running one is recorded SKIPPED. */
+  /**
+   * Stops accepting fires; a fire still waiting behind a running one, or out its jitter, is
+   * recorded SKIPPED. A jittered fire left to its timer would come after the drain and queue its
+   * row in a recorder that had stopped, or in none.
+   */
   void close() {
     requireOnLoop();
     closed = true;
+    List<Ticket> held = List.copyOf(jittering.values());
+    jittering.keySet().forEach(vertx::cancelTimer);
+    jittering.clear();
+    for (Ticket t : held) {
+      active--; // counted again by the skip
+      skip(t.runId(), t.fire().skipped("the engine was shutting down"));
+    }
     List<Waiting> waiting = List.copyOf(queued.values());
     queued.clear();
     waiting.forEach(w -> skip(w.id(), w.fire().skipped("the engine was shutting down")).onComplete(w.result()));
