@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cronloop.testkit.EngineInvariants;
+import dev.cronloop.testkit.Futures;
 import dev.cronloop.testkit.JobFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class CloseAfterFailedStartTest {
     Engine engine = Engine.builder().jobs(dir.resolve("jobs"))
         .database("jdbc:h2:file:" + dir.resolve("blocker/db/cronloop")).build();
 
-    Throwable startFailure = failureOf(engine.start());
+    Throwable startFailure = Futures.failureOf(engine.start());
     engine.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
     assertThat(startFailure).isNotNull();
@@ -57,21 +57,12 @@ class CloseAfterFailedStartTest {
     invariants.expectWarn("lease"); // the second engine's start reports the lease it could not take
     invariants.expectWarn("has been already registered"); // two engines with Vert.x metrics in one JVM
 
-    Throwable startFailure = failureOf(second.start());
+    Throwable startFailure = Futures.failureOf(second.start());
     second.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     boolean holderStillFires = holder.nextFire("tick").isPresent();
     holder.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
     assertThat(startFailure).hasMessageContaining("stop that process first");
     assertThat(holderStillFires).as("the holder is untouched by the other's close").isTrue();
-  }
-
-  private static Throwable failureOf(io.vertx.core.Future<Void> start) throws Exception {
-    try {
-      start.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return null;
-    } catch (ExecutionException e) {
-      return e.getCause();
-    }
   }
 }

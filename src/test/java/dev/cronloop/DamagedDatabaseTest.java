@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cronloop.record.H2Rollback;
 import dev.cronloop.testkit.DamagedH2;
 import dev.cronloop.testkit.EngineInvariants;
+import dev.cronloop.testkit.Futures;
 import dev.cronloop.testkit.JobFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,7 +39,7 @@ class DamagedDatabaseTest {
     int chunk = DamagedH2.loseMetaChunk(file);
 
     Engine damaged = Engine.builder().jobs(jobs).database(url).build();
-    Throwable failure = failureOf(damaged.start());
+    Throwable failure = Futures.failureOf(damaged.start());
     damaged.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     H2Rollback.Result repair = H2Rollback.repair(file, Instant.parse("2026-12-07T03:30:00Z"));
     Engine repaired = invariants.watch(Engine.builder().jobs(jobs).database(url).build());
@@ -55,14 +55,5 @@ class DamagedDatabaseTest {
     assertThat(repair).isInstanceOf(H2Rollback.RolledBack.class);
     assertThat(Files.exists(((H2Rollback.RolledBack) repair).damaged())).as("the damaged file is kept").isTrue();
     assertThat(DamagedH2.runIds(url)).containsExactly(1L, 2L, 3L);
-  }
-
-  private static Throwable failureOf(io.vertx.core.Future<Void> start) throws Exception {
-    try {
-      start.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return null;
-    } catch (ExecutionException e) {
-      return e.getCause();
-    }
   }
 }

@@ -112,11 +112,7 @@ class LanesTest {
     noiseJobs();
     start(b -> b); // no lanes(n): one lane per event loop
 
-    await().atMost(Duration.ofSeconds(15)).until(
-        () -> ended.size() == NOISE_JOBS && ended.values().stream().allMatch(n -> n >= 2));
-
-    Set<String> all = new java.util.HashSet<>();
-    threads.values().forEach(all::addAll);
+    Set<String> all = threadsOfNoiseRuns();
     assertThat(all).as("the engine's two event loops").hasSize(2)
         .allMatch(t -> t.startsWith("vert.x-eventloop-thread-"));
     assertThat(threads).allSatisfy((job, seen) -> assertThat(seen).as(job).hasSize(1));
@@ -127,11 +123,7 @@ class LanesTest {
     noiseJobs();
     start(b -> b.maxConnectionsPerHost(1));
 
-    await().atMost(Duration.ofSeconds(15)).until(
-        () -> ended.size() == NOISE_JOBS && ended.values().stream().allMatch(n -> n >= 2));
-
-    Set<String> all = new java.util.HashSet<>();
-    threads.values().forEach(all::addAll);
+    Set<String> all = threadsOfNoiseRuns();
     assertThat(all).as("no more lanes than connections per host").hasSize(1);
   }
 
@@ -140,11 +132,7 @@ class LanesTest {
     noiseJobs();
     start(b -> b.lanes(1));
 
-    await().atMost(Duration.ofSeconds(15)).until(
-        () -> ended.size() == NOISE_JOBS && ended.values().stream().allMatch(n -> n >= 2));
-
-    Set<String> all = new java.util.HashSet<>();
-    threads.values().forEach(all::addAll);
+    Set<String> all = threadsOfNoiseRuns();
     assertThat(all).hasSize(1);
   }
 
@@ -252,6 +240,15 @@ class LanesTest {
           .isAfterOrEqualTo(previousEnd);
       previousEnd = r.finishedAt();
     }
+  }
+
+  /** Once every noise job has ended two runs: the threads all their callbacks ran on. */
+  private Set<String> threadsOfNoiseRuns() {
+    await().atMost(Duration.ofSeconds(15)).until(
+        () -> ended.size() == NOISE_JOBS && ended.values().stream().allMatch(n -> n >= 2));
+    Set<String> all = new java.util.HashSet<>();
+    threads.values().forEach(all::addAll);
+    return all;
   }
 
   private void start() throws Exception {

@@ -62,8 +62,7 @@ public final class Database implements AutoCloseable {
   public static Database open(String jdbcUrl, int poolSize, Duration connectionWait) {
     String url = normalize(jdbcUrl);
     if (!url.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS=TRUE") && url.startsWith("jdbc:h2:file:")) {
-      createH2Folder(url);
-      NewH2File.createIfAbsent(url, migrated -> {}); // whole or not at all, see there
+      NewH2File.createIfAbsent(url, migrated -> {}); // its folder too; whole or not at all, see there
     }
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
@@ -314,25 +313,6 @@ public final class Database implements AutoCloseable {
   /** Prints the URL without a password, for the start-up line. */
   public static String redact(String jdbcUrl) {
     return jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1***");
-  }
-
-  /** Creates the folder of the H2 file {@code url} names, for a test that makes the file itself. */
-  static void createH2FolderFor(String url) {
-    createH2Folder(url);
-  }
-
-  private static void createH2Folder(String url) {
-    if (!url.startsWith("jdbc:h2:file:")) {
-      return;
-    }
-    String file = NewH2File.home(url.substring("jdbc:h2:file:".length()).split(";", 2)[0]);
-    Path parent = Path.of(file).toAbsolutePath().getParent();
-    try {
-      Files.createDirectories(parent);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(
-          "cannot create the database folder " + parent + "; create it or pass --db", e);
-    }
   }
 
   @Override

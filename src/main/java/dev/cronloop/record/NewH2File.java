@@ -33,22 +33,30 @@ final class NewH2File {
   private NewH2File() {}
 
   /**
-   * Makes the H2 file of {@code url} ({@code jdbc:h2:file:}, normalized) with every migration, unless
-   * it exists; {@code beforeMove} is called with the partial file once it is migrated and closed.
+   * Makes the H2 file of {@code url} ({@code jdbc:h2:file:}, normalized), its folder included, with
+   * every migration, unless it exists; {@code beforeMove} is called with the partial file once it is
+   * migrated and closed.
    */
   static void createIfAbsent(String url, java.util.function.Consumer<Path> beforeMove) {
-    String[] parts = url.substring("jdbc:h2:file:".length()).split(";", 2);
-    String base = home(parts[0]);
-    Path file = Path.of(base + Database.H2_SUFFIX).toAbsolutePath();
+    Path file = Database.h2File(url).orElseThrow(() -> new IllegalArgumentException("no H2 file URL: " + url));
     if (Files.exists(file)) {
       return;
     }
-    String partialBase = base + PARTIAL;
-    Path partial = Path.of(partialBase + Database.H2_SUFFIX).toAbsolutePath();
+    String name = file.getFileName().toString();
+    String partialBase = file.resolveSibling(name.substring(0, name.length() - Database.H2_SUFFIX.length()) + PARTIAL)
+        .toString();
+    Path partial = Path.of(partialBase + Database.H2_SUFFIX);
+    int semicolon = url.indexOf(';');
+    try {
+      Files.createDirectories(file.getParent());
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot create the database folder " + file.getParent() + "; create it or pass --db", e);
+    }
     try {
       deleteLeftovers(partialBase); // of a first start that was killed
       JdbcDataSource source = new JdbcDataSource();
-      source.setURL("jdbc:h2:file:" + partialBase + settings(parts.length > 1 ? parts[1] : ""));
+      source.setURL("jdbc:h2:file:" + partialBase + settings(semicolon < 0 ? "" : url.substring(semicolon + 1)));
       try (Connection open = source.getConnection(); // keeps the database open between Flyway's connections
           Statement shutdown = open.createStatement()) {
         Database.migrate(source, false);
@@ -65,11 +73,6 @@ final class NewH2File {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the database " + file + ": " + e.getMessage(), e);
     }
-  }
-
-  /** {@code path} with a leading {@code ~} read as H2 reads it: the user's home. */
-  static String home(String path) {
-    return path.startsWith("~") ? System.getProperty("user.home") + path.substring(1) : path;
   }
 
   /** The URL's settings without AUTO_SERVER: no other process needs the partial file. */

@@ -21,7 +21,6 @@ class NewH2FileTest {
     Path file = dir.resolve("db/cronloop.mv.db");
     Path[] seen = new Path[1];
 
-    Database.createH2FolderFor(url());
     NewH2File.createIfAbsent(Database.normalize(url()), partial -> {
       seen[0] = partial;
       assertThat(file).as("the database's own file while the migration is not in").doesNotExist();
@@ -40,7 +39,6 @@ class NewH2FileTest {
   @Test
   void a_first_start_stopped_before_its_file_is_whole_leaves_none_and_the_next_start_makes_it() throws Exception {
     Path file = dir.resolve("db/cronloop.mv.db");
-    Database.createH2FolderFor(url());
 
     assertThatThrownBy(() -> NewH2File.createIfAbsent(Database.normalize(url()), partial -> {
       throw new IllegalStateException("stopped");
@@ -56,7 +54,6 @@ class NewH2FileTest {
 
   @Test
   void a_partial_file_with_half_a_schema_is_made_again() throws Exception {
-    Database.createH2FolderFor(url());
     try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("db/cronloop.partial"), "", "");
         Statement s = c.createStatement()) {
       s.execute("CREATE SEQUENCE run_id_blocks START WITH 1 INCREMENT BY 1000");
