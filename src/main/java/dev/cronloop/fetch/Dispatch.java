@@ -69,7 +69,7 @@ public final class Dispatch {
     this.paused = paused;
     this.lanes = lanes;
     this.ids = ids;
-    this.gate = new StartGate(LoopTimer.of(vertx), clock, this::launchScheduled);
+    this.gate = new StartGate(LoopTimer.of(vertx), clock, this::launchScheduled, this::prime);
     this.guard = new LeaseGuard(fence, gate);
     this.sampler = vertx.setPeriodic(1_000, t -> meter.sample(lanes.inFlight(), lanes.active()));
   }
@@ -105,6 +105,21 @@ public final class Dispatch {
         .andThen(id)
         .onSuccess(runId -> lanes.launch(new Ticket(runId, fire)).onComplete(result))
         .onFailure(result::fail);
+  }
+
+  /**
+   * On the engine context: fires held for their instant have their lanes prime their first
+   * requests, but for paused jobs, whose fires will be skipped.
+   */
+  private void prime(List<Fire> held) {
+    PausedJobs pausedNow = paused.get();
+    List<Fire> running = new ArrayList<>(held.size());
+    for (Fire f : held) {
+      if (pausedNow.get(f.job().id()).isEmpty()) {
+        running.add(f);
+      }
+    }
+    lanes.prime(running);
   }
 
   /**

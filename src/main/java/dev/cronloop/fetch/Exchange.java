@@ -42,6 +42,10 @@ import java.util.Map;
  * WebClients, hands it the per-request TLS options, the request (to reset it and read the peer's
  * certificate) and the response head (to choose between following a redirect and reading the
  * body). Confined to its lane's context.
+ *
+ * <p>An attempt may be <em>primed</em> ahead of its instant ({@link PrimedRequests}): it goes as
+ * far as a pooled connection and a request built on it, and holds there, nothing written, until
+ * {@link #release()} sends it. Its timer and its latency start at the release.
  */
 final class Exchange implements BodyCodec<Void> {
   private static final VertxException OVER = new VertxException("attempt over", true);
@@ -50,7 +54,11 @@ final class Exchange implements BodyCodec<Void> {
   private final HttpClients clients;
   private final InstantSource clock;
   private final RequestSpec r;
-  private final long t0 = System.nanoTime();
+  private long t0 = System.nanoTime();
+  /** Primed and not yet released: the request holds before its head is written. */
+  private boolean held;
+  /** The request context waiting for the release, once a primed request has its connection. */
+  private HttpContext<?> parked;
   private final Promise<Fetcher.Attempt> done = Promise.promise();
   private final boolean keepBody;
   private final BodyCapture.Head head;
@@ -82,6 +90,50 @@ final class Exchange implements BodyCodec<Void> {
     timer = vertx.setTimer(r.timeout().toMillis(), id -> timedOut());
     send(HttpMethod.valueOf(r.method()), r.url(), r.body(), r.maxRedirects());
     return done.future();
+  }
+
+  /** Takes a connection and builds the request on it, but writes nothing until {@link #release()}. */
+  void prime() {
+    held = true;
+    send(HttpMethod.valueOf(r.method()), r.url(), r.body(), r.maxRedirects());
+  }
+
+  /**
+   * True while primed, not released and not failed: a primed attempt whose connection could not
+   * be had, or closed while it waited (a server's keep-alive running out), is not used; a fresh
+   * attempt goes in its place.
+   */
+  boolean primed() {
+    return held && !done.future().isComplete()
+        && (parked == null || !parked.clientRequest().response().failed());
+  }
+
+  /** Sends a primed attempt now: its timer and its latency start here. */
+  Future<Fetcher.Attempt> release() {
+    held = false;
+    t0 = System.nanoTime();
+    timer = vertx.setTimer(r.timeout().toMillis(), id -> timedOut());
+    HttpContext<?> ctx = parked;
+    parked = null;
+    if (ctx != null) {
+      ctx.next(); // writes the request; one still waiting for its connection goes when it has one
+    }
+    return done.future();
+  }
+
+  /** Drops a primed attempt that was not used: the request is reset unsent, its connection kept. */
+  void discard() {
+    if (!held) {
+      return;
+    }
+    held = false;
+    done.tryFail(OVER);
+    HttpContext<?> ctx = parked;
+    parked = null;
+    if (ctx != null) {
+      ctx.clientRequest().exceptionHandler(unsent -> {}); // its reset is no fault to report
+      ctx.fail(OVER);
+    }
   }
 
   /** The engine WebClients' interceptor: passes a request of an attempt to that attempt. */
@@ -157,6 +209,8 @@ final class Exchange implements BodyCodec<Void> {
         current = ctx.clientRequest();
         if (done.future().isComplete()) {
           ctx.fail(OVER); // resets the request
+        } else if (held) {
+          parked = ctx; // primed: the release sends it
         } else {
           ctx.next();
         }

@@ -16,8 +16,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Makes one request of a run through the Vert.x WebClient, with retries, and says how it went.
  *
- * <p>One attempt is an {@link Exchange}: its redirects, its body and its timer. Retries wait an
- * exponential backoff with full jitter on {@code vertx.setTimer}.
+ * <p>One attempt is an {@link Exchange}: its redirects, its body and its timer. A first attempt
+ * primed ahead of its instant ({@link PrimedRequests}) is released rather than made. Retries wait
+ * an exponential backoff with full jitter on {@code vertx.setTimer}.
  *
  * <p>Target faults are values: the returned Future always succeeds with a {@link FetchRow} whose
  * outcome tells what happened, so one dead target never stops a run. The row names the URL as
@@ -30,6 +31,7 @@ final class Fetcher {
   private final Vertx vertx;
   private final HttpClients clients;
   private final InstantSource clock;
+  private final PrimedRequests primed;
 
   Fetcher(Vertx vertx, HttpClients clients) {
     this(vertx, clients, InstantSource.system());
@@ -40,6 +42,22 @@ final class Fetcher {
     this.vertx = vertx;
     this.clients = clients;
     this.clock = clock;
+    this.primed = new PrimedRequests(vertx, clients, clock);
+  }
+
+  /** Primes {@code r} for a fire at {@code at}: its first attempt then only has to write it. */
+  void prime(RequestSpec r, Instant at) {
+    primed.prime(r, at);
+  }
+
+  /** Primed requests a run could take now. */
+  int primedReady() {
+    return primed.ready();
+  }
+
+  /** Resets the primed requests no run took, for a lane that closes. */
+  void discardPrimed() {
+    primed.discardAll();
   }
 
   /** Fetches {@code r} for run {@code runId}, retrying as {@code retries} allows. */
@@ -49,7 +67,8 @@ final class Fetcher {
   }
 
   private Future<Attempt> attempt(RequestSpec r, Retries retries, int n) {
-    return new Exchange(vertx, clients, clock, r).start()
+    Exchange ready = n == 1 ? primed.take(r) : null;
+    return (ready != null ? ready.release() : new Exchange(vertx, clients, clock, r).start())
         .compose(
             a -> {
               if (n > retries.max() || !retryable(a, retries)) {

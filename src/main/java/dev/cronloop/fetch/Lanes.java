@@ -1,5 +1,6 @@
 package dev.cronloop.fetch;
 
+import dev.cronloop.model.Fire;
 import dev.cronloop.model.RunObserver;
 import dev.cronloop.model.RunResult;
 import dev.cronloop.record.Recorder;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,24 +113,42 @@ public final class Lanes {
 
   /** On the engine context: each lane gets its slice of {@code tickets}, in order, in one task. */
   void launchAll(List<Ticket> tickets) {
-    if (lanes.size() == 1) {
-      launchOn(lanes.get(0), tickets);
-      return;
-    }
-    List<List<Ticket>> slices = new ArrayList<>(lanes.size());
+    List<List<Ticket>> slices = slices(tickets, t -> t.fire().job().id());
     for (int i = 0; i < lanes.size(); i++) {
-      slices.add(new ArrayList<>());
-    }
-    tickets.forEach(t -> slices.get(indexOf(t.fire().job().id())).add(t));
-    for (int i = 0; i < lanes.size(); i++) {
-      launchOn(lanes.get(i), slices.get(i));
+      Lane lane = lanes.get(i);
+      List<Ticket> slice = slices.get(i);
+      if (!slice.isEmpty()) {
+        lane.post(() -> lane.launcher().launchAll(slice)); // engine context → the lane
+      }
     }
   }
 
-  private static void launchOn(Lane lane, List<Ticket> slice) {
-    if (!slice.isEmpty()) {
-      lane.post(() -> lane.launcher().launchAll(slice)); // engine context → the lane
+  /**
+   * On the engine context: each lane primes the first requests of its slice of {@code fires}, due
+   * at a later instant ({@link PrimedRequests}), in one task.
+   */
+  void prime(List<Fire> fires) {
+    List<List<Fire>> slices = slices(fires, f -> f.job().id());
+    for (int i = 0; i < lanes.size(); i++) {
+      Lane lane = lanes.get(i);
+      List<Fire> slice = slices.get(i);
+      if (!slice.isEmpty()) {
+        lane.post(() -> lane.launcher().prime(slice)); // engine context → the lane
+      }
     }
+  }
+
+  /** {@code items} split by the lane of their job, each slice in the order given. */
+  private <T> List<List<T>> slices(List<T> items, Function<T, String> jobId) {
+    if (lanes.size() == 1) {
+      return List.of(items);
+    }
+    List<List<T>> slices = new ArrayList<>(lanes.size());
+    for (int i = 0; i < lanes.size(); i++) {
+      slices.add(new ArrayList<>());
+    }
+    items.forEach(t -> slices.get(indexOf(jobId.apply(t))).add(t));
+    return slices;
   }
 
   /** From any thread: launches one fire on its job's lane; the Future tells how the run ended. */

@@ -1,5 +1,6 @@
 package dev.cronloop.fetch;
 
+import dev.cronloop.definition.JobDefinition;
 import dev.cronloop.definition.Overlap;
 import dev.cronloop.model.Fire;
 import dev.cronloop.model.RunObserver;
@@ -96,6 +97,30 @@ final class RunLauncher {
   }
 
   /**
+   * Primes the first requests of fires due at a later instant (as many as each job's {@code
+   * concurrency} sends at once), for the fires that will start at their instant: not a job with
+   * jitter, nor one whose overlap policy would hold or skip the fire behind a run still going.
+   */
+  void prime(List<Fire> fires) {
+    requireOnLoop();
+    if (closed) {
+      return;
+    }
+    for (Fire f : fires) {
+      JobDefinition job = f.job();
+      boolean waits = running.containsKey(job.id())
+          && job.overlap() != Overlap.ALLOW && job.overlap() != Overlap.REPLACE;
+      if (f.skipped() || f.scheduledAt() == null || !job.jitter().isZero() || waits) {
+        continue;
+      }
+      int first = Math.min(job.requests().size(), job.concurrency());
+      for (int i = 0; i < first; i++) {
+        fetcher.prime(job.requests().get(i), f.scheduledAt());
+      }
+    }
+  }
+
+  /**
    * Launches one fire with the run id it was given: the job's overlap policy decides what the run
    * does. The Future tells how the run ended once its last row is committed; a skipped fire (also
    * one that comes after {@link #close()}) yields a SKIPPED result.
@@ -153,6 +178,7 @@ final class RunLauncher {
   void close() {
     requireOnLoop();
     closed = true;
+    fetcher.discardPrimed();
     List<Ticket> held = List.copyOf(jittering.values());
     jittering.keySet().forEach(vertx::cancelTimer);
     jittering.clear();

@@ -24,33 +24,48 @@ public final class StartGate {
   private final LoopTimer timer;
   private final InstantSource clock;
   private final Consumer<List<Fire>> launch;
+  private final Consumer<List<Fire>> held;
   private final Map<Instant, Waiting> waiting = new HashMap<>();
 
   /** A gate passing the fires of each instant to {@code launch}, in the order they came. */
   public StartGate(Vertx vertx, Consumer<List<Fire>> launch) {
-    this(LoopTimer.of(vertx), InstantSource.system(), launch);
+    this(LoopTimer.of(vertx), InstantSource.system(), launch, fires -> {});
   }
 
   /** A gate that reads the time from {@code clock} and waits for an instant on {@code timer}. */
   public StartGate(LoopTimer timer, InstantSource clock, Consumer<List<Fire>> launch) {
+    this(timer, clock, launch, fires -> {});
+  }
+
+  /**
+   * A gate that also tells {@code held} of the fires it holds for a later instant, as they come
+   * (the lanes prime their requests then).
+   */
+  public StartGate(LoopTimer timer, InstantSource clock, Consumer<List<Fire>> launch, Consumer<List<Fire>> held) {
     this.timer = timer;
     this.clock = clock;
     this.launch = launch;
+    this.held = held;
   }
 
   /** Lets the fires that are due through now, and holds the others until their instant. */
   public void admit(List<Fire> fires) {
     Instant now = clock.instant();
     List<Fire> due = new ArrayList<>();
+    List<Fire> later = new ArrayList<>();
     for (Fire f : fires) {
       if (f.scheduledAt() == null || !f.scheduledAt().isAfter(now)) {
         due.add(f.firedAt(now));
       } else {
         waiting.computeIfAbsent(f.scheduledAt(), this::arm).fires.add(f);
+        later.add(f);
       }
     }
     if (!due.isEmpty()) {
       launch.accept(due);
+    }
+    if (!later.isEmpty()) {
+      held.accept(later);
     }
   }
 

@@ -2,7 +2,9 @@ package dev.cronloop.testkit;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -16,10 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /status/CODE/...}: answers with that status
  *   <li>{@code /hang/...}: never answers
  *   <li>{@code /reset/...}: closes the connection without answering
+ *   <li>{@code /close/...}: 200 "ok" with {@code Connection: close}: the next request needs a new connection
  *   <li>anything else: 200 "ok" at once
  * </ul>
  *
- * It counts requests, requests in flight and their peak, and notes each arrival's time.
+ * It counts requests, requests in flight and their peak, and notes each arrival's time and when
+ * each connection was accepted.
  */
 public final class LoopbackServer implements AutoCloseable {
   private final Vertx vertx;
@@ -28,6 +32,8 @@ public final class LoopbackServer implements AutoCloseable {
   private final AtomicInteger peak = new AtomicInteger();
   private final AtomicInteger received = new AtomicInteger();
   private final ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Long> accepted = new ConcurrentLinkedQueue<>();
+  private final java.util.Set<HttpConnection> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** One request as the server saw it. */
   public record Arrival(String path, long epochMillis, long nanoTime) {}
@@ -39,7 +45,9 @@ public final class LoopbackServer implements AutoCloseable {
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads));
     this.server =
         vertx
-            .createHttpServer()
+            // HTTP/1.1 only: a server open to h2c would meet a connection only at its first bytes
+            .createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+            .connectionHandler(this::accept)
             .requestHandler(this::handle)
             .listen(0, "127.0.0.1")
             .toCompletionStage()
@@ -87,6 +95,22 @@ public final class LoopbackServer implements AutoCloseable {
     return java.util.List.copyOf(arrivals);
   }
 
+  /** When each connection was accepted (epoch ms), in order. */
+  public java.util.List<Long> connections() {
+    return java.util.List.copyOf(accepted);
+  }
+
+  /** Closes every open connection, as a server whose keep-alive ran out would. */
+  public void closeConnections() {
+    open.forEach(HttpConnection::close);
+  }
+
+  private void accept(HttpConnection c) {
+    accepted.add(System.currentTimeMillis());
+    open.add(c);
+    c.closeHandler(v -> open.remove(c));
+  }
+
   private void handle(HttpServerRequest req) {
     if (recordArrivals) {
       arrivals.add(new Arrival(req.path(), System.currentTimeMillis(), System.nanoTime()));
@@ -100,6 +124,10 @@ public final class LoopbackServer implements AutoCloseable {
       case "delay" -> vertx.setTimer(Math.max(1, Long.parseLong(parts[2])), id -> answer(req, 200));
       case "status" -> answer(req, Integer.parseInt(parts[2]));
       case "hang" -> req.connection().closeHandler(v -> inFlight.decrementAndGet());
+      case "close" -> {
+        inFlight.decrementAndGet();
+        req.response().putHeader("Connection", "close").end("ok");
+      }
       case "reset" -> {
         inFlight.decrementAndGet();
         req.connection().close();

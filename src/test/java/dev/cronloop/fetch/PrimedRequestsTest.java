@@ -1,0 +1,170 @@
+package dev.cronloop.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cronloop.definition.JobDefinition;
+import dev.cronloop.definition.JobFileParser;
+import dev.cronloop.model.FetchRow;
+import dev.cronloop.model.Outcome;
+import dev.cronloop.testkit.LoopbackServer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Requests primed ahead of their instant, against a real loopback server that notes each
+ * connection and each request: primed, a request holds a connection but is not written; released,
+ * it goes on that connection; not taken, or broken while it waits, it gives way without a trace.
+ * The client keeps one connection per host, so a connection held or lost shows.
+ */
+@Timeout(60)
+class PrimedRequestsTest {
+  @TempDir Path dir;
+  private LoopbackServer server;
+  private Vertx vertx;
+  private Context loop;
+  private HttpClients clients;
+  private Fetcher fetcher;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = LoopbackServer.start();
+    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    loop = vertx.getOrCreateContext();
+    clients = new HttpClients(vertx, 1);
+    fetcher = new Fetcher(vertx, clients);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server.close();
+  }
+
+  @Test
+  void a_primed_request_holds_its_connection_and_is_written_only_when_its_run_asks() throws Exception {
+    JobDefinition job = job(server.url("/ok"));
+    onLoop(() -> {
+      fetcher.prime(job.requests().get(0), Instant.now().plusSeconds(30));
+      return null;
+    });
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> onLoop(fetcher::primedReady) == 1 && server.connections().size() == 1);
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> server.received() == 0);
+
+    long asked = System.currentTimeMillis();
+    FetchRow row = fetch(job);
+
+    assertThat(row.outcome()).isEqualTo(Outcome.OK);
+    assertThat(server.received()).isEqualTo(1);
+    assertThat(server.arrivals().get(0).epochMillis()).as("written at the release, not before").isGreaterThanOrEqualTo(asked);
+    assertThat(server.connections()).as("the primed connection carried it").hasSize(1);
+    assertThat(row.latencyMs()).as("latency counted from the release").isLessThan(300);
+    assertThat(onLoop(fetcher::primedReady)).isZero();
+  }
+
+  @Test
+  void a_primed_request_no_run_takes_is_reset_unsent_and_its_connection_goes_back() throws Exception {
+    JobDefinition job = job(server.url("/ok"));
+    onLoop(() -> {
+      fetcher.prime(job.requests().get(0), Instant.now()); // unused a second from now
+      return null;
+    });
+    await().atMost(Duration.ofSeconds(5)).until(() -> server.connections().size() == 1);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> onLoop(fetcher::primedReady) == 0);
+    FetchRow row = fetch(job);
+
+    assertThat(row.outcome()).isEqualTo(Outcome.OK);
+    assertThat(server.received()).as("the reset request was never written").isEqualTo(1);
+    assertThat(server.connections()).as("one connection per host: the reset gave it back").hasSize(1);
+  }
+
+  @Test
+  void a_primed_request_whose_connection_the_server_closed_gives_way_to_a_fresh_attempt() throws Exception {
+    JobDefinition job = job(server.url("/ok"));
+    onLoop(() -> {
+      fetcher.prime(job.requests().get(0), Instant.now().plusSeconds(30));
+      return null;
+    });
+    await().atMost(Duration.ofSeconds(5)).until(() -> onLoop(fetcher::primedReady) == 1);
+
+    server.closeConnections(); // a keep-alive running out while the request waits
+    await().atMost(Duration.ofSeconds(5)).until(() -> onLoop(fetcher::primedReady) == 0);
+    FetchRow row = fetch(job);
+
+    assertThat(row.outcome()).isEqualTo(Outcome.OK);
+    assertThat(row.attempts()).isEqualTo(1);
+    assertThat(server.received()).isEqualTo(1);
+    assertThat(server.connections()).hasSize(2);
+  }
+
+  @Test
+  void a_primed_request_that_found_no_server_gives_way_to_a_fresh_attempt() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    JobDefinition job = job("http://127.0.0.1:" + port + "/ok");
+    onLoop(() -> {
+      fetcher.prime(job.requests().get(0), Instant.now().plusSeconds(30));
+      return null;
+    });
+    await().atMost(Duration.ofSeconds(5)).until(() -> onLoop(fetcher::primedReady) == 0); // refused
+
+    Vertx other = Vertx.vertx();
+    try {
+      HttpServer late = other.createHttpServer().requestHandler(r -> r.response().end("ok"));
+      late.listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      FetchRow row = fetch(job);
+
+      assertThat(row.outcome()).as("the refusal before the instant is not the run's").isEqualTo(Outcome.OK);
+    } finally {
+      other.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private JobDefinition job(String url) throws Exception {
+    Path file = dir.resolve("job.yaml");
+    Files.writeString(file, "schedule: \"0 0 0 1 1 ? 2099\"\nrequests: [" + url + "]\n");
+    JobFileParser.Result r = JobFileParser.withEnv(Map.of()).parse(file);
+    assertThat(r.problems()).isEmpty();
+    return r.jobs().get(0);
+  }
+
+  private FetchRow fetch(JobDefinition job) throws Exception {
+    CompletableFuture<FetchRow> row = new CompletableFuture<>();
+    loop.runOnContext(v -> fetcher.fetch(1, job.id(), job.requests().get(0), job.retries())
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            row.complete(ar.result());
+          } else {
+            row.completeExceptionally(ar.cause());
+          }
+        }));
+    return row.get(30, TimeUnit.SECONDS);
+  }
+
+  private <T> T onLoop(Supplier<T> task) throws Exception {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    loop.runOnContext(v -> out.complete(task.get()));
+    return out.get(10, TimeUnit.SECONDS);
+  }
+}
