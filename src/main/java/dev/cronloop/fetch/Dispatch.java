@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The engine's loop side: where fires go once on the engine context, forward only. Scheduled fires
  * come from the hand-off ({@code bridge.FireHandoff}) into {@link #admit}: lease guard → start gate
  * → pause filter → run ids → the jobs' {@link Lanes}, where each lane's launcher applies the
- * overlap policy. A manual trigger enters the same path at the run ids ({@link #trigger}). It also
+ * overlap policy. While the gate holds a fire, its lane primes its first requests ({@link
+ * PrimedRequests}). A manual trigger enters the same path at the run ids ({@link #trigger}). It also
  * drains the runs on close.
  *
  * <p>Confined to the engine context, except {@link #trigger} and {@link #drain}, which post to it.

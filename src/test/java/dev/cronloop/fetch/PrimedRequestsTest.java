@@ -67,7 +67,7 @@ class PrimedRequestsTest {
     });
 
     await().atMost(Duration.ofSeconds(5)).until(() -> onLoop(fetcher::primedReady) == 1 && server.connections().size() == 1);
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> server.received() == 0);
+    await().during(Duration.ofMillis(150)).atMost(Duration.ofSeconds(2)).until(() -> server.received() == 0);
 
     long asked = System.currentTimeMillis();
     FetchRow row = fetch(job);
@@ -76,7 +76,7 @@ class PrimedRequestsTest {
     assertThat(server.received()).isEqualTo(1);
     assertThat(server.arrivals().get(0).epochMillis()).as("written at the release, not before").isGreaterThanOrEqualTo(asked);
     assertThat(server.connections()).as("the primed connection carried it").hasSize(1);
-    assertThat(row.latencyMs()).as("latency counted from the release").isLessThan(300);
+    assertThat(row.latencyMs()).as("latency counted from the release").isLessThan(150);
     assertThat(onLoop(fetcher::primedReady)).isZero();
   }
 
