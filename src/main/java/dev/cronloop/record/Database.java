@@ -172,7 +172,8 @@ public final class Database implements AutoCloseable {
    * {@code ./db/cronloop.journal}), else {@code db/cronloop-NODE.journal}, one per node, as the
    * nodes of a cluster may share a working folder.
    */
-  public static Path journalFor(String jdbcUrl, String node) {
+  public static Path journalFor(String url, String node) {
+    String jdbcUrl = fileForm(url);
     if (jdbcUrl.startsWith("jdbc:h2:file:")) {
       String file = jdbcUrl.substring("jdbc:h2:file:".length()).split(";", 2)[0];
       return Path.of(file + ".journal");
@@ -271,8 +272,22 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * An H2 file URL written without {@code file:} ({@code jdbc:h2:./db/cronloop}, {@code
+   * jdbc:h2:~/x}, {@code jdbc:h2:/var/lib/x}) in the form with it, which H2 reads the same; every
+   * other URL as it is. What is done for H2 files (the whole-or-nothing first file, the mixed
+   * mode, the journal beside the file, the one-off close) then applies to both spellings.
+   */
+  static String fileForm(String jdbcUrl) {
+    if (jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.startsWith("jdbc:h2:file:") && h2File(jdbcUrl).isPresent()) {
+      return "jdbc:h2:file:" + jdbcUrl.substring("jdbc:h2:".length());
+    }
+    return jdbcUrl;
+  }
+
   /** The URL with H2's mixed mode switched on for file databases; others are left as they are. */
-  static String normalize(String jdbcUrl) {
+  static String normalize(String url) {
+    String jdbcUrl = fileForm(url);
     if (jdbcUrl.startsWith("jdbc:h2:file:") && !jdbcUrl.toUpperCase().contains("AUTO_SERVER")) {
       return jdbcUrl + ";AUTO_SERVER=TRUE";
     }
@@ -303,7 +318,8 @@ public final class Database implements AutoCloseable {
    * ({@code AUTO_SERVER}) leaves that engine's settings as they are. Other URLs, and a URL that
    * sets {@code MAX_COMPACT_TIME} itself, are returned as they are.
    */
-  public static String oneOff(String jdbcUrl) {
+  public static String oneOff(String url) {
+    String jdbcUrl = fileForm(url);
     if (!jdbcUrl.startsWith("jdbc:h2:file:") || jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains("MAX_COMPACT_TIME")) {
       return jdbcUrl;
     }

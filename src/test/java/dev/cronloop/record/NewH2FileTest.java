@@ -91,6 +91,21 @@ class NewH2FileTest {
     assertThat(dir.resolve("db/cronloop.partial.mv.db")).doesNotExist();
   }
 
+  @Test
+  void a_url_without_file_is_read_as_the_file_it_names() throws Exception {
+    String plain = "jdbc:h2:" + dir.resolve("db/plain");
+
+    try (Database db = Database.open(plain, 2)) {
+      assertThat(everyMigrationIn(db)).isTrue();
+      assertThat(db.url()).isEqualTo("jdbc:h2:file:" + dir.resolve("db/plain") + ";AUTO_SERVER=TRUE");
+    }
+    assertThat(dir.resolve("db/plain.mv.db")).exists();
+    assertThat(dir.resolve("db/plain.partial.mv.db")).as("made whole first, as with file:").doesNotExist();
+    assertThat(Database.journalFor(plain, "n1")).isEqualTo(Path.of(dir.resolve("db/plain") + ".journal"));
+    assertThat(Database.oneOff(plain)).endsWith(";MAX_COMPACT_TIME=0");
+    assertThat(Database.oneOff("jdbc:h2:mem:x")).isEqualTo("jdbc:h2:mem:x");
+  }
+
   /** Every migration this build ships is applied, as the engine's own check at start reads it. */
   private static boolean everyMigrationIn(Database db) {
     return AppliedMigrations.current(db.dataSource(), "db/migration", "flyway_schema_history");
