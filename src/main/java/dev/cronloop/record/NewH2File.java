@@ -2,9 +2,12 @@ package dev.cronloop.record;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,13 +25,16 @@ import org.h2.jdbcx.JdbcDataSource;
  * ("Sequence RUN_ID_BLOCKS already exists", as a {@code kill -9} at start showed). Now such a kill
  * leaves only the partial file, which the next first start deletes and makes again. The first writes
  * of a new file, when H2 2.5.252 can leave it unopenable after a kill (h2database/h2database#4383),
- * fall in the partial file too.
+ * fall in the partial file too. Makers take turns on a lock file beside it ({@code
+ * cronloop.partial.lock}); one that finds the file made when its turn comes opens that.
  *
  * <p>Runs on: the thread that opens the database (blocking file I/O), before the pool opens.
  */
 final class NewH2File {
   /** What the partial file's name adds to the database's. */
   static final String PARTIAL = ".partial";
+  /** What the makers' lock file adds to the partial file's base name. */
+  static final String LOCK = ".lock";
 
   private NewH2File() {}
 
@@ -45,14 +51,33 @@ final class NewH2File {
     String name = file.getFileName().toString();
     String partialBase = file.resolveSibling(name.substring(0, name.length() - Database.H2_SUFFIX.length()) + PARTIAL)
         .toString();
-    Path partial = Path.of(partialBase + Database.H2_SUFFIX);
-    int semicolon = url.indexOf(';');
     try {
       Files.createDirectories(file.getParent());
     } catch (IOException e) {
       throw new IllegalStateException(
           "cannot create the database folder " + file.getParent() + "; create it or pass --db", e);
     }
+    // One maker at a time: a second process starting at once would otherwise delete the first's
+    // partial file as a leftover while it is being migrated, and the first move the second's
+    // half-made file into place. The lock is the OS's on a side file (kept: deleting it would let a
+    // third process lock a new one while a second still waits on the old); within one JVM, where
+    // such a lock is per process, the class's monitor.
+    Path lockFile = Path.of(partialBase + LOCK);
+    synchronized (NewH2File.class) {
+      try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock held = channel.lock()) {
+        if (!Files.exists(file)) { // made meanwhile by the process that held the lock
+          create(url, file, partialBase, beforeMove);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the database " + file + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static void create(String url, Path file, String partialBase, java.util.function.Consumer<Path> beforeMove) {
+    Path partial = Path.of(partialBase + Database.H2_SUFFIX);
+    int semicolon = url.indexOf(';');
     try {
       deleteLeftovers(partialBase); // of a first start that was killed
       JdbcDataSource source = new JdbcDataSource();

@@ -1,9 +1,15 @@
 package dev.cronloop.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -89,6 +95,37 @@ class NewH2FileTest {
       assertThat(everyMigrationIn(db)).isTrue();
     }
     assertThat(dir.resolve("db/cronloop.partial.mv.db")).doesNotExist();
+  }
+
+  /** Two first starts at once: the second waits its turn, then opens what the first made. */
+  @Test
+  void a_second_maker_waits_for_the_first_and_makes_nothing() throws Exception {
+    Path file = dir.resolve("db/cronloop.mv.db");
+    CountDownLatch firstMigrated = new CountDownLatch(1);
+    CountDownLatch letFirstMove = new CountDownLatch(1);
+    AtomicBoolean secondMade = new AtomicBoolean();
+    CompletableFuture<Void> first = CompletableFuture.runAsync(() -> NewH2File.createIfAbsent(Database.normalize(url()), partial -> {
+      firstMigrated.countDown();
+      try {
+        letFirstMove.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }));
+    assertThat(firstMigrated.await(30, TimeUnit.SECONDS)).isTrue();
+
+    CompletableFuture<Void> second = CompletableFuture.runAsync(
+        () -> NewH2File.createIfAbsent(Database.normalize(url()), partial -> secondMade.set(true)));
+    await().during(Duration.ofMillis(150)).atMost(Duration.ofSeconds(2)).until(() -> !second.isDone());
+    letFirstMove.countDown();
+    first.get(30, TimeUnit.SECONDS);
+    second.get(30, TimeUnit.SECONDS);
+
+    assertThat(secondMade).as("the second found the file made").isFalse();
+    assertThat(file).exists();
+    try (Database db = Database.open(url(), 2)) {
+      assertThat(everyMigrationIn(db)).isTrue();
+    }
   }
 
   @Test
