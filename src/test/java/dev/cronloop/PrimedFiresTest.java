@@ -38,7 +38,7 @@ class PrimedFiresTest {
   @Test
   void a_fires_requests_take_their_connections_ahead_and_leave_at_its_instant() throws Exception {
     try (LoopbackServer server = LoopbackServer.start()) {
-      Instant first = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+      Instant first = Instant.now().plusSeconds(8).truncatedTo(ChronoUnit.SECONDS); // the engine starts first
       ZonedDateTime t = first.atZone(ZoneOffset.UTC);
       if (t.getSecond() > 57) { // both fires in one minute, for one cron expression
         t = t.plusSeconds(60 - t.getSecond());
@@ -66,7 +66,7 @@ class PrimedFiresTest {
       assertThat(late).as("no request written before its instant")
           .allSatisfy(a -> assertThat(a.epochMillis()).isGreaterThanOrEqualTo(at));
       assertThat(server.connections()).as("two connections (the concurrency) taken in the lead, before %s", at)
-          .filteredOn(c -> c >= at - 1_000 && c < at).hasSize(2);
+          .filteredOn(c -> c >= at - 400 && c < at).hasSize(2); // the lead is 250 ms
       try (Database database = Database.open(db, 1)) {
         List<RunRow> runs = new RunQueries(database.dataSource()).runs("twice", null, null, 10);
         assertThat(runs).hasSize(2).allSatisfy(r -> {

@@ -138,7 +138,7 @@ final class FireCommand implements Callable<Integer> {
    */
   private String databaseUrl() {
     String url = db.jdbcUrl();
-    Path file = url.startsWith("jdbc:h2:file:") ? FailureLine.h2File(url) : null;
+    Path file = Database.h2File(url).orElse(null);
     return file != null && Files.isDirectory(file.getParent()) ? url : Database.existing(url);
   }
 

@@ -10,6 +10,7 @@ import dev.cronloop.record.RunRow;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
@@ -103,9 +104,10 @@ final class JobsCommand implements Callable<Integer> {
     }
     Catalog catalog = JobFolder.load(jobs.dir, env);
     String url = db.url(spec);
-    if (url.startsWith("jdbc:h2:file:") && !Files.exists(FailureLine.h2File(url))) {
+    Path file = Database.h2File(url).orElse(null);
+    if (file != null && !Files.exists(file)) {
       PrintWriter err = spec.commandLine().getErr();
-      err.println("cronloop jobs: no database at " + FailureLine.h2File(url)
+      err.println("cronloop jobs: no database at " + file
           + " yet, so no pauses or runs are shown; cronloop run creates it");
       err.flush();
       return LocalJobs.of(catalog, Map.of(), Set.of(), Map.of(), clock.instant());

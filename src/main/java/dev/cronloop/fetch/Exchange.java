@@ -131,7 +131,6 @@ final class Exchange implements BodyCodec<Void> {
     HttpContext<?> ctx = parked;
     parked = null;
     if (ctx != null) {
-      ctx.clientRequest().exceptionHandler(unsent -> {}); // its reset is no fault to report
       ctx.fail(OVER);
     }
   }
@@ -208,9 +207,13 @@ final class Exchange implements BodyCodec<Void> {
       case SEND_REQUEST -> {
         current = ctx.clientRequest();
         if (done.future().isComplete()) {
+          current.exceptionHandler(unsent -> {}); // the reset of a request never written is no fault
           ctx.fail(OVER); // resets the request
         } else if (held) {
-          parked = ctx; // primed: the release sends it
+          // primed: the release sends it; a connection that closes meanwhile fails it unwritten,
+          // which primed() sees (no fault to report: a fresh attempt goes instead)
+          current.exceptionHandler(unsent -> {});
+          parked = ctx;
         } else {
           ctx.next();
         }

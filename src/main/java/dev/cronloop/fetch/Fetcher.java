@@ -46,8 +46,18 @@ final class Fetcher {
   }
 
   /** Primes {@code r} for a fire at {@code at}: its first attempt then only has to write it. */
-  void prime(RequestSpec r, Instant at) {
-    primed.prime(r, at);
+  boolean prime(RequestSpec r, Instant at) {
+    return primed.prime(r, at);
+  }
+
+  /** Resets what was primed for {@code at} and not taken, once that instant's runs have started. */
+  void expirePrimed(Instant at) {
+    primed.expire(at);
+  }
+
+  /** Primed requests not yet taken. */
+  int primedCount() {
+    return primed.size();
   }
 
   /** Primed requests a run could take now. */

@@ -21,9 +21,12 @@ import java.util.Map;
  * done ahead, the fires of one instant all leave sooner.
  *
  * <p>A primed request is never written before its fire's run asks for it: {@link #take} hands it
- * to the run's first attempt, which releases it. One not taken within {@link #UNUSED_AFTER} of its
- * instant (its fire was skipped, paused or cancelled, or the engine closed) is reset unsent: its
- * connection goes back to the pool. A primed request whose connection failed or closed is not
+ * to the run's first attempt, which releases it. One its run did not take when the instant's runs
+ * started (no free slot under {@code maxInFlight}, a run waiting for room in the recorder), or
+ * within {@link #UNUSED_AFTER} of its instant (its fire was skipped, paused or cancelled, or the
+ * engine closed), is reset unsent: its connection goes back to the pool. So a primed request holds
+ * a connection from the hand-off to the start of its instant's runs, about the 250 ms lead; no
+ * more are primed than there are free slots. A primed request whose connection failed or closed is not
  * handed out: the attempt starts afresh, as it would have without priming.
  *
  * <p>Requests are matched by their {@link RequestSpec} instance: a job reloaded in between has new
@@ -45,12 +48,20 @@ final class PrimedRequests {
     this.clock = clock;
   }
 
-  /** Primes {@code r} for a fire at {@code at}. */
-  void prime(RequestSpec r, Instant at) {
+  /**
+   * Primes {@code r} for a fire at {@code at}; false for a request over HTTP/2, which is not
+   * primed: in Vert.x 5.0 the reset of a request whose stream was never made does not give its
+   * connection's stream back, and such a request does not hear of its connection closing.
+   */
+  boolean prime(RequestSpec r, Instant at) {
+    if (HttpClients.speaksH2(r.protocol(), r.url().regionMatches(true, 0, "https:", 0, 6))) {
+      return false;
+    }
     Exchange x = new Exchange(vertx, clients, clock, r);
     bySpec.computeIfAbsent(r, k -> new ArrayDeque<>(2)).add(x);
     byInstant.computeIfAbsent(at, this::expireAt).add(new Primed(r, x));
     x.prime();
+    return true;
   }
 
   /** The oldest usable primed attempt of {@code r}, or null; unusable ones met on the way are dropped. */
@@ -107,7 +118,12 @@ final class PrimedRequests {
     return new ArrayList<>();
   }
 
-  private void expire(Instant at) {
+  /**
+   * Resets the requests primed for {@code at} that no run took: called once the runs of that
+   * instant have started (their first requests taken), or by the timer {@link #UNUSED_AFTER} after
+   * it for fires that never started.
+   */
+  void expire(Instant at) {
     List<Primed> primed = byInstant.remove(at);
     if (primed == null) {
       return;

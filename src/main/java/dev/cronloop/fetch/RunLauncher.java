@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,7 @@ final class RunLauncher {
   private final String node;
   private final Recorder recorder;
   private final Limiter limiter;
+  private final Slots slots;
   private final Fetcher fetcher;
   private final RunObserver observer;
   private final InstantSource clock;
@@ -70,6 +72,7 @@ final class RunLauncher {
     this.node = node;
     this.recorder = recorder;
     this.limiter = new Limiter(slots, recorder, task -> loop.runOnContext(v -> task.run()));
+    this.slots = slots;
     this.fetcher = new Fetcher(vertx, clients, clock);
     this.observer = observer;
   }
@@ -79,7 +82,11 @@ final class RunLauncher {
    * starts after a random delay up to it.
    */
   void launchAll(List<Ticket> tickets) {
+    Set<Instant> instants = new HashSet<>();
     for (Ticket t : tickets) {
+      if (t.fire().scheduledAt() != null) {
+        instants.add(t.fire().scheduledAt());
+      }
       Duration jitter = t.fire().job().jitter();
       if (jitter.isZero() || t.fire().skipped()) {
         launch(t);
@@ -94,18 +101,23 @@ final class RunLauncher {
         }), t);
       }
     }
+    // After the runs' first requests, which their starts queued on the loop: what they did not
+    // take holds a connection for nothing
+    loop.runOnContext(v -> instants.forEach(fetcher::expirePrimed)); // loop-internal: after the starts
   }
 
   /**
    * Primes the first requests of fires due at a later instant (as many as each job's {@code
-   * concurrency} sends at once), for the fires that will start at their instant: not a job with
-   * jitter, nor one whose overlap policy would hold or skip the fire behind a run still going.
+   * concurrency} sends at once, and no more in all than there are free slots), for the fires that
+   * will start at their instant: not a job with jitter, nor one whose overlap policy would hold or
+   * skip the fire behind a run still going.
    */
   void prime(List<Fire> fires) {
     requireOnLoop();
     if (closed) {
       return;
     }
+    int budget = slots.free() - fetcher.primedCount(); // no more primed than could be sent
     for (Fire f : fires) {
       JobDefinition job = f.job();
       boolean waits = running.containsKey(job.id())
@@ -114,8 +126,10 @@ final class RunLauncher {
         continue;
       }
       int first = Math.min(job.requests().size(), job.concurrency());
-      for (int i = 0; i < first; i++) {
-        fetcher.prime(job.requests().get(i), f.scheduledAt());
+      for (int i = 0; i < first && budget > 0; i++) {
+        if (fetcher.prime(job.requests().get(i), f.scheduledAt())) {
+          budget--;
+        }
       }
     }
   }

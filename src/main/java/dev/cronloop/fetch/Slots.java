@@ -29,6 +29,11 @@ final class Slots {
     this.max = max;
   }
 
+  /** Slots not taken now. */
+  int free() {
+    return Math.max(0, max - taken.get());
+  }
+
   /** Takes a free slot; false when all are taken. */
   boolean tryTake() {
     while (true) {

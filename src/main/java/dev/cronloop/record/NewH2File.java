@@ -26,7 +26,8 @@ import org.h2.jdbcx.JdbcDataSource;
  * leaves only the partial file, which the next first start deletes and makes again. The first writes
  * of a new file, when H2 2.5.252 can leave it unopenable after a kill (h2database/h2database#4383),
  * fall in the partial file too. Makers take turns on a lock file beside it ({@code
- * cronloop.partial.lock}); one that finds the file made when its turn comes opens that.
+ * cronloop.partial.lock}, gone once the file is made); one that finds the file made when its turn
+ * comes opens that.
  *
  * <p>Runs on: the thread that opens the database (blocking file I/O), before the pool opens.
  */
@@ -35,6 +36,8 @@ final class NewH2File {
   static final String PARTIAL = ".partial";
   /** What the makers' lock file adds to the partial file's base name. */
   static final String LOCK = ".lock";
+  /** How long a maker waits for another to finish its file. */
+  static final java.time.Duration LOCK_WAIT = java.time.Duration.ofSeconds(60);
 
   private NewH2File() {}
 
@@ -59,18 +62,43 @@ final class NewH2File {
     }
     // One maker at a time: a second process starting at once would otherwise delete the first's
     // partial file as a leftover while it is being migrated, and the first move the second's
-    // half-made file into place. The lock is the OS's on a side file (kept: deleting it would let a
-    // third process lock a new one while a second still waits on the old); within one JVM, where
-    // such a lock is per process, the class's monitor.
+    // half-made file into place. The lock is the OS's on a side file; within one JVM, where such a
+    // lock is per process, the class's monitor. The side file goes once the database's file is in
+    // place, never before: until then every maker must lock the same one.
     Path lockFile = Path.of(partialBase + LOCK);
     synchronized (NewH2File.class) {
       try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock held = channel.lock()) {
-        if (!Files.exists(file)) { // made meanwhile by the process that held the lock
+          FileLock held = lock(channel, lockFile)) {
+        if (!Files.exists(file)) { // else made meanwhile by the process that held the lock
           create(url, file, partialBase, beforeMove);
         }
+        Files.deleteIfExists(lockFile);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create the database " + file + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * The makers' lock, waited for up to {@link #LOCK_WAIT}: making a file takes seconds, so a
+   * longer hold is a maker that hangs, and the start fails naming the lock rather than waiting on.
+   */
+  private static FileLock lock(FileChannel channel, Path lockFile) throws IOException {
+    long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+    while (true) {
+      FileLock held = channel.tryLock();
+      if (held != null) {
+        return held;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("another process has been making the database beside " + lockFile
+            + " for " + LOCK_WAIT.toSeconds() + " s; stop it, or wait for it and start again");
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for " + lockFile, e);
       }
     }
   }

@@ -123,6 +123,7 @@ class NewH2FileTest {
 
     assertThat(secondMade).as("the second found the file made").isFalse();
     assertThat(file).exists();
+    assertThat(dir.resolve("db/cronloop.partial.lock")).as("the makers' lock, once the file is made").doesNotExist();
     try (Database db = Database.open(url(), 2)) {
       assertThat(everyMigrationIn(db)).isTrue();
     }
