@@ -341,9 +341,10 @@ public final class NodeLease implements AutoCloseable {
       s.setString(2, token);
       s.executeUpdate();
     } catch (SQLException e) {
-      if (e.getErrorCode() == 90098) {
-        // H2 closed by the JVM's shutdown (a process exiting after a failed start): the lease's
-        // holder is gone with it, and the next start on this host takes the lease over at once.
+      if (e.getErrorCode() == 90098 || e.getErrorCode() == 90135) {
+        // H2 closed, or closing (exclusive while it compacts its file), by the JVM's shutdown (a
+        // process exiting after a failed start): the lease's holder is gone with it, and the next
+        // start on this host takes the lease over at once.
         log.debug("lease {} not given back: the database closed with the process", key);
         return;
       }
