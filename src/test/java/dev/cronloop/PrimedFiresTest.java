@@ -77,4 +77,37 @@ class PrimedFiresTest {
       }
     }
   }
+
+  @Test
+  void no_more_requests_are_primed_than_could_be_sent() throws Exception {
+    try (LoopbackServer server = LoopbackServer.start()) {
+      Instant first = Instant.now().plusSeconds(8).truncatedTo(ChronoUnit.SECONDS); // the engine starts first
+      ZonedDateTime t = first.atZone(ZoneOffset.UTC);
+      if (t.getSecond() > 57) {
+        t = t.plusSeconds(60 - t.getSecond());
+      }
+      Instant second = t.plusSeconds(2).toInstant();
+      for (int i = 0; i < 4; i++) {
+        JobFiles.write(dir.resolve("jobs"), "job" + i + ".yaml", """
+            name: job%d
+            schedule: "%d,%d %d %d %d %d ? %d"
+            requests:
+              - %s
+            """.formatted(i, t.getSecond(), t.getSecond() + 2, t.getMinute(), t.getHour(), t.getDayOfMonth(),
+            t.getMonthValue(), t.getYear(), server.url("/close/" + i)));
+      }
+      String db = "jdbc:h2:file:" + dir.resolve("db/cronloop");
+      Engine engine = invariants.watch(
+          Engine.builder().jobs(dir.resolve("jobs")).database(db).maxInFlight(2).build());
+      engine.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> server.received() == 8);
+      engine.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+      long at = second.toEpochMilli();
+      assertThat(server.connections()).as("primed in the lead before %s: at most the 2 requests in flight allowed", at)
+          .filteredOn(c -> c >= at - 400 && c < at).hasSizeBetween(1, 2);
+      assertThat(server.arrivals().subList(4, 8)).allSatisfy(a -> assertThat(a.epochMillis()).isGreaterThanOrEqualTo(at));
+    }
+  }
 }

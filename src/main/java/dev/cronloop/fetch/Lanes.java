@@ -49,10 +49,12 @@ public final class Lanes {
 
   private final Vertx vertx;
   private final List<Lane> lanes;
+  private final Slots slots;
 
-  private Lanes(Vertx vertx, List<Lane> lanes) {
+  private Lanes(Vertx vertx, List<Lane> lanes, Slots slots) {
     this.vertx = vertx;
     this.lanes = lanes;
+    this.slots = slots;
   }
 
   /**
@@ -77,7 +79,7 @@ public final class Lanes {
       HttpClients clients = new HttpClients(vertx, perHost);
       lanes.add(new Lane(c, clients, new RunLauncher(vertx, c, clients, node, recorder, slots, observer, clock)));
     }
-    return new Lanes(vertx, List.copyOf(lanes));
+    return new Lanes(vertx, List.copyOf(lanes), slots);
   }
 
   /** One new event-loop context on each event loop of {@code vertx}, up to {@code max}. */
@@ -125,15 +127,17 @@ public final class Lanes {
 
   /**
    * On the engine context: each lane primes the first requests of its slice of {@code fires}, due
-   * at a later instant ({@link PrimedRequests}), in one task.
+   * at a later instant ({@link PrimedRequests}), in one task, up to its share of the free slots:
+   * no more are primed in all than could be sent.
    */
   void prime(List<Fire> fires) {
     List<List<Fire>> slices = slices(fires, f -> f.job().id());
+    int share = slots.free() / lanes.size();
     for (int i = 0; i < lanes.size(); i++) {
       Lane lane = lanes.get(i);
       List<Fire> slice = slices.get(i);
       if (!slice.isEmpty()) {
-        lane.post(() -> lane.launcher().prime(slice)); // engine context → the lane
+        lane.post(() -> lane.launcher().prime(slice, share)); // engine context → the lane
       }
     }
   }

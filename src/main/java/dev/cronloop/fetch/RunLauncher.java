@@ -47,7 +47,6 @@ final class RunLauncher {
   private final String node;
   private final Recorder recorder;
   private final Limiter limiter;
-  private final Slots slots;
   private final Fetcher fetcher;
   private final RunObserver observer;
   private final InstantSource clock;
@@ -72,7 +71,6 @@ final class RunLauncher {
     this.node = node;
     this.recorder = recorder;
     this.limiter = new Limiter(slots, recorder, task -> loop.runOnContext(v -> task.run()));
-    this.slots = slots;
     this.fetcher = new Fetcher(vertx, clients, clock);
     this.observer = observer;
   }
@@ -108,16 +106,16 @@ final class RunLauncher {
 
   /**
    * Primes the first requests of fires due at a later instant (as many as each job's {@code
-   * concurrency} sends at once, and no more in all than there are free slots), for the fires that
-   * will start at their instant: not a job with jitter, nor one whose overlap policy would hold or
-   * skip the fire behind a run still going.
+   * concurrency} sends at once, and no more in all than {@code share}, the lane's part of the free
+   * slots), for the fires that will start at their instant: not a job with jitter, nor one whose
+   * overlap policy would hold or skip the fire behind a run still going.
    */
-  void prime(List<Fire> fires) {
+  void prime(List<Fire> fires, int share) {
     requireOnLoop();
     if (closed) {
       return;
     }
-    int budget = slots.free() - fetcher.primedCount(); // no more primed than could be sent
+    int budget = share - fetcher.primedCount(); // this lane's share of the free slots
     for (Fire f : fires) {
       JobDefinition job = f.job();
       boolean waits = running.containsKey(job.id())
