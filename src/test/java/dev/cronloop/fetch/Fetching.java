@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Test fixture: parses a job file and fetches its requests through a real {@link Fetcher} on a
@@ -23,7 +24,7 @@ final class Fetching implements AutoCloseable {
   final Vertx vertx;
   private final Context loop;
   private final HttpClients clients;
-  private final Fetcher fetcher;
+  final Fetcher fetcher;
   private final Path dir;
 
   Fetching(Path dir) {
@@ -60,7 +61,16 @@ final class Fetching implements AutoCloseable {
   }
 
   List<FetchRow> fetchAll(String yaml) throws Exception {
-    JobDefinition job = job(yaml);
+    return fetchAll(job(yaml));
+  }
+
+  /** Fetches the first request of {@code job}, as its run's first attempt would. */
+  FetchRow fetch(JobDefinition job) throws Exception {
+    return fetchAll(job).get(0);
+  }
+
+  /** Fetches every request of {@code job} at once. */
+  List<FetchRow> fetchAll(JobDefinition job) throws Exception {
     CompletableFuture<List<FetchRow>> rows = new CompletableFuture<>();
     loop.runOnContext(
         v -> {
@@ -79,6 +89,13 @@ final class Fetching implements AutoCloseable {
               });
         });
     return rows.get(30, TimeUnit.SECONDS);
+  }
+
+  /** Runs {@code task} on the fetcher's context and returns what it returned. */
+  <T> T onLoop(Supplier<T> task) throws Exception {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    loop.runOnContext(v -> out.complete(task.get()));
+    return out.get(10, TimeUnit.SECONDS);
   }
 
   @Override

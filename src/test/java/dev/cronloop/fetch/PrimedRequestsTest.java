@@ -4,22 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cronloop.definition.JobDefinition;
-import dev.cronloop.definition.JobFileParser;
 import dev.cronloop.model.FetchRow;
 import dev.cronloop.model.Outcome;
 import dev.cronloop.testkit.LoopbackServer;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -38,23 +31,19 @@ import org.junit.jupiter.api.io.TempDir;
 class PrimedRequestsTest {
   @TempDir Path dir;
   private LoopbackServer server;
-  private Vertx vertx;
-  private Context loop;
-  private HttpClients clients;
+  private Fetching fetching;
   private Fetcher fetcher;
 
   @BeforeEach
   void start() throws Exception {
     server = LoopbackServer.start();
-    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    loop = vertx.getOrCreateContext();
-    clients = new HttpClients(vertx, 1);
-    fetcher = new Fetcher(vertx, clients);
+    fetching = new Fetching(dir, 1);
+    fetcher = fetching.fetcher;
   }
 
   @AfterEach
   void stop() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    fetching.close();
     server.close();
   }
 
@@ -156,29 +145,14 @@ class PrimedRequestsTest {
   }
 
   private JobDefinition job(String url, String more) throws Exception {
-    Path file = dir.resolve("job.yaml");
-    Files.writeString(file, "schedule: \"0 0 0 1 1 ? 2099\"\n" + more + "requests: [" + url + "]\n");
-    JobFileParser.Result r = JobFileParser.withEnv(Map.of()).parse(file);
-    assertThat(r.problems()).isEmpty();
-    return r.jobs().get(0);
+    return fetching.job(more + "requests: [" + url + "]\n");
   }
 
   private FetchRow fetch(JobDefinition job) throws Exception {
-    CompletableFuture<FetchRow> row = new CompletableFuture<>();
-    loop.runOnContext(v -> fetcher.fetch(1, job.id(), job.requests().get(0), job.retries())
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            row.complete(ar.result());
-          } else {
-            row.completeExceptionally(ar.cause());
-          }
-        }));
-    return row.get(30, TimeUnit.SECONDS);
+    return fetching.fetch(job);
   }
 
   private <T> T onLoop(Supplier<T> task) throws Exception {
-    CompletableFuture<T> out = new CompletableFuture<>();
-    loop.runOnContext(v -> out.complete(task.get()));
-    return out.get(10, TimeUnit.SECONDS);
+    return fetching.onLoop(task);
   }
 }
